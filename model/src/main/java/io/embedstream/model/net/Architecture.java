@@ -1,0 +1,30 @@
+package io.embedstream.model.net;
+
+/** The embedding network families this project ships. */
+public enum Architecture {
+    /**
+     * The CM paper's MNIST network: six 5x5 convolutions (32-32-64-64-128-128) with PReLU, a 2x2 max-pool
+     * after each pair, and a linear layer to the embedding. Suited to small grayscale inputs (28x28).
+     */
+    CM_MNIST,
+    /**
+     * A small residual network (basic blocks with batch norm, four stages 32-64-128-256, global average
+     * pooling) for larger RGB inputs such as 64x64 or 96x96.
+     */
+    RESNET;
+
+    /** Parses a command-line name such as {@code cm-mnist} or {@code resnet}, case-insensitively. */
+    public static Architecture parse(String name) {
+        String normalized = name.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+        for (Architecture a : values()) {
+            if (a.name().equals(normalized)) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException("unknown architecture '" + name + "'; expected one of cm-mnist, resnet");
+    }
+
+    public String cliName() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+}

@@ -1,0 +1,183 @@
+package io.embedstream.model.net;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.ConstantInitializer;
+import ai.djl.util.Pair;
+import io.embedstream.model.data.LabeledImage;
+import io.embedstream.model.train.Rng;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * An embedding network with its parameters, on one device. Owns the NDManager that holds the parameters;
+ * everything a forward pass creates belongs to the caller's scope.
+ */
+public final class EmbeddingModel implements AutoCloseable {
+    private final NetworkConfig config;
+    private final NDManager manager;
+    private final Block block;
+    private final ParameterStore store;
+    private final List<NamedArray> trainable;
+    private final List<NamedArray> all;
+
+    private EmbeddingModel(NetworkConfig config, NDManager manager, Block block) {
+        this.config = config;
+        this.manager = manager;
+        this.block = block;
+        this.store = new ParameterStore(manager, false);
+        List<NamedArray> trainableList = new ArrayList<>();
+        List<NamedArray> allList = new ArrayList<>();
+        for (Pair<String, Parameter> entry : block.getParameters()) {
+            NamedArray named = new NamedArray(entry.getKey(), entry.getValue().getArray());
+            allList.add(named);
+            if (entry.getValue().requiresGradient()) {
+                trainableList.add(named);
+            }
+        }
+        this.trainable = Collections.unmodifiableList(trainableList);
+        this.all = Collections.unmodifiableList(allList);
+    }
+
+    /** A freshly initialised model; the same seed gives the same parameters. */
+    public static EmbeddingModel create(NetworkConfig config, Device device, long seed) {
+        NDManager manager = NDManager.newBaseManager(device);
+        try {
+            Block block = EmbeddingNetworks.build(config);
+            // Placeholder initialisers only fix shapes; ParameterInit then writes the real values.
+            for (Parameter.Type type : Parameter.Type.values()) {
+                block.setInitializer(new ConstantInitializer(0f), type);
+            }
+            block.initialize(manager, DataType.FLOAT32,
+                    new Shape(1, config.channels(), config.height(), config.width()));
+            Rng rng = new Rng(seed);
+            for (Pair<String, Parameter> entry : block.getParameters()) {
+                ParameterInit.initialize(entry.getValue(), rng);
+                entry.getValue().getArray().setRequiresGradient(entry.getValue().requiresGradient());
+            }
+            return new EmbeddingModel(config, manager, block);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    public NetworkConfig config() {
+        return config;
+    }
+
+    public Device device() {
+        return manager.getDevice();
+    }
+
+    /** The manager that owns the parameters (for state that must live as long as the model). */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** Parameters the optimiser updates, in a stable order. */
+    public List<NamedArray> trainableParameters() {
+        return trainable;
+    }
+
+    /** Every tensor of the network, trainable or not (batch-norm running statistics), in a stable order. */
+    public List<NamedArray> allParameters() {
+        return all;
+    }
+
+    public long parameterCount() {
+        return trainable.stream().mapToLong(p -> p.array().getShape().size()).sum();
+    }
+
+    /** Embeddings (N, embeddingSize) of a normalised NCHW input. */
+    public NDArray forward(NDArray input, boolean training) {
+        return block.forward(store, new NDList(input), training).singletonOrThrow();
+    }
+
+    /**
+     * Converts images to a normalised NCHW float tensor on this model's device, in the given manager.
+     *
+     * @throws IllegalArgumentException when an image's geometry is not the network's input geometry
+     */
+    public NDArray toInput(NDManager target, List<LabeledImage> images) {
+        int h = config.height();
+        int w = config.width();
+        int c = config.channels();
+        int plane = h * w;
+        float[] data = new float[images.size() * config.inputLength()];
+        float scale = 1f / (255f * config.inputStd());
+        float shift = config.inputMean() / config.inputStd();
+        for (int n = 0; n < images.size(); n++) {
+            LabeledImage image = images.get(n);
+            if (image.width() != w || image.height() != h || image.channels() != c) {
+                throw new IllegalArgumentException("image " + image.id() + " is " + image.width() + "x"
+                        + image.height() + "x" + image.channels() + " but the network expects " + w + "x" + h
+                        + "x" + c + " (resize or convert images before training)");
+            }
+            byte[] px = image.pixels();
+            int base = n * config.inputLength();
+            for (int i = 0; i < plane; i++) {
+                for (int ch = 0; ch < c; ch++) {
+                    data[base + ch * plane + i] = (px[i * c + ch] & 0xFF) * scale - shift;
+                }
+            }
+        }
+        return target.create(data, new Shape(images.size(), c, h, w));
+    }
+
+    /** Inference embeddings, computed in batches with batch-norm in evaluation mode. */
+    public float[][] embed(List<LabeledImage> images, int batchSize) {
+        float[][] out = new float[images.size()][];
+        int d = config.embeddingSize();
+        for (int start = 0; start < images.size(); start += batchSize) {
+            List<LabeledImage> chunk = images.subList(start, Math.min(images.size(), start + batchSize));
+            try (NDScope scope = new NDScope(); NDManager batch = manager.newSubManager()) {
+                float[] flat = forward(toInput(batch, chunk), false).toFloatArray();
+                for (int i = 0; i < chunk.size(); i++) {
+                    out[start + i] = java.util.Arrays.copyOfRange(flat, i * d, (i + 1) * d);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The network's tensors as bytes (the published model): bit-exact, loadable with {@link #loadParameters}. */
+    public byte[] parametersToBytes() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            ArrayCodec.write(out, all);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    public void loadParameters(byte[] bytes) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            ArrayCodec.readInto(in, all);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot load parameters into " + config.describe() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
