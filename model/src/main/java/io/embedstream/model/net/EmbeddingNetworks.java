@@ -9,7 +9,6 @@ import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.core.Prelu;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
 import java.util.List;
@@ -28,8 +27,8 @@ public final class EmbeddingNetworks {
     private static Block cmMnist(NetworkConfig config) {
         SequentialBlock net = new SequentialBlock();
         for (int filters : new int[] {32, 64, 128}) {
-            net.add(conv(filters, 5, 1, true)).add(new Prelu())
-                    .add(conv(filters, 5, 1, true)).add(new Prelu())
+            net.add(conv(filters, 5, 1, true)).add(new PReLU())
+                    .add(conv(filters, 5, 1, true)).add(new PReLU())
                     .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
         }
         return net.add(Blocks.batchFlattenBlock())

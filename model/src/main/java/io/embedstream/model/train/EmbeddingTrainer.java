@@ -1,0 +1,258 @@
+package io.embedstream.model.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import io.embedstream.model.data.LabeledImage;
+import io.embedstream.model.loss.CombinedObjective;
+import io.embedstream.model.loss.LossInput;
+import io.embedstream.model.net.ArrayCodec;
+import io.embedstream.model.net.EmbeddingModel;
+import io.embedstream.model.net.NamedArray;
+import io.embedstream.model.net.ParameterInit;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Trains an {@link EmbeddingModel} with the combined objective: one {@link #step} is forward, loss, backward and
+ * optimiser update. Holds the whole training state (parameters, class weights, optimiser moments, step counter,
+ * RNG), which {@link #saveState} and {@link #restoreState} turn into bytes and back bit for bit.
+ *
+ * <p>Not thread-safe: one thread drives a trainer. DJL allows one gradient collector per JVM at a time, so steps
+ * of different trainers in one JVM are serialised by a global lock; run one trainer per JVM (TaskManager).
+ */
+public final class EmbeddingTrainer implements AutoCloseable {
+    private static final ReentrantLock COLLECTOR_LOCK = new ReentrantLock();
+    private static final int STATE_MAGIC = 0x454D4253; // "EMBS"
+    private static final int STATE_FORMAT = 1;
+    private static final String CLASS_WEIGHTS = "cm.class_weights";
+
+    private final TrainerConfig config;
+    private final EmbeddingModel model;
+    private final CombinedObjective objective;
+    private final NDArray classWeights;
+    private final List<NamedArray> trainable;
+    private final List<NDArray> trainableArrays;
+    private final List<NamedArray> savedTensors;
+    private final Optimizer optimizer;
+    private Rng rng;
+    private long step;
+    private long skippedSteps;
+
+    private EmbeddingTrainer(TrainerConfig config, EmbeddingModel model) {
+        this.config = config;
+        this.model = model;
+        this.objective = new CombinedObjective(config.objective());
+        int d = config.network().embeddingSize();
+        Rng init = new Rng(config.seed() ^ 0x2545F4914F6CDD1DL);
+        this.classWeights = model.manager().create(
+                ParameterInit.xavierUniform(config.classes(), d, init), new Shape(config.classes(), d));
+        classWeights.setRequiresGradient(true);
+        List<NamedArray> params = new ArrayList<>(model.trainableParameters());
+        params.add(new NamedArray(CLASS_WEIGHTS, classWeights));
+        this.trainable = List.copyOf(params);
+        this.trainableArrays = trainable.stream().map(NamedArray::array).toList();
+        List<NamedArray> tensors = new ArrayList<>(model.allParameters());
+        tensors.add(new NamedArray(CLASS_WEIGHTS, classWeights));
+        this.savedTensors = List.copyOf(tensors);
+        this.optimizer = config.optimizer().create(trainable);
+        this.rng = new Rng(config.seed());
+    }
+
+    /** A trainer with a freshly initialised model on the configured device. */
+    public static EmbeddingTrainer create(TrainerConfig config) {
+        EmbeddingModel model = EmbeddingModel.create(config.network(), Devices.parse(config.device()), config.seed());
+        try {
+            return new EmbeddingTrainer(config, model);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    public TrainerConfig config() {
+        return config;
+    }
+
+    public EmbeddingModel model() {
+        return model;
+    }
+
+    /** Updates applied so far. */
+    public long step() {
+        return step;
+    }
+
+    /** Steps the guard refused (non-finite loss or gradient). */
+    public long skippedSteps() {
+        return skippedSteps;
+    }
+
+    /** The trainer's generator: part of the checkpointed state, for samplers that must resume exactly. */
+    public Rng rng() {
+        return rng;
+    }
+
+    /** Names of the loss components, in the order of {@link StepResult#components()}. */
+    public List<String> componentNames() {
+        return objective.componentNames();
+    }
+
+    /** The CM class weights (C x d, row-major), a host copy. */
+    public float[] classWeights() {
+        return classWeights.toFloatArray();
+    }
+
+    /** One training step on a batch. */
+    public StepResult step(TrainingBatch batch) {
+        long start = System.nanoTime();
+        int[] labels = batch.labels();
+        validate(batch, labels);
+        COLLECTOR_LOCK.lock();
+        try (NDScope scope = new NDScope(); NDManager stepManager = model.manager().newSubManager()) {
+            NDArray input = model.toInput(stepManager, batch.images());
+            NDArray embeddings;
+            CombinedObjective.Evaluation evaluation;
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                embeddings = model.forward(input, true);
+                evaluation = objective.evaluate(new LossInput(embeddings, labels, config.classes(), classWeights));
+                collector.backward(evaluation.total());
+            }
+            float loss = evaluation.total().getFloat();
+            Map<String, Float> components = new LinkedHashMap<>();
+            for (int i = 0; i < evaluation.components().size(); i++) {
+                components.put(objective.componentNames().get(i), evaluation.components().get(i).getFloat());
+            }
+            List<NDArray> gradients = new ArrayList<>(trainableArrays.size());
+            NDArray squaredNorm = null;
+            for (NDArray parameter : trainableArrays) {
+                NDArray gradient = parameter.getGradient();
+                gradients.add(gradient);
+                NDArray sq = gradient.square().sum();
+                squaredNorm = squaredNorm == null ? sq : squaredNorm.add(sq);
+            }
+            float gradientNorm = (float) Math.sqrt(squaredNorm.getFloat());
+            float[] embeddingValues = embeddings.toFloatArray();
+            float lr = config.schedule().at(step);
+            String skipReason = null;
+            if (!Float.isFinite(loss)) {
+                skipReason = "non-finite loss " + loss;
+            } else if (!Float.isFinite(gradientNorm)) {
+                skipReason = "non-finite gradient norm " + gradientNorm;
+            }
+            if (skipReason == null) {
+                float clip = config.gradientClipNorm();
+                float scale = clip > 0 && gradientNorm > clip ? clip / gradientNorm : 1f;
+                optimizer.update(trainableArrays, gradients, lr, scale, step + 1);
+                step++;
+            } else {
+                skippedSteps++;
+            }
+            zeroGradients();
+            return new StepResult(step, skipReason == null, skipReason, loss, components, gradientNorm, lr,
+                    embeddingValues, labels, batch.qualities(), System.nanoTime() - start);
+        } finally {
+            COLLECTOR_LOCK.unlock();
+        }
+    }
+
+    private void validate(TrainingBatch batch, int[] labels) {
+        for (LabeledImage image : batch.images()) {
+            if (image.label() < 0 || image.label() >= config.classes()) {
+                throw new IllegalArgumentException("image " + image.id() + " has label " + image.label()
+                        + " outside [0, " + config.classes() + ")");
+            }
+        }
+        if (config.objective().needsTwoClasses()) {
+            boolean mixed = false;
+            for (int label : labels) {
+                mixed |= label != labels[0];
+            }
+            if (!mixed) {
+                throw new IllegalArgumentException("LDMAT needs at least two classes in a batch, got "
+                        + labels.length + " images all of class " + labels[0]
+                        + " (the batcher must mix classes, or set the LDMAT weight to 0)");
+            }
+        }
+    }
+
+    /** Gradients accumulate in PyTorch; clear them, NaNs included (0 * NaN would stay NaN). */
+    private void zeroGradients() {
+        for (NDArray parameter : trainableArrays) {
+            JniUtils.zeroGrad((PtNDArray) parameter);
+        }
+    }
+
+    /** The whole training state as bytes: restore it with {@link #restoreState} to continue bit for bit. */
+    public byte[] saveState() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(STATE_MAGIC);
+            out.writeInt(STATE_FORMAT);
+            out.writeUTF(fingerprint());
+            out.writeLong(step);
+            out.writeLong(skippedSteps);
+            out.writeLong(rng.state());
+            ArrayCodec.write(out, savedTensors);
+            ArrayCodec.write(out, optimizer.state());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Replaces the whole training state with one saved by {@link #saveState} from a trainer of the same
+     * configuration.
+     */
+    public void restoreState(byte[] state) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
+            if (in.readInt() != STATE_MAGIC) {
+                throw new IllegalArgumentException("not an embedstream training state (bad magic)");
+            }
+            int format = in.readInt();
+            if (format != STATE_FORMAT) {
+                throw new IllegalArgumentException("training state format " + format + " is not supported (expected "
+                        + STATE_FORMAT + ")");
+            }
+            String saved = in.readUTF();
+            if (!saved.equals(fingerprint())) {
+                throw new IllegalArgumentException("training state was saved for [" + saved
+                        + "] but this trainer is [" + fingerprint() + "]");
+            }
+            long restoredStep = in.readLong();
+            long restoredSkipped = in.readLong();
+            long rngState = in.readLong();
+            ArrayCodec.readInto(in, savedTensors);
+            ArrayCodec.readInto(in, optimizer.state());
+            step = restoredStep;
+            skippedSteps = restoredSkipped;
+            rng = new Rng(rngState);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("corrupt training state: " + e.getMessage(), e);
+        }
+    }
+
+    private String fingerprint() {
+        return config.network().describe() + ", " + config.classes() + " classes, " + optimizer.name();
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

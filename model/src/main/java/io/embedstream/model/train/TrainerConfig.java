@@ -1,0 +1,65 @@
+package io.embedstream.model.train;
+
+import io.embedstream.model.loss.ObjectiveConfig;
+import io.embedstream.model.net.NetworkConfig;
+
+/**
+ * Everything that defines a training run.
+ *
+ * <p>Defaults: the default {@link NetworkConfig} and {@link ObjectiveConfig}, 10 classes, SGD (momentum 0.9,
+ * weight decay 5e-4) at a constant learning rate 0.01, gradient-norm clipping at 10, seed 42, device auto.
+ *
+ * @param gradientClipNorm clip the global gradient norm to this value; 0 disables clipping
+ * @param device {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}
+ */
+public record TrainerConfig(
+        NetworkConfig network, int classes, ObjectiveConfig objective, OptimizerConfig optimizer,
+        LearningRateSchedule schedule, float gradientClipNorm, long seed, String device) {
+
+    public TrainerConfig {
+        if (network == null || objective == null || optimizer == null || schedule == null || device == null) {
+            throw new IllegalArgumentException("network, objective, optimizer, schedule and device must be set");
+        }
+        if (classes < 2) {
+            throw new IllegalArgumentException("need at least 2 classes, got " + classes);
+        }
+        if (!(gradientClipNorm >= 0) || !Float.isFinite(gradientClipNorm)) {
+            throw new IllegalArgumentException("gradient clip norm must be >= 0 (0 = off), got " + gradientClipNorm);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().network(network).classes(classes).objective(objective).optimizer(optimizer)
+                .schedule(schedule).gradientClipNorm(gradientClipNorm).seed(seed).device(device);
+    }
+
+    /** Builder with the defaults documented on {@link TrainerConfig}. */
+    public static final class Builder {
+        private NetworkConfig network = NetworkConfig.builder().build();
+        private int classes = 10;
+        private ObjectiveConfig objective = ObjectiveConfig.defaults();
+        private OptimizerConfig optimizer = OptimizerConfig.defaults();
+        private LearningRateSchedule schedule = new LearningRateSchedule.Constant(0.01f);
+        private float gradientClipNorm = 10f;
+        private long seed = 42;
+        private String device = "auto";
+
+        public Builder network(NetworkConfig v) { this.network = v; return this; }
+        public Builder classes(int v) { this.classes = v; return this; }
+        public Builder objective(ObjectiveConfig v) { this.objective = v; return this; }
+        public Builder optimizer(OptimizerConfig v) { this.optimizer = v; return this; }
+        public Builder schedule(LearningRateSchedule v) { this.schedule = v; return this; }
+        public Builder learningRate(float v) { this.schedule = new LearningRateSchedule.Constant(v); return this; }
+        public Builder gradientClipNorm(float v) { this.gradientClipNorm = v; return this; }
+        public Builder seed(long v) { this.seed = v; return this; }
+        public Builder device(String v) { this.device = v; return this; }
+
+        public TrainerConfig build() {
+            return new TrainerConfig(network, classes, objective, optimizer, schedule, gradientClipNorm, seed, device);
+        }
+    }
+}
