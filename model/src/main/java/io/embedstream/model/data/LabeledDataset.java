@@ -1,0 +1,58 @@
+package io.embedstream.model.data;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A named train/test pair of labeled images that all share one shape (width x height x channels), with labels in
+ * [0, numClasses). The lists are copied into unmodifiable lists.
+ */
+public record LabeledDataset(String name, List<LabeledImage> train, List<LabeledImage> test, int numClasses,
+                             int width, int height, int channels) {
+
+    public LabeledDataset {
+        Objects.requireNonNull(name, "name");
+        train = List.copyOf(train);
+        test = List.copyOf(test);
+        if (numClasses < 1) {
+            throw new IllegalArgumentException("number of classes must be >= 1, got " + numClasses);
+        }
+        check(train, "train", numClasses, width, height, channels);
+        check(test, "test", numClasses, width, height, channels);
+    }
+
+    /** Builds a dataset whose class count is max label + 1 and whose shape is that of the first image. */
+    public static LabeledDataset of(String name, List<LabeledImage> train, List<LabeledImage> test) {
+        LabeledImage first = !train.isEmpty() ? train.get(0) : (!test.isEmpty() ? test.get(0) : null);
+        if (first == null) {
+            throw new IllegalArgumentException("dataset " + name + " has no images in either split");
+        }
+        int maxLabel = 0;
+        for (LabeledImage im : train) {
+            maxLabel = Math.max(maxLabel, im.label());
+        }
+        for (LabeledImage im : test) {
+            maxLabel = Math.max(maxLabel, im.label());
+        }
+        return new LabeledDataset(name, train, test, maxLabel + 1, first.width(), first.height(), first.channels());
+    }
+
+    private static void check(List<LabeledImage> images, String split, int numClasses, int w, int h, int c) {
+        for (LabeledImage im : images) {
+            if (im.width() != w || im.height() != h || im.channels() != c) {
+                throw new IllegalArgumentException(split + " image " + im.id() + " is " + im.width() + "x"
+                        + im.height() + "x" + im.channels() + ", dataset shape is " + w + "x" + h + "x" + c);
+            }
+            if (im.label() < 0 || im.label() >= numClasses) {
+                throw new IllegalArgumentException(split + " image " + im.id() + " has label " + im.label()
+                        + " outside [0, " + numClasses + ")");
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LabeledDataset[" + name + ": " + train.size() + " train / " + test.size() + " test, "
+                + numClasses + " classes, " + width + "x" + height + "x" + channels + "]";
+    }
+}
