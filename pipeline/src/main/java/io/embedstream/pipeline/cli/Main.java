@@ -1,0 +1,38 @@
+package io.embedstream.pipeline.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code embedstream} command line. */
+@Command(name = "embedstream", mixinStandardHelpOptions = true, version = "embedstream 0.1.0",
+        description = "Streaming online learning of image embeddings, with collapse and drift monitoring.",
+        subcommands = {FitCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        // DJL must not reach the network unless asked to (a -Pcuda build may fetch its CUDA library once).
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+        System.setProperty("java.awt.headless", "true");
+        int code = new CommandLine(new Main())
+                .setExecutionExceptionHandler(Main::handleError)
+                .execute(args);
+        System.exit(code);
+    }
+
+    /** Bad input from the user is an error message, not a stack trace. */
+    private static int handleError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        if (e instanceof IllegalArgumentException || e instanceof java.io.IOException) {
+            cmd.getErr().println(cmd.getColorScheme().errorText("error: " + e.getMessage()));
+            return 2;
+        }
+        cmd.getErr().println(cmd.getColorScheme().stackTraceText(e));
+        return 1;
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+}

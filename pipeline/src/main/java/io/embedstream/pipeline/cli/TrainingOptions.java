@@ -1,0 +1,121 @@
+package io.embedstream.pipeline.cli;
+
+import io.embedstream.model.loss.CmSoftmaxLoss;
+import io.embedstream.model.loss.LdmatLoss;
+import io.embedstream.model.loss.ObjectiveConfig;
+import io.embedstream.model.net.Architecture;
+import io.embedstream.model.net.NetworkConfig;
+import io.embedstream.model.train.LearningRateSchedule;
+import io.embedstream.model.train.OptimizerConfig;
+import io.embedstream.model.train.TrainerConfig;
+import picocli.CommandLine.Option;
+
+/** Network, objective and optimiser options shared by every command that trains. */
+public final class TrainingOptions {
+
+    @Option(names = "--arch", defaultValue = "cm-mnist", description = "Network: cm-mnist or resnet (default: ${DEFAULT-VALUE}).")
+    String architecture;
+
+    @Option(names = "--embedding", defaultValue = "128", description = "Embedding size (default: ${DEFAULT-VALUE}).")
+    int embeddingSize;
+
+    @Option(names = "--w-cm", defaultValue = "1", description = "Weight of CM-M-Softmax (default: ${DEFAULT-VALUE}).")
+    float cmWeight;
+
+    @Option(names = "--cm-scale", defaultValue = "30", description = "CM scale s (default: ${DEFAULT-VALUE}).")
+    float cmScale;
+
+    @Option(names = "--cm-margin", defaultValue = "0.4", description = "CM additive cosine margin m (default: ${DEFAULT-VALUE}).")
+    float cmMargin;
+
+    @Option(names = "--no-contraction", description = "Drop the sigmoid(|x|) contraction factor from CM.")
+    boolean noContraction;
+
+    @Option(names = "--plain-softmax", description = "Baseline: plain softmax on x W^T, no LDMAT, no anti-collapse (overrides the loss options).")
+    boolean plainSoftmax;
+
+    @Option(names = "--w-ldmat", defaultValue = "1", description = "Weight of LDMAT (default: ${DEFAULT-VALUE}).")
+    float ldmatWeight;
+
+    @Option(names = "--ldmat-margin", defaultValue = "1", description = "LDMAT distance between classes (default: ${DEFAULT-VALUE}).")
+    float ldmatMargin;
+
+    @Option(names = "--ldmat-delta", defaultValue = "0", description = "LDMAT within-class relaxation (default: ${DEFAULT-VALUE}).")
+    float ldmatDelta;
+
+    @Option(names = "--w-ac-proxies", defaultValue = "1", description = "Weight of anti-collapse on the class proxies (default: ${DEFAULT-VALUE}).")
+    float acProxiesWeight;
+
+    @Option(names = "--w-ac-features", defaultValue = "0", description = "Weight of anti-collapse on the batch features (default: ${DEFAULT-VALUE}).")
+    float acFeaturesWeight;
+
+    @Option(names = "--ac-gamma1", defaultValue = "1", description = "Anti-collapse gamma1 (default: ${DEFAULT-VALUE}).")
+    float acGamma1;
+
+    @Option(names = "--ac-gamma2", defaultValue = "1", description = "Anti-collapse gamma2 (default: ${DEFAULT-VALUE}).")
+    float acGamma2;
+
+    @Option(names = "--ac-eps", defaultValue = "0.5", description = "Anti-collapse eps (default: ${DEFAULT-VALUE}).")
+    float acEps;
+
+    @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd or adamw (default: ${DEFAULT-VALUE}).")
+    String optimizer;
+
+    @Option(names = "--lr", defaultValue = "0.01", description = "Base learning rate (default: ${DEFAULT-VALUE}).")
+    float learningRate;
+
+    @Option(names = "--schedule", defaultValue = "constant",
+            description = "constant, step[:every=N,gamma=G] or cosine[:warmup=N,min=R] (default: ${DEFAULT-VALUE}).")
+    String schedule;
+
+    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
+    float momentum;
+
+    @Option(names = "--weight-decay", defaultValue = "5e-4", description = "Weight decay (default: ${DEFAULT-VALUE}).")
+    float weightDecay;
+
+    @Option(names = "--clip", defaultValue = "10", description = "Clip the global gradient norm; 0 = off (default: ${DEFAULT-VALUE}).")
+    float clip;
+
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of initialisation and sampling (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    public ObjectiveConfig objective() {
+        if (plainSoftmax) {
+            return ObjectiveConfig.plainSoftmax();
+        }
+        return ObjectiveConfig.builder()
+                .cmWeight(cmWeight).cm(new CmSoftmaxLoss(cmScale, cmMargin, !noContraction, true))
+                .ldmatWeight(ldmatWeight).ldmat(new LdmatLoss(ldmatMargin, ldmatDelta))
+                .antiCollapseProxiesWeight(acProxiesWeight).antiCollapseFeaturesWeight(acFeaturesWeight)
+                .antiCollapseParameters(acGamma1, acGamma2, acEps)
+                .build();
+    }
+
+    /** The trainer configuration for images of the given geometry; {@code totalSteps} ends a cosine schedule. */
+    public TrainerConfig trainerConfig(int height, int width, int channels, int classes, long totalSteps) {
+        NetworkConfig.Builder network = NetworkConfig.builder()
+                .architecture(Architecture.parse(architecture))
+                .inputSize(height, width, channels)
+                .embeddingSize(embeddingSize);
+        if (channels == 3) {
+            network.inputNormalization(0.5f, 0.25f);
+        }
+        OptimizerConfig.Type type = OptimizerConfig.Type.parse(optimizer);
+        OptimizerConfig optimizerConfig = type == OptimizerConfig.Type.SGD
+                ? OptimizerConfig.sgd(momentum, weightDecay) : OptimizerConfig.adamw(weightDecay);
+        return TrainerConfig.builder()
+                .network(network.build())
+                .classes(classes)
+                .objective(objective())
+                .optimizer(optimizerConfig)
+                .schedule(LearningRateSchedule.parse(schedule, learningRate, totalSteps))
+                .gradientClipNorm(clip)
+                .seed(seed)
+                .device(device)
+                .build();
+    }
+}
