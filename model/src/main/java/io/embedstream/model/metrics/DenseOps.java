@@ -12,16 +12,33 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 final class DenseOps {
     private DenseOps() {}
 
-    /** X^T X (d x d, full symmetric, row-major) of a row-major n x d matrix. */
+    /**
+     * X^T X (d x d, full symmetric, row-major) of a row-major n x d matrix. Rows are taken four at a time so
+     * that each pass over the d x d accumulator (which lives in L2, not L1) does four rank-1 updates.
+     */
     static double[] crossProduct(double[] x, int n, int d) {
         double[] c = new double[d * d];
-        for (int i = 0; i < n; i++) {
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            int o0 = i * d;
+            int o1 = o0 + d;
+            int o2 = o1 + d;
+            int o3 = o2 + d;
+            for (int k = 0; k < d; k++) {
+                double a0 = x[o0 + k];
+                double a1 = x[o1 + k];
+                double a2 = x[o2 + k];
+                double a3 = x[o3 + k];
+                int ck = k * d;
+                for (int j = k; j < d; j++) {
+                    c[ck + j] += a0 * x[o0 + j] + a1 * x[o1 + j] + a2 * x[o2 + j] + a3 * x[o3 + j];
+                }
+            }
+        }
+        for (; i < n; i++) {
             int off = i * d;
             for (int k = 0; k < d; k++) {
                 double a = x[off + k];
-                if (a == 0) {
-                    continue;
-                }
                 int ck = k * d;
                 for (int j = k; j < d; j++) {
                     c[ck + j] += a * x[off + j];
@@ -142,12 +159,46 @@ final class DenseOps {
         return values;
     }
 
+    /** Squared Euclidean distance; four accumulators break the add dependency chain (about 3x faster). */
     static double squaredDistance(double[] a, int offA, double[] b, int offB, int d) {
-        double s = 0;
-        for (int j = 0; j < d; j++) {
-            double t = a[offA + j] - b[offB + j];
-            s += t * t;
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int j = 0;
+        for (; j + 3 < d; j += 4) {
+            double t0 = a[offA + j] - b[offB + j];
+            double t1 = a[offA + j + 1] - b[offB + j + 1];
+            double t2 = a[offA + j + 2] - b[offB + j + 2];
+            double t3 = a[offA + j + 3] - b[offB + j + 3];
+            s0 += t0 * t0;
+            s1 += t1 * t1;
+            s2 += t2 * t2;
+            s3 += t3 * t3;
         }
-        return s;
+        for (; j < d; j++) {
+            double t = a[offA + j] - b[offB + j];
+            s0 += t * t;
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** Dot product of two length-d slices, with four accumulators like {@link #squaredDistance}. */
+    static double dot(double[] a, int offA, double[] b, int offB, int d) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int j = 0;
+        for (; j + 3 < d; j += 4) {
+            s0 += a[offA + j] * b[offB + j];
+            s1 += a[offA + j + 1] * b[offB + j + 1];
+            s2 += a[offA + j + 2] * b[offB + j + 2];
+            s3 += a[offA + j + 3] * b[offB + j + 3];
+        }
+        for (; j < d; j++) {
+            s0 += a[offA + j] * b[offB + j];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 }

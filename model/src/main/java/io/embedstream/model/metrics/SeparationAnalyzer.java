@@ -165,14 +165,15 @@ final class SeparationAnalyzer {
                 norm += u[j] * u[j];
             }
             norm = Math.sqrt(norm);
+            double[] meanProj = new double[c];
+            for (int q = 0; q < c; q++) {
+                meanProj[q] = DenseOps.dot(means, q * d, u, 0, d);
+            }
             double within = 0;
             for (int i = 0; i < n; i++) {
                 int xo = i * d;
-                int mo = classIndex[i] * d;
-                double proj = 0;
-                for (int j = 0; j < d; j++) {
-                    proj += (x[xo + j] - means[mo + j]) * u[j];
-                }
+                // (x_i - mu_c) . u, with mu_c . u hoisted out of the loop over samples
+                double proj = DenseOps.dot(x, xo, u, 0, d) - meanProj[classIndex[i]];
                 within += proj * proj;
             }
             within /= n * norm * norm;

@@ -34,13 +34,22 @@ class DataDriftTestTest {
     }
 
     @Test
-    void halfSigmaShiftInTenPercentOfDimensionsIsDetected() {
-        int trials = 100;
+    void halfSigmaShiftInTenPercentOfDimensionsIsDetectedWithDefaultSubsampling() {
+        // Windows of 512; the default configuration subsamples each to 256 rows.
+        assertPower(DriftConfig.defaults(), 100, 32);
+    }
+
+    @Test
+    void halfSigmaShiftInTenPercentOfDimensionsIsDetectedWithoutSubsampling() {
+        assertPower(DriftConfig.builder().maxSamplesPerWindow(512).build(), 40, 35);
+    }
+
+    private static void assertPower(DriftConfig config, int trials, long seed) {
         int n = 512;
         int d = 128;
         int shiftedDims = 13;
-        DataDriftTest test = new DataDriftTest(DriftConfig.defaults());
-        Random rng = new Random(32);
+        DataDriftTest test = new DataDriftTest(config);
+        Random rng = new Random(seed);
         int detected = 0;
         double pMax = 0;
         long start = System.nanoTime();
@@ -54,8 +63,9 @@ class DataDriftTestTest {
             }
         }
         double power = detected / (double) trials;
-        System.out.printf("MMD power (0.5 sd shift in %d/%d dims, n=%d): %.3f (%d/%d), max p %.4f, %.1f ms/test%n",
-                shiftedDims, d, n, power, detected, trials, pMax, (System.nanoTime() - start) / 1e6 / trials);
+        System.out.printf("MMD power (0.5 sd shift in %d/%d dims, windows %d, cap %d): %.3f (%d/%d), max p %.4f, %.1f ms/test%n",
+                shiftedDims, d, n, config.maxSamplesPerWindow(), power, detected, trials, pMax,
+                (System.nanoTime() - start) / 1e6 / trials);
         assertTrue(power >= 0.95, "power " + power);
     }
 
