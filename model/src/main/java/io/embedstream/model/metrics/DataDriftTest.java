@@ -18,6 +18,7 @@ import java.util.SplittableRandom;
  */
 public final class DataDriftTest {
     private static final int BATCH = 8;
+    private static final int MEDIAN_SAMPLE = 50_000;
 
     private final DriftConfig config;
 
@@ -256,7 +257,7 @@ public final class DataDriftTest {
         return g;
     }
 
-    /** Dot products of rows i..i+3 with rows j..j+3 into g (upper part; the caller mirrors). */
+    /** Dot products of rows i..i+3 with rows j..j+3 into g's upper part (j >= i); the caller mirrors. */
     private static void gramTile(float[] p, int d, int i, int j, float[] g, int total) {
         float c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
         float c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
@@ -286,19 +287,35 @@ public final class DataDriftTest {
         for (int r = 0; r < 4; r++) {
             for (int c = 0; c < 4; c++) {
                 g[(i + r) * total + j + c] = tile[r * 4 + c];
-                g[(j + c) * total + i + r] = tile[r * 4 + c];
             }
         }
     }
 
+    /**
+     * Median of the off-diagonal squared distances. Beyond {@value #MEDIAN_SAMPLE} pairs it takes an evenly
+     * strided (deterministic) sample of the upper triangle: the heuristic needs a scale, not an exact
+     * order statistic, and this keeps its cost independent of the window size.
+     */
     private static double medianOffDiagonal(float[] dist, int total) {
-        float[] upper = new float[total * (total - 1) / 2];
+        long pairs = (long) total * (total - 1) / 2;
+        long stride = Math.max(1, pairs / MEDIAN_SAMPLE);
+        float[] sample = new float[(int) ((pairs + stride - 1) / stride)];
         int p = 0;
-        for (int i = 0; i < total; i++) {
-            System.arraycopy(dist, i * total + i + 1, upper, p, total - i - 1);
-            p += total - i - 1;
+        long index = 0; // position in the row-by-row enumeration of the upper triangle
+        long next = 0;
+        for (int i = 0; i < total && p < sample.length; i++) {
+            long rowEnd = index + (total - i - 1);
+            while (next < rowEnd && p < sample.length) {
+                int j = (int) (i + 1 + (next - index));
+                sample[p++] = dist[i * total + j];
+                next += stride;
+            }
+            index = rowEnd;
         }
-        return Quickselect.select(upper, (upper.length - 1) / 2);
+        if (p < sample.length) {
+            sample = java.util.Arrays.copyOf(sample, p);
+        }
+        return Quickselect.select(sample, (p - 1) / 2);
     }
 
     private static double meanPositiveOffDiagonal(float[] dist, int total) {

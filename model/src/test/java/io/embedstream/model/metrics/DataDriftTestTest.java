@@ -41,7 +41,7 @@ class DataDriftTestTest {
 
     @Test
     void halfSigmaShiftInTenPercentOfDimensionsIsDetectedWithoutSubsampling() {
-        assertPower(DriftConfig.builder().maxSamplesPerWindow(512).build(), 40, 35);
+        assertPower(DriftConfig.builder().maxSamplesPerWindow(512).build(), 20, 35);
     }
 
     private static void assertPower(DriftConfig config, int trials, long seed) {
