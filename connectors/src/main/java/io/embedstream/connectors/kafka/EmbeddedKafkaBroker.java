@@ -108,7 +108,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * and accepting clients.
      *
      * @return this broker, for chaining
-     * @throws IllegalStateException if the broker was already started or closed, or Kafka failed to start
+     * @throws IllegalStateException if the broker was already started or closed, or Kafka failed to start (the
+     *                               broker is then closed)
      */
     public synchronized EmbeddedKafkaBroker start() {
         if (sharedServer != null || closed) {
@@ -136,7 +137,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             controller.startup();
             broker.startup();
         } catch (Exception e) {
-            shutdownQuietly();
+            // A half-started broker is unusable: release ports and the temporary directory now.
+            close();
             throw new IllegalStateException("embedded Kafka broker failed to start: " + e.getMessage(), e);
         }
         LOG.info("Embedded Kafka broker started at {} in {} ms (log dir {})", bootstrapServers(),
@@ -273,18 +275,35 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private void format(KafkaConfig config) throws Exception {
+        List<String> dirs = List.of(logDir.resolve("data").toString(), config.metadataLogDir());
+        // A persistent log dir survives restarts: keep its cluster id, or Kafka refuses the formatted directories.
+        String clusterId = existingClusterId(dirs).orElseGet(() -> Uuid.randomUuid().toString());
         Formatter formatter = new Formatter()
                 .setPrintStream(LoggingPrintStream.debug(LOG))
                 .setNodeId(NODE_ID)
-                .setClusterId(Uuid.randomUuid().toString())
-                // A persistent log dir survives restarts: format it only the first time.
+                .setClusterId(clusterId)
                 .setIgnoreFormatted(true)
                 .setControllerListenerName(CONTROLLER_LISTENER)
                 .setMetadataLogDirectory(config.metadataLogDir());
-        for (String dir : List.of(logDir.resolve("data").toString(), config.metadataLogDir())) {
-            formatter.addDirectory(dir);
-        }
+        dirs.forEach(formatter::addDirectory);
         formatter.run();
+    }
+
+    private static java.util.Optional<String> existingClusterId(List<String> dirs) throws IOException {
+        for (String dir : dirs) {
+            Path metaProperties = Path.of(dir, MetaPropertiesEnsemble.META_PROPERTIES_NAME);
+            if (Files.exists(metaProperties)) {
+                Properties props = new Properties();
+                try (var in = Files.newInputStream(metaProperties)) {
+                    props.load(in);
+                }
+                String clusterId = props.getProperty("cluster.id");
+                if (clusterId != null && !clusterId.isBlank()) {
+                    return java.util.Optional.of(clusterId);
+                }
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     private void requireStarted() {

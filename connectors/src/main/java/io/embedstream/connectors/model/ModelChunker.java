@@ -13,7 +13,10 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * Splits a model version into the records of the publication topic (see {@link ModelTopic}): chunk records in
  * index order, then the manifest. Send them in this order, in one transaction, to one topic. Thread-safe.
  */
-public final class ModelChunker {
+public final class ModelChunker implements java.io.Serializable {
+
+    // Serializable so a Flink function can hold one as a field; it carries configuration only.
+    private static final long serialVersionUID = 1L;
 
     private final String topic;
     private final int chunkBytes;

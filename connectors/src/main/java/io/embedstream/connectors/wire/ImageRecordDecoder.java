@@ -32,7 +32,10 @@ import io.embedstream.model.data.LabeledImage;
  *
  * <p>Thread-safe: instances hold only configuration.
  */
-public final class ImageRecordDecoder {
+public final class ImageRecordDecoder implements java.io.Serializable {
+
+    // Serializable so a Flink function can hold one as a field; it carries configuration only.
+    private static final long serialVersionUID = 1L;
 
     /** Default {@code maxRecordBytes}: 4 MiB. */
     public static final int DEFAULT_MAX_RECORD_BYTES = 4 * 1024 * 1024;

@@ -17,7 +17,10 @@ import io.embedstream.model.data.LabeledImage;
  * <p>Record key: the image id in UTF-8, so that the default partitioner spreads images and a re-sent image lands
  * on the same partition. Thread-safe.
  */
-public final class ImageRecordEncoder {
+public final class ImageRecordEncoder implements java.io.Serializable {
+
+    // Serializable so a Flink function can hold one as a field; it carries configuration only.
+    private static final long serialVersionUID = 1L;
 
     /** Value encodings. */
     public enum Format {
