@@ -135,6 +135,33 @@ class ImageRecordDecoderTest {
     }
 
     @Test
+    void refusesDecompressionBombFromJpegHeader() {
+        byte[] jpeg = encoded("jpg");
+        // Baseline JPEG frame header: FF C0, length(2), precision(1), height(2), width(2).
+        for (int i = 0; i + 8 < jpeg.length; i++) {
+            if ((jpeg[i] & 0xFF) == 0xFF && (jpeg[i + 1] & 0xFF) == 0xC0) {
+                ByteBuffer.wrap(jpeg).putShort(i + 5, (short) 60000).putShort(i + 7, (short) 60000);
+                break;
+            }
+        }
+        assertRejected(decoder.decode(jpeg, labelOnly("1"), SOURCE), "decode",
+                "declared size 60000x60000 exceeds max pixels 16777216");
+    }
+
+    @Test
+    void decoderSurvivesJavaSerialization() throws Exception {
+        var bytes = new ByteArrayOutputStream();
+        try (var out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(ImageRecordDecoder.builder().classes(10).target(8, 8, 1).build());
+        }
+        ImageRecordDecoder copy;
+        try (var in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            copy = (ImageRecordDecoder) in.readObject();
+        }
+        assertRejected(copy.decode(png(), labelOnly("10"), SOURCE), "headers", "label 10 out of range [0, 10)");
+    }
+
+    @Test
     void refusesOversizedRawDeclaration() {
         WireHeaders raw = rawHeaders("1", "100000", "100000", "1");
         assertRejected(decoder.decode(new byte[10], raw, SOURCE), "decode",
