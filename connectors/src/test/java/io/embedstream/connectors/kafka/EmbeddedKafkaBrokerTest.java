@@ -33,7 +33,7 @@ class EmbeddedKafkaBrokerTest {
     @BeforeAll
     static void start() {
         long t0 = System.nanoTime();
-        kafka = EmbeddedKafkaBroker.builder().partitions(2).build().start();
+        kafka = EmbeddedKafkaBroker.builder().partitions(2).brokerProperty("message.max.bytes", "2097152").build().start();
         startupMillis = (System.nanoTime() - t0) / 1_000_000;
         System.out.println("embedded broker started in " + startupMillis + " ms at " + kafka.bootstrapServers());
     }
@@ -87,6 +87,17 @@ class EmbeddedKafkaBrokerTest {
             consumer.commitSync();
         }
         assertEquals(10, received);
+    }
+
+    @Test
+    void brokerPropertyOverridesApply() throws Exception {
+        try (var admin = kafka.admin()) {
+            var resource = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.BROKER, Integer.toString(EmbeddedKafkaBroker.NODE_ID));
+            var config = admin.describeConfigs(Set.of(resource)).all().get().get(resource);
+            assertEquals("2097152", config.get("message.max.bytes").value());
+            assertEquals("1", config.get("offsets.topic.replication.factor").value());
+        }
     }
 
     @Test
