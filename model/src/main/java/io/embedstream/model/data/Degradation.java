@@ -15,7 +15,10 @@ import java.util.Random;
  *   <li>{@link #NOISE}: additive Gaussian noise per sample, sigma = {@value #NOISE_MAX_SIGMA} * s grey levels
  *       (then clipped to [0, 255]); independent of the size, as sensor noise is per pixel.</li>
  *   <li>{@link #JPEG}: JPEG round trip (JDK ImageIO baseline codec, 4:2:0 for RGB) at quality
- *       {@value #JPEG_BEST_QUALITY} - ({@value #JPEG_BEST_QUALITY} - {@value #JPEG_WORST_QUALITY}) * s percent.
+ *       {@value #JPEG_BEST_QUALITY} * ({@value #JPEG_WORST_QUALITY} / {@value #JPEG_BEST_QUALITY})^s percent
+ *       (geometric: 50 at s = 0+, about 16 at s = 0.5, 5 at s = 1; see {@link #jpegQuality(double)}).
+ *       The range starts at the codec's reference quality 50 because above it the artifacts on small images are
+ *       below what the experiments (and a no-reference estimator) can see.
  *       Any s > 0 re-encodes, so there is a small step between s = 0 and s just above it.</li>
  *   <li>{@link #LOW_CONTRAST}: each channel's deviation from its mean is scaled by
  *       1 - {@value #CONTRAST_MAX_REDUCTION} * s (a quarter of the contrast at s = 1).</li>
@@ -38,7 +41,7 @@ public enum Degradation {
     },
     JPEG {
         @Override byte[] degrade(LabeledImage im, double s, Random rng) {
-            double quality = JPEG_BEST_QUALITY - (JPEG_BEST_QUALITY - JPEG_WORST_QUALITY) * s;
+            double quality = jpegQuality(s);
             return PixelOps.jpegRoundTrip(im.pixels(), im.width(), im.height(), im.channels(),
                     (float) (quality / 100.0));
         }
@@ -60,9 +63,9 @@ public enum Degradation {
     /** Noise sigma in grey levels at severity 1. */
     public static final double NOISE_MAX_SIGMA = 40.0;
     /** JPEG quality (percent) as severity approaches 0. */
-    public static final double JPEG_BEST_QUALITY = 90.0;
+    public static final double JPEG_BEST_QUALITY = 50.0;
     /** JPEG quality (percent) at severity 1. */
-    public static final double JPEG_WORST_QUALITY = 10.0;
+    public static final double JPEG_WORST_QUALITY = 5.0;
     /** Share of the contrast removed at severity 1. */
     public static final double CONTRAST_MAX_REDUCTION = 0.75;
     /** The downscale factor is 1 + this * severity. */
@@ -85,6 +88,16 @@ public enum Degradation {
     }
 
     abstract byte[] degrade(LabeledImage image, double severity, Random rng);
+
+    /**
+     * JPEG quality in percent for severity {@code s}: geometric between the best and worst quality, because the
+     * codec's quantiser step grows like 1 / quality below 50, so equal severity steps give comparable increases
+     * in artifacts.
+     */
+    public static double jpegQuality(double s) {
+        checkSeverity(s);
+        return JPEG_BEST_QUALITY * Math.pow(JPEG_WORST_QUALITY / JPEG_BEST_QUALITY, s);
+    }
 
     static void checkSeverity(double severity) {
         if (!(severity >= 0.0 && severity <= 1.0)) {

@@ -1,0 +1,278 @@
+package io.embedstream.connectors.model;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.embedstream.connectors.wire.WireHeaders;
+
+/**
+ * Reassembles model versions from consumed publication records (see {@link ModelTopic}).
+ *
+ * <p>Feed every record of the topic, in partition order, to {@link #accept}. Chunks are buffered per version;
+ * the manifest completes its version: all {@code chunkCount} chunks must be present, their total size must equal
+ * {@code parameterBytes} and their SHA-256 must equal {@code parameterSha256}, otherwise the version is rejected
+ * with the reason. Because chunks are published before the manifest, a manifest that finds chunks missing means
+ * they were lost or skipped (e.g. a consumer that started mid-version), and the version is rejected rather than
+ * waited for.
+ *
+ * <p>Memory is bounded: at most {@code maxPendingVersions} incomplete versions and {@code maxPendingBytes}
+ * buffered chunk bytes. When a new chunk would exceed either bound, the oldest incomplete versions are evicted
+ * (reported to the eviction listener); a single version larger than {@code maxPendingBytes} is rejected.
+ *
+ * <p>Not thread-safe: use one instance per consuming thread.
+ */
+public final class ModelAssembler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelAssembler.class);
+    private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,18}");
+
+    private final int maxPendingVersions;
+    private final long maxPendingBytes;
+    private final Consumer<AssemblyResult.Rejected> evictionListener;
+
+    // Insertion order = first chunk seen, so the first entry is the oldest version to evict.
+    private final LinkedHashMap<Long, PendingVersion> pending = new LinkedHashMap<>();
+    private long pendingBytes;
+
+    private ModelAssembler(Builder b) {
+        this.maxPendingVersions = b.maxPendingVersions;
+        this.maxPendingBytes = b.maxPendingBytes;
+        this.evictionListener = b.evictionListener;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Feeds one consumed record. */
+    public AssemblyResult accept(ConsumerRecord<byte[], byte[]> record) {
+        return accept(record.key(), record.value(), WireHeaders.fromKafka(record.headers()));
+    }
+
+    /**
+     * Feeds one record given in neutral form.
+     *
+     * @return {@link AssemblyResult.Pending} for a stored chunk, {@link AssemblyResult.Completed} when a manifest
+     *         completes its version, {@link AssemblyResult.Rejected} otherwise; never null, never throws on bad input
+     */
+    public AssemblyResult accept(byte[] key, byte[] value, WireHeaders headers) {
+        String keyText = key == null ? "<null>" : new String(key, StandardCharsets.UTF_8);
+        if (key == null || !DECIMAL.matcher(keyText).matches()) {
+            return new AssemblyResult.Rejected(keyText, "key '" + keyText + "' is not a decimal model version");
+        }
+        long version = Long.parseLong(keyText);
+        if (value == null) {
+            return reject(version, "record of version " + version + " has no value (null)");
+        }
+        Optional<String> type = headers.string(ModelTopic.TYPE);
+        if (type.isEmpty()) {
+            return new AssemblyResult.Rejected(keyText, "missing header '" + ModelTopic.TYPE + "'");
+        }
+        return switch (type.get()) {
+            case ModelTopic.TYPE_CHUNK -> acceptChunk(version, value, headers);
+            case ModelTopic.TYPE_MANIFEST -> acceptManifest(version, value, headers);
+            default -> new AssemblyResult.Rejected(keyText, "unknown " + ModelTopic.TYPE + " '" + type.get()
+                    + "' (expected manifest or chunk)");
+        };
+    }
+
+    /** Number of versions with buffered chunks. */
+    public int pendingVersions() {
+        return pending.size();
+    }
+
+    /** Chunk bytes currently buffered. */
+    public long pendingBytes() {
+        return pendingBytes;
+    }
+
+    private AssemblyResult acceptChunk(long version, byte[] chunk, WireHeaders headers) {
+        Optional<Integer> count = intHeader(headers, ModelTopic.CHUNK_COUNT);
+        Optional<Integer> index = intHeader(headers, ModelTopic.CHUNK_INDEX);
+        if (count.isEmpty() || count.get() < 1) {
+            return reject(version, "chunk of version " + version + " has no valid '" + ModelTopic.CHUNK_COUNT
+                    + "' header (positive decimal integer)");
+        }
+        if (index.isEmpty() || index.get() >= count.get()) {
+            return reject(version, "chunk of version " + version + " has no valid '" + ModelTopic.CHUNK_INDEX
+                    + "' header (decimal integer in [0, " + count.get() + "))");
+        }
+        PendingVersion state = pending.get(version);
+        if (state != null && state.chunkCount != count.get()) {
+            return reject(version, "chunk count of version " + version + " changed from " + state.chunkCount
+                    + " to " + count.get());
+        }
+        if (state != null) {
+            byte[] existing = state.chunks.get(index.get());
+            if (existing != null) {
+                if (Arrays.equals(existing, chunk)) {
+                    return new AssemblyResult.Pending(version, state.chunks.size(), state.chunkCount);
+                }
+                return reject(version, "conflicting duplicate of chunk " + index.get() + " of version " + version);
+            }
+        }
+        long stateBytes = state == null ? 0 : state.bytes;
+        if (stateBytes + chunk.length > maxPendingBytes) {
+            return reject(version, "version " + version + " needs more than max pending bytes " + maxPendingBytes);
+        }
+        makeRoom(version, chunk.length);
+        if (state == null) {
+            state = new PendingVersion(count.get());
+            pending.put(version, state);
+        }
+        state.chunks.put(index.get(), chunk);
+        state.bytes += chunk.length;
+        pendingBytes += chunk.length;
+        return new AssemblyResult.Pending(version, state.chunks.size(), state.chunkCount);
+    }
+
+    private AssemblyResult acceptManifest(long version, byte[] json, WireHeaders headers) {
+        ModelManifest manifest;
+        try {
+            manifest = ModelManifestJson.fromBytes(json);
+        } catch (ModelFormatException e) {
+            return reject(version, "manifest of version " + version + " is unusable: " + e.getMessage());
+        }
+        if (manifest.version() != version) {
+            return reject(version, "manifest under key " + version + " is for version " + manifest.version());
+        }
+        Optional<Integer> headerCount = intHeader(headers, ModelTopic.CHUNK_COUNT);
+        if (headerCount.isPresent() && headerCount.get() != manifest.chunkCount()) {
+            return reject(version, "manifest of version " + version + ": header chunk-count " + headerCount.get()
+                    + " differs from JSON chunkCount " + manifest.chunkCount());
+        }
+        PendingVersion state = pending.get(version);
+        int received = state == null ? 0 : state.chunks.size();
+        if (state != null && state.chunkCount != manifest.chunkCount()) {
+            return reject(version, "chunk count mismatch for version " + version + ": manifest says "
+                    + manifest.chunkCount() + ", chunks say " + state.chunkCount);
+        }
+        if (received < manifest.chunkCount()) {
+            return reject(version, "manifest of version " + version + " arrived with " + received + " of "
+                    + manifest.chunkCount() + " chunks (chunks are published before their manifest)");
+        }
+        long total = state == null ? 0 : state.bytes;
+        if (total != manifest.parameterBytes()) {
+            return reject(version, "parameter size mismatch for version " + version + ": manifest says "
+                    + manifest.parameterBytes() + " bytes, chunks hold " + total);
+        }
+        byte[] parameters = new byte[(int) total];
+        int at = 0;
+        for (int i = 0; i < manifest.chunkCount(); i++) {
+            byte[] chunk = state.chunks.get(i);
+            System.arraycopy(chunk, 0, parameters, at, chunk.length);
+            at += chunk.length;
+        }
+        drop(version);
+        String actual = Sha256.hex(parameters);
+        if (!actual.equalsIgnoreCase(manifest.parameterSha256())) {
+            return new AssemblyResult.Rejected(Long.toString(version), "sha256 mismatch for version " + version
+                    + ": manifest says " + manifest.parameterSha256() + ", parameters hash to " + actual);
+        }
+        return new AssemblyResult.Completed(new PublishedModel(manifest, parameters));
+    }
+
+    /** Evicts the oldest other versions until {@code version} and {@code extraBytes} more fit. */
+    private void makeRoom(long version, long extraBytes) {
+        Iterator<Map.Entry<Long, PendingVersion>> oldestFirst = pending.entrySet().iterator();
+        while (oldestFirst.hasNext()) {
+            boolean tooManyVersions = !pending.containsKey(version) && pending.size() >= maxPendingVersions;
+            boolean tooManyBytes = pendingBytes + extraBytes > maxPendingBytes;
+            if (!tooManyVersions && !tooManyBytes) {
+                return;
+            }
+            Map.Entry<Long, PendingVersion> oldest = oldestFirst.next();
+            if (oldest.getKey() == version) {
+                continue;
+            }
+            PendingVersion evicted = oldest.getValue();
+            oldestFirst.remove();
+            pendingBytes -= evicted.bytes;
+            AssemblyResult.Rejected eviction = new AssemblyResult.Rejected(Long.toString(oldest.getKey()),
+                    "version " + oldest.getKey() + " evicted incomplete with " + evicted.chunks.size() + " of "
+                            + evicted.chunkCount + " chunks (pending limits: " + maxPendingVersions + " versions, "
+                            + maxPendingBytes + " bytes)");
+            evictionListener.accept(eviction);
+        }
+    }
+
+    private AssemblyResult.Rejected reject(long version, String reason) {
+        drop(version);
+        return new AssemblyResult.Rejected(Long.toString(version), reason);
+    }
+
+    private void drop(long version) {
+        PendingVersion removed = pending.remove(version);
+        if (removed != null) {
+            pendingBytes -= removed.bytes;
+        }
+    }
+
+    private static Optional<Integer> intHeader(WireHeaders headers, String name) {
+        return headers.string(name).map(String::trim).filter(s -> s.matches("[0-9]{1,9}")).map(Integer::parseInt);
+    }
+
+    private static final class PendingVersion {
+        final int chunkCount;
+        final Map<Integer, byte[]> chunks = new HashMap<>();
+        long bytes;
+
+        PendingVersion(int chunkCount) {
+            this.chunkCount = chunkCount;
+        }
+    }
+
+    /** Settings of a {@link ModelAssembler}. */
+    public static final class Builder {
+        private int maxPendingVersions = 4;
+        private long maxPendingBytes = 512L * 1024 * 1024;
+        private Consumer<AssemblyResult.Rejected> evictionListener =
+                eviction -> LOG.warn("{}", eviction.reason());
+
+        private Builder() {
+        }
+
+        /** Most incomplete versions buffered at once. Default 4. */
+        public Builder maxPendingVersions(int versions) {
+            if (versions < 1) {
+                throw new IllegalArgumentException("max pending versions must be >= 1, got " + versions);
+            }
+            this.maxPendingVersions = versions;
+            return this;
+        }
+
+        /**
+         * Most chunk bytes buffered at once, over all incomplete versions; also the largest model that can be
+         * assembled. Default 512 MiB.
+         */
+        public Builder maxPendingBytes(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("max pending bytes must be >= 1, got " + bytes);
+            }
+            this.maxPendingBytes = Math.min(bytes, Integer.MAX_VALUE - 8L); // one byte[] holds the result
+            return this;
+        }
+
+        /** Told about incomplete versions evicted to respect the limits. Default: log a warning. */
+        public Builder evictionListener(Consumer<AssemblyResult.Rejected> listener) {
+            this.evictionListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        public ModelAssembler build() {
+            return new ModelAssembler(this);
+        }
+    }
+}

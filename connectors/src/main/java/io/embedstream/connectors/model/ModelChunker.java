@@ -1,0 +1,106 @@
+package io.embedstream.connectors.model;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * Splits a model version into the records of the publication topic (see {@link ModelTopic}): chunk records in
+ * index order, then the manifest. Send them in this order, in one transaction, to one topic. Thread-safe.
+ */
+public final class ModelChunker implements java.io.Serializable {
+
+    // Serializable so a Flink function can hold one as a field; it carries configuration only.
+    private static final long serialVersionUID = 1L;
+
+    private final String topic;
+    private final int chunkBytes;
+
+    private ModelChunker(Builder b) {
+        this.topic = b.topic;
+        this.chunkBytes = b.chunkBytes;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The records publishing {@code parameters} under {@code draft}'s version.
+     *
+     * @param draft      manifest without parameter fields (they are computed here)
+     * @param parameters serialized parameters; not copied, so do not modify until the records are sent
+     * @return the completed manifest and the records, chunks first and the manifest last
+     */
+    public ModelRecords chunk(ModelManifest draft, byte[] parameters) {
+        int chunkCount = (int) ((parameters.length + (long) chunkBytes - 1) / chunkBytes);
+        ModelManifest manifest = draft.withParameters(parameters.length, Sha256.hex(parameters), chunkCount, chunkBytes);
+        byte[] key = Long.toString(manifest.version()).getBytes(StandardCharsets.UTF_8);
+        String count = Integer.toString(chunkCount);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(chunkCount + 1);
+        for (int index = 0; index < chunkCount; index++) {
+            int from = index * chunkBytes;
+            byte[] chunk = Arrays.copyOfRange(parameters, from, Math.min(parameters.length, from + chunkBytes));
+            RecordHeaders headers = new RecordHeaders();
+            headers.add(ModelTopic.TYPE, utf8(ModelTopic.TYPE_CHUNK));
+            headers.add(ModelTopic.CHUNK_INDEX, utf8(Integer.toString(index)));
+            headers.add(ModelTopic.CHUNK_COUNT, utf8(count));
+            records.add(new ProducerRecord<>(topic, null, key, chunk, headers));
+        }
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(ModelTopic.TYPE, utf8(ModelTopic.TYPE_MANIFEST));
+        headers.add(ModelTopic.CHUNK_COUNT, utf8(count));
+        headers.add(ModelTopic.CONTENT_TYPE, utf8(ModelTopic.JSON));
+        records.add(new ProducerRecord<>(topic, null, key, ModelManifestJson.toBytes(manifest), headers));
+        return new ModelRecords(manifest, List.copyOf(records));
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The records of one version.
+     *
+     * @param manifest the completed manifest (size, SHA-256, chunk count filled in)
+     * @param records  chunk records in index order, then the manifest record
+     */
+    public record ModelRecords(ModelManifest manifest, List<ProducerRecord<byte[], byte[]>> records) {
+    }
+
+    /** Settings of a {@link ModelChunker}. */
+    public static final class Builder {
+        private String topic = ModelTopic.DEFAULT_TOPIC;
+        private int chunkBytes = ModelTopic.DEFAULT_CHUNK_BYTES;
+
+        private Builder() {
+        }
+
+        /** Topic of the produced records. Default {@value ModelTopic#DEFAULT_TOPIC}. */
+        public Builder topic(String topic) {
+            this.topic = Objects.requireNonNull(topic, "topic");
+            return this;
+        }
+
+        /**
+         * Largest chunk value in bytes. Default 512 KiB; keep it (plus headers) under the topic's
+         * {@code max.message.bytes} (1 MiB by default).
+         */
+        public Builder chunkBytes(int chunkBytes) {
+            if (chunkBytes <= 0) {
+                throw new IllegalArgumentException("chunk size must be > 0, got " + chunkBytes);
+            }
+            this.chunkBytes = chunkBytes;
+            return this;
+        }
+
+        public ModelChunker build() {
+            return new ModelChunker(this);
+        }
+    }
+}

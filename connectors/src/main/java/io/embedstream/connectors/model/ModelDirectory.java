@@ -1,0 +1,22 @@
+package io.embedstream.connectors.model;
+
+import java.nio.file.Path;
+
+/**
+ * Layout of a local model directory: one sub-directory per version, {@code v<version>/manifest.json} (indented
+ * JSON, see {@link ModelManifestJson}) and {@code v<version>/parameters.bin} (the raw parameter bytes).
+ */
+public final class ModelDirectory {
+
+    public static final String MANIFEST_FILE = "manifest.json";
+    public static final String PARAMETERS_FILE = "parameters.bin";
+    static final String VERSION_PREFIX = "v";
+
+    private ModelDirectory() {
+    }
+
+    /** {@code root/v<version>}. */
+    public static Path versionDir(Path root, long version) {
+        return root.resolve(VERSION_PREFIX + version);
+    }
+}

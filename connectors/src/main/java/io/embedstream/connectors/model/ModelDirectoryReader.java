@@ -1,0 +1,81 @@
+package io.embedstream.connectors.model;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Reads models from a local {@link ModelDirectory}, verifying size and SHA-256 of the parameters against the
+ * manifest. Temporary directories of unfinished writes are ignored.
+ */
+public final class ModelDirectoryReader {
+
+    private static final Pattern VERSION_DIR = Pattern.compile("v([0-9]{1,18})");
+
+    private final Path root;
+
+    public ModelDirectoryReader(Path root) {
+        this.root = Objects.requireNonNull(root, "root");
+    }
+
+    /** Versions present, ascending; empty if the root does not exist. */
+    public List<Long> versions() {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(root)) {
+            return entries.filter(Files::isDirectory)
+                    .map(p -> VERSION_DIR.matcher(p.getFileName().toString()))
+                    .filter(java.util.regex.Matcher::matches)
+                    .map(m -> Long.parseLong(m.group(1)))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list model directory " + root, e);
+        }
+    }
+
+    /** The highest version, if any. */
+    public Optional<PublishedModel> latest() {
+        List<Long> versions = versions();
+        return versions.isEmpty() ? Optional.empty() : Optional.of(read(versions.get(versions.size() - 1)));
+    }
+
+    /**
+     * Reads and verifies one version.
+     *
+     * @throws ModelFormatException if files are missing, the manifest is invalid or the parameters do not match it
+     * @throws UncheckedIOException on other I/O failures
+     */
+    public PublishedModel read(long version) {
+        Path dir = ModelDirectory.versionDir(root, version);
+        try {
+            ModelManifest manifest = ModelManifestJson.fromBytes(Files.readAllBytes(dir.resolve(ModelDirectory.MANIFEST_FILE)));
+            if (manifest.version() != version) {
+                throw new ModelFormatException(dir + " holds a manifest for version " + manifest.version());
+            }
+            byte[] parameters = Files.readAllBytes(dir.resolve(ModelDirectory.PARAMETERS_FILE));
+            if (parameters.length != manifest.parameterBytes()) {
+                throw new ModelFormatException(dir + ": " + ModelDirectory.PARAMETERS_FILE + " has " + parameters.length
+                        + " bytes, manifest says " + manifest.parameterBytes());
+            }
+            String sha = Sha256.hex(parameters);
+            if (!sha.equalsIgnoreCase(manifest.parameterSha256())) {
+                throw new ModelFormatException(dir + ": sha256 mismatch: manifest says " + manifest.parameterSha256()
+                        + ", " + ModelDirectory.PARAMETERS_FILE + " hashes to " + sha);
+            }
+            return new PublishedModel(manifest, parameters);
+        } catch (NoSuchFileException e) {
+            throw new ModelFormatException("model version " + version + " is incomplete or absent: missing " + e.getFile(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read model version " + version + " from " + dir, e);
+        }
+    }
+}

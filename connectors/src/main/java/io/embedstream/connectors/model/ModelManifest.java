@@ -1,0 +1,157 @@
+package io.embedstream.connectors.model;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything a consumer needs to know about one published model version, apart from the parameter bytes.
+ *
+ * <p>Build a draft with {@link #builder()}; the parameter fields ({@code parameterBytes},
+ * {@code parameterSha256}, {@code chunkCount}, {@code chunkBytes}) are filled in by {@link ModelChunker}. JSON form:
+ * see {@link ModelManifestJson}.
+ *
+ * @param version            model version, &ge; 0, also the record key
+ * @param trainingStep       training step the parameters were taken at
+ * @param createdAt          when the version was published
+ * @param architecture       architecture name, e.g. {@code "embedding-cnn"}
+ * @param architectureConfig free-form architecture settings (layer sizes...), JSON-compatible values
+ * @param input              network input shape
+ * @param embeddingSize      embedding dimension
+ * @param loss               free-form loss settings (name, margin...), JSON-compatible values
+ * @param parameterBytes     length of the parameter bytes
+ * @param parameterSha256    SHA-256 of the parameter bytes, lower-case hex
+ * @param chunkCount         number of chunk records
+ * @param chunkBytes         chunk size used (the last chunk may be shorter)
+ * @param extras             free-form additions (e.g. class centroids), JSON-compatible values
+ */
+public record ModelManifest(long version, long trainingStep, Instant createdAt, String architecture,
+                            Map<String, Object> architectureConfig, InputShape input, int embeddingSize,
+                            Map<String, Object> loss, long parameterBytes, String parameterSha256, int chunkCount,
+                            int chunkBytes, Map<String, Object> extras) {
+
+    /** Manifest JSON layout version, written as {@code "format"}. */
+    public static final int FORMAT = 1;
+
+    public ModelManifest {
+        if (version < 0) {
+            throw new IllegalArgumentException("version must be >= 0, got " + version);
+        }
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(architecture, "architecture");
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(parameterSha256, "parameterSha256");
+        if (embeddingSize <= 0) {
+            throw new IllegalArgumentException("embeddingSize must be > 0, got " + embeddingSize);
+        }
+        if (parameterBytes < 0 || chunkCount < 0 || chunkBytes < 0) {
+            throw new IllegalArgumentException("parameter sizes must be >= 0");
+        }
+        architectureConfig = frozen(architectureConfig);
+        loss = frozen(loss);
+        extras = frozen(extras);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** This manifest describing the given parameters, split into {@code chunkCount} chunks of {@code chunkBytes}. */
+    public ModelManifest withParameters(long parameterBytes, String parameterSha256, int chunkCount, int chunkBytes) {
+        return new ModelManifest(version, trainingStep, createdAt, architecture, architectureConfig, input,
+                embeddingSize, loss, parameterBytes, parameterSha256, chunkCount, chunkBytes, extras);
+    }
+
+    /** This manifest with other extras (e.g. centroids computed after publication). */
+    public ModelManifest withExtras(Map<String, Object> extras) {
+        return new ModelManifest(version, trainingStep, createdAt, architecture, architectureConfig, input,
+                embeddingSize, loss, parameterBytes, parameterSha256, chunkCount, chunkBytes, extras);
+    }
+
+    // Null values are legal JSON, so Map.copyOf (which rejects them) is not an option.
+    private static Map<String, Object> frozen(Map<String, Object> map) {
+        return map == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(map));
+    }
+
+    /** Builds a draft manifest; parameter fields are set by {@link ModelChunker}. */
+    public static final class Builder {
+        private long version = -1;
+        private long trainingStep;
+        private Instant createdAt;
+        private String architecture;
+        private Map<String, Object> architectureConfig = Map.of();
+        private InputShape input;
+        private int embeddingSize;
+        private Map<String, Object> loss = Map.of();
+        private Map<String, Object> extras = Map.of();
+
+        private Builder() {
+        }
+
+        /** Required, &ge; 0. */
+        public Builder version(long version) {
+            this.version = version;
+            return this;
+        }
+
+        /** Default 0. */
+        public Builder trainingStep(long step) {
+            this.trainingStep = step;
+            return this;
+        }
+
+        /** Default: the time {@link #build()} is called. */
+        public Builder createdAt(Instant createdAt) {
+            this.createdAt = createdAt;
+            return this;
+        }
+
+        /** Required. */
+        public Builder architecture(String architecture) {
+            this.architecture = architecture;
+            return this;
+        }
+
+        /** Default empty. */
+        public Builder architectureConfig(Map<String, Object> config) {
+            this.architectureConfig = config;
+            return this;
+        }
+
+        /** Required. */
+        public Builder input(InputShape input) {
+            this.input = input;
+            return this;
+        }
+
+        /** Required, &gt; 0. */
+        public Builder embeddingSize(int embeddingSize) {
+            this.embeddingSize = embeddingSize;
+            return this;
+        }
+
+        /** Default empty. */
+        public Builder loss(Map<String, Object> loss) {
+            this.loss = loss;
+            return this;
+        }
+
+        /** Default empty. */
+        public Builder extras(Map<String, Object> extras) {
+            this.extras = extras;
+            return this;
+        }
+
+        /** A draft with zero parameter fields. */
+        public ModelManifest build() {
+            if (version < 0) {
+                throw new IllegalStateException("version is required");
+            }
+            return new ModelManifest(version, trainingStep, createdAt == null ? Instant.now() : createdAt,
+                    Objects.requireNonNull(architecture, "architecture is required"), architectureConfig,
+                    Objects.requireNonNull(input, "input is required"), embeddingSize, loss, 0, "", 0, 0, extras);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.embedstream.connectors.model;
+
+/**
+ * The model publication topic (default {@value #DEFAULT_TOPIC}).
+ *
+ * <p>Each published version is {@code chunk-count} chunk records followed by one manifest record, all with key
+ * = the version as a decimal string (so all of a version lands in one partition, in order). Chunks come first so
+ * that a consumer that sees the manifest can assemble the version at once.
+ *
+ * <ul>
+ *   <li>Chunk: value = a slice of the parameter bytes (at most the chunk size, default 512 KiB); headers
+ *       {@value #TYPE}={@value #TYPE_CHUNK}, {@value #CHUNK_INDEX} (0-based), {@value #CHUNK_COUNT}.</li>
+ *   <li>Manifest: value = compact UTF-8 JSON of {@link ModelManifest}; headers
+ *       {@value #TYPE}={@value #TYPE_MANIFEST}, {@value #CHUNK_COUNT}, {@value #CONTENT_TYPE}={@value #JSON}.</li>
+ * </ul>
+ * Header values are UTF-8 text; numbers are decimal.
+ */
+public final class ModelTopic {
+
+    public static final String DEFAULT_TOPIC = "embedstream.models";
+    /** Record kind header: {@value #TYPE_MANIFEST} or {@value #TYPE_CHUNK}. */
+    public static final String TYPE = "embedstream-type";
+    public static final String TYPE_MANIFEST = "manifest";
+    public static final String TYPE_CHUNK = "chunk";
+    /** 0-based position of a chunk. */
+    public static final String CHUNK_INDEX = "chunk-index";
+    /** Number of chunks of the version (on chunks and on the manifest). */
+    public static final String CHUNK_COUNT = "chunk-count";
+    public static final String CONTENT_TYPE = "content-type";
+    public static final String JSON = "application/json";
+    /** Default chunk size: 512 KiB, well under the broker's default 1 MiB {@code max.message.bytes}. */
+    public static final int DEFAULT_CHUNK_BYTES = 512 * 1024;
+
+    private ModelTopic() {
+    }
+}

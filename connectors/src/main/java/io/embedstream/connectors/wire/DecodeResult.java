@@ -1,0 +1,41 @@
+package io.embedstream.connectors.wire;
+
+import java.util.Objects;
+
+import io.embedstream.model.data.LabeledImage;
+
+/** Outcome of decoding one input record: an image, or a rejection that says why. */
+public sealed interface DecodeResult permits DecodeResult.Decoded, DecodeResult.Rejected {
+
+    /** Rejection stage: the record as a whole (null value, too many bytes). */
+    String STAGE_RECORD = "record";
+    /** Rejection stage: headers (label, content type, raw size headers). */
+    String STAGE_HEADERS = "headers";
+    /** Rejection stage: image bytes (unknown format, declared size too large, truncated or corrupt data). */
+    String STAGE_DECODE = "decode";
+    /** Rejection stage: fitting the image to the network input (only with {@code MismatchPolicy.REJECT}). */
+    String STAGE_CONVERT = "convert";
+
+    /** A decoded image. */
+    record Decoded(LabeledImage image) implements DecodeResult {
+        public Decoded {
+            Objects.requireNonNull(image, "image");
+        }
+    }
+
+    /**
+     * A record that cannot be used.
+     *
+     * @param reason human-readable cause, never empty (e.g. {@code label 12 out of range [0, 10)})
+     * @param stage  one of the {@code STAGE_*} constants
+     */
+    record Rejected(String reason, String stage) implements DecodeResult {
+        public Rejected {
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(stage, "stage");
+            if (reason.isBlank()) {
+                throw new IllegalArgumentException("a rejection needs a reason");
+            }
+        }
+    }
+}

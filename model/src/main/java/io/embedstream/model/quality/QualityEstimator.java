@@ -1,0 +1,380 @@
+package io.embedstream.model.quality;
+
+import io.embedstream.model.data.LabeledImage;
+import java.util.Objects;
+
+/**
+ * No-reference image quality estimator. For one image (grayscale, or RGB converted to BT.601 luminance) it
+ * computes the raw measures of {@link QualityReport}, maps each through a {@link ScoreRamp} to a sub-score in
+ * [0, 1] and multiplies the five sub-scores into {@code q} (1 = clean). Each sub-score is monotone in its raw
+ * measure, so q is too; the product means any single strong defect lowers q.
+ *
+ * <p>Design choices, each for a reason (the images of interest are as small as 28x28, where a few edges make up
+ * much of the image, so every measure is normalised against content):
+ * <ul>
+ *   <li><b>Blur</b> is scored on the edge width = tonal range * sum|g| / sum|g|^2 (g the luminance gradient): the
+ *       gradient-weighted mean slope across edges, turned into the pixels needed to climb the tonal range. It does
+ *       not depend on contrast or on how much edge the image holds, unlike the variance of the Laplacian (also
+ *       reported), which scales with contrast squared and with edge length, so a small thin digit would look
+ *       blurrier than a big filled square.</li>
+ *   <li><b>Noise</b> uses Immerkaer's operator (the difference of two Laplacians, blind to linear gradients). Its
+ *       classic mean-based estimate (reported) also responds to every edge; the score uses the median absolute
+ *       response instead, which ignores edges as long as fewer than half the pixels lie on one.</li>
+ *   <li><b>Contrast</b> is scored on the 1st-99th percentile luminance range rather than on the RMS contrast (also
+ *       reported): RMS contrast depends on how much of the image the object covers, the range does not.</li>
+ *   <li><b>Exposure</b>: dark-background content such as MNIST has most pixels clipped at black by nature. Clipping
+ *       only indicates bad exposure when the rest of the image does not reach the other end of the range, so
+ *       exposureError = max(lowClip * (1 - p99 / 255), highClip * p1 / 255): a black image with white strokes
+ *       scores about 0, an all-black image 1.</li>
+ *   <li><b>Blockiness</b>: for each step between horizontally or vertically adjacent pixels, the excess of that
+ *       step over the mean of the two steps beside it, relative to the local activity, in (-1, 1). Content puts
+ *       the same excess on every phase of the position modulo 8; JPEG puts extra excess on the 8x8 block grid
+ *       lines. The measure is the mean excess on the grid lines minus that off them (0 = no grid structure).
+ *       Near-flat positions (the three steps summing to at most a few grey levels) are skipped. The grid is
+ *       assumed anchored at (0, 0); images cropped after compression are not searched for a shifted grid.</li>
+ * </ul>
+ *
+ * <p>Defaults (see {@link Builder}) were chosen so that clean synthetic shapes and clean MNIST digits score about
+ * 1 and each {@link io.embedstream.model.data.Degradation} lowers q monotonically with its severity.
+ *
+ * <p>Cost: two passes over the pixels (luminance, histogram and moments; then the 3x3 operators and the block
+ * grid steps), plus passes over the 256-bin and 1024-bin histograms.
+ * Thread-safe: configuration is immutable and the scratch buffers are per thread, reused across calls, so the
+ * pixel loops allocate nothing once a thread has seen its largest image; only the report is allocated.
+ */
+public final class QualityEstimator {
+    /** Luminance at or below which a pixel counts as clipped to black. */
+    public static final int LOW_CLIP = 5;
+    /** Luminance at or above which a pixel counts as clipped to white. */
+    public static final int HIGH_CLIP = 250;
+    private static final int NOISE_BINS = 1024;
+    /** Sum of three neighbouring steps (grey levels) below which a grid-line position counts as flat. */
+    private static final int GRID_ACTIVITY = 4;
+    /** Median of |N(0,1)|: converts a median absolute deviation to a Gaussian sigma. */
+    private static final double MEDIAN_ABS_NORMAL = 0.6744897501960817;
+    /** Norm of Immerkaer's mask (sqrt of the sum of its squared weights). */
+    private static final double IMMERKAER_NORM = 6.0;
+
+    private final ScoreRamp blur;
+    private final ScoreRamp noise;
+    private final ScoreRamp contrast;
+    private final ScoreRamp exposure;
+    private final ScoreRamp blockiness;
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+    private QualityEstimator(Builder b) {
+        this.blur = b.blur;
+        this.noise = b.noise;
+        this.contrast = b.contrast;
+        this.exposure = b.exposure;
+        this.blockiness = b.blockiness;
+    }
+
+    /** An estimator with the default reference points. */
+    public static QualityEstimator defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public QualityReport estimate(LabeledImage image) {
+        Objects.requireNonNull(image, "image");
+        return estimate(image.pixels(), image.width(), image.height(), image.channels());
+    }
+
+    /**
+     * Estimates the quality of interleaved row-major HWC u8 pixels.
+     *
+     * @throws IllegalArgumentException if the size is not positive, channels is not 1 or 3, or the array length
+     *                                  does not match
+     */
+    public QualityReport estimate(byte[] pixels, int width, int height, int channels) {
+        Objects.requireNonNull(pixels, "pixels");
+        if (width <= 0 || height <= 0) {
+            throw new IllegalArgumentException("image size must be positive, got " + width + "x" + height);
+        }
+        if (channels != 1 && channels != 3) {
+            throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
+        }
+        if ((long) width * height * channels != pixels.length) {
+            throw new IllegalArgumentException("pixel array has " + pixels.length + " bytes, expected "
+                    + width + "x" + height + "x" + channels);
+        }
+        Scratch s = scratch.get();
+        int n = width * height;
+        int[] lum = s.luminance(n);
+        int[] hist = s.histogram;
+        java.util.Arrays.fill(hist, 0);
+
+        // Pass 1: luminance, histogram, moments.
+        long sum = 0;
+        long sumSq = 0;
+        for (int y = 0, i = 0; y < height; y++) {
+            for (int x = 0; x < width; x++, i++) {
+                int v;
+                if (channels == 1) {
+                    v = pixels[i] & 0xFF;
+                } else {
+                    int p = 3 * i;
+                    // BT.601 luma in fixed point (weights sum to 256, so 255 stays 255).
+                    v = (77 * (pixels[p] & 0xFF) + 150 * (pixels[p + 1] & 0xFF) + 29 * (pixels[p + 2] & 0xFF)) >> 8;
+                }
+                lum[i] = v;
+                hist[v]++;
+                sum += v;
+                sumSq += v * v;
+            }
+        }
+
+        // Pass 2: 3x3 operators on the interior: Laplacian, central gradient, Immerkaer's noise mask.
+        int[] noiseHist = s.noiseHistogram;
+        java.util.Arrays.fill(noiseHist, 0);
+        long lapSum = 0;
+        long lapSq = 0;
+        long gradSq = 0;
+        double gradAbs = 0;
+        long immerkaerAbs = 0;
+        double gridExcess = 0;
+        int gridCount = 0;
+        double offGridExcess = 0;
+        int offGridCount = 0;
+        for (int y = 1; y < height - 1; y++) {
+            int row = y * width;
+            boolean blockRow = y >= 2 && (y & 7) == 0;
+            for (int x = 1; x < width - 1; x++) {
+                int i = row + x;
+                int c = lum[i];
+                int nn = lum[i - width];
+                int ss = lum[i + width];
+                int w = lum[i - 1];
+                int e = lum[i + 1];
+                int cross = nn + ss + w + e;
+                int lap = cross - 4 * c;
+                int diag = lum[i - width - 1] + lum[i - width + 1] + lum[i + width - 1] + lum[i + width + 1];
+                int r = Math.abs(diag - 2 * cross + 4 * c);
+                int gx = e - w;
+                int gy = ss - nn;
+                lapSum += lap;
+                lapSq += lap * lap;
+                int g2 = gx * gx + gy * gy;
+                gradSq += g2;
+                gradAbs += Math.sqrt(g2);
+                immerkaerAbs += r;
+                noiseHist[r < NOISE_BINS ? r : NOISE_BINS - 1]++;
+                // Step excess: how much the step between pixels x-1 and x exceeds the mean of the steps beside it,
+                // relative to the local activity, in (-1, 1). JPEG block grid lines lie between pixels 8k-1 and
+                // 8k; content puts the same excess on every phase of x mod 8, compression only on phase 0.
+                if (x >= 2) {
+                    int across = Math.abs(c - w);
+                    int left = Math.abs(w - lum[i - 2]);
+                    int right = Math.abs(e - c);
+                    int activity = across + left + right;
+                    if (activity > GRID_ACTIVITY) {
+                        double excess = (across - 0.5 * (left + right)) / (activity + 1);
+                        if ((x & 7) == 0) {
+                            gridExcess += excess;
+                            gridCount++;
+                        } else {
+                            offGridExcess += excess;
+                            offGridCount++;
+                        }
+                    }
+                }
+                if (y >= 2) {
+                    int across = Math.abs(c - nn);
+                    int above = Math.abs(nn - lum[i - 2 * width]);
+                    int below = Math.abs(ss - c);
+                    int activity = across + above + below;
+                    if (activity > GRID_ACTIVITY) {
+                        double excess = (across - 0.5 * (above + below)) / (activity + 1);
+                        if (blockRow) {
+                            gridExcess += excess;
+                            gridCount++;
+                        } else {
+                            offGridExcess += excess;
+                            offGridCount++;
+                        }
+                    }
+                }
+            }
+        }
+
+        double mean = (double) sum / n;
+        double variance = Math.max(0.0, (double) sumSq / n - mean * mean);
+        double rmsContrast = Math.sqrt(variance) / 255.0;
+        int p1 = percentile(hist, n, 0.01);
+        int p99 = percentile(hist, n, 0.99);
+        double tonalRange = (p99 - p1) / 255.0;
+        double lowClip = (double) countAtMost(hist, LOW_CLIP) / n;
+        double highClip = (double) (n - countAtMost(hist, HIGH_CLIP - 1)) / n;
+        double exposureError = Math.max(lowClip * (1.0 - p99 / 255.0), highClip * (p1 / 255.0));
+
+        int interior = Math.max(0, width - 2) * Math.max(0, height - 2);
+        double laplacianVariance = 0;
+        double edgeWidth = 0;
+        double noiseSigma = 0;
+        double noiseSigmaRobust = 0;
+        if (interior > 0) {
+            double lapMean = (double) lapSum / interior;
+            laplacianVariance = Math.max(0.0, (double) lapSq / interior - lapMean * lapMean);
+            // Gradient-weighted mean gradient magnitude, sum |g|^2 / sum |g|, is the typical slope across edges;
+            // the tonal range over that slope is the typical edge width in pixels. Central differences span two
+            // pixels, hence the factors 1/2 (magnitudes) and 1/4 (squares).
+            if (gradSq > 0) {
+                double range = Math.max(1, p99 - p1);
+                edgeWidth = range * (gradAbs / 2) / (gradSq / 4.0);
+            }
+            noiseSigma = Math.sqrt(Math.PI / 2) * immerkaerAbs / (IMMERKAER_NORM * interior);
+            noiseSigmaRobust = groupedMedian(noiseHist, interior) / (IMMERKAER_NORM * MEDIAN_ABS_NORMAL);
+        }
+        double blockinessExcess = (gridCount == 0 || offGridCount == 0) ? 0.0
+                : gridExcess / gridCount - offGridExcess / offGridCount;
+
+        double blurScore = blur.score(edgeWidth);
+        double noiseScore = noise.score(noiseSigmaRobust);
+        double contrastScore = contrast.score(tonalRange);
+        double exposureScore = exposure.score(exposureError);
+        double blockinessScore = blockiness.score(blockinessExcess);
+        double q = blurScore * noiseScore * contrastScore * exposureScore * blockinessScore;
+        return new QualityReport(laplacianVariance, edgeWidth, noiseSigma, noiseSigmaRobust, rmsContrast,
+                tonalRange, lowClip, highClip, exposureError, blockinessExcess, blurScore, noiseScore,
+                contrastScore, exposureScore, blockinessScore, q);
+    }
+
+    /** Smallest grey level whose cumulative count reaches fraction {@code f} of {@code n}. */
+    private static int percentile(int[] hist, int n, double f) {
+        long target = Math.max(1, (long) Math.ceil(f * n));
+        long cum = 0;
+        for (int v = 0; v < hist.length; v++) {
+            cum += hist[v];
+            if (cum >= target) {
+                return v;
+            }
+        }
+        return hist.length - 1;
+    }
+
+    private static int countAtMost(int[] hist, int level) {
+        int c = 0;
+        for (int v = 0; v <= level; v++) {
+            c += hist[v];
+        }
+        return c;
+    }
+
+    /**
+     * Median of integer-valued data from its histogram, interpolated within the median's bin as for grouped
+     * data (bin v covering [v - 0.5, v + 0.5], bin 0 covering [0, 0.5]), so it moves smoothly with the data.
+     */
+    private static double groupedMedian(int[] hist, int n) {
+        double half = n / 2.0;
+        long cum = 0;
+        for (int v = 0; v < hist.length; v++) {
+            if (cum + hist[v] >= half) {
+                double lower = v == 0 ? 0.0 : v - 0.5;
+                double widthOfBin = v == 0 ? 0.5 : 1.0;
+                return lower + widthOfBin * (half - cum) / hist[v];
+            }
+            cum += hist[v];
+        }
+        return hist.length - 1;
+    }
+
+    /** Per-thread buffers, grown to the largest image seen. */
+    private static final class Scratch {
+        final int[] histogram = new int[256];
+        final int[] noiseHistogram = new int[NOISE_BINS];
+        int[] lum = new int[0];
+
+        int[] luminance(int n) {
+            if (lum.length < n) {
+                lum = new int[n];
+            }
+            return lum;
+        }
+    }
+
+    public ScoreRamp blurRamp() { return blur; }
+    public ScoreRamp noiseRamp() { return noise; }
+    public ScoreRamp contrastRamp() { return contrast; }
+    public ScoreRamp exposureRamp() { return exposure; }
+    public ScoreRamp blockinessRamp() { return blockiness; }
+
+    /**
+     * Reference points of the sub-score ramps. Defaults (chosen so that clean synthetic shapes and clean MNIST
+     * digits sit at sub-score 1, below their 1st percentile of each measure, and severity-1 degradations stay
+     * above 0):
+     * <ul>
+     *   <li>blur on the edge width (pixels): good {@value #EDGE_WIDTH_GOOD}, bad {@value #EDGE_WIDTH_BAD};</li>
+     *   <li>noise on the robust sigma (grey levels): good {@value #NOISE_GOOD}, bad {@value #NOISE_BAD};</li>
+     *   <li>contrast on the tonal range: good {@value #CONTRAST_GOOD}, bad {@value #CONTRAST_BAD};</li>
+     *   <li>exposure on the exposure error: good {@value #EXPOSURE_GOOD}, bad {@value #EXPOSURE_BAD};</li>
+     *   <li>blockiness on the grid step excess: good {@value #BLOCKINESS_GOOD}, bad {@value #BLOCKINESS_BAD}.</li>
+     * </ul>
+     */
+    public static final class Builder {
+        public static final double EDGE_WIDTH_GOOD = 2.4;
+        public static final double EDGE_WIDTH_BAD = 8.0;
+        public static final double NOISE_GOOD = 2.0;
+        public static final double NOISE_BAD = 60.0;
+        public static final double CONTRAST_GOOD = 0.6;
+        public static final double CONTRAST_BAD = 0.0;
+        public static final double EXPOSURE_GOOD = 0.3;
+        public static final double EXPOSURE_BAD = 1.0;
+        public static final double BLOCKINESS_GOOD = 0.15;
+        public static final double BLOCKINESS_BAD = 0.6;
+
+        private ScoreRamp blur = ScoreRamp.linear(EDGE_WIDTH_GOOD, EDGE_WIDTH_BAD);
+        private ScoreRamp noise = ScoreRamp.linear(NOISE_GOOD, NOISE_BAD);
+        private ScoreRamp contrast = ScoreRamp.linear(CONTRAST_GOOD, CONTRAST_BAD);
+        private ScoreRamp exposure = ScoreRamp.linear(EXPOSURE_GOOD, EXPOSURE_BAD);
+        private ScoreRamp blockiness = ScoreRamp.linear(BLOCKINESS_GOOD, BLOCKINESS_BAD);
+
+        private Builder() {}
+
+        /** Edge width in pixels: lower is better, so {@code good < bad}. */
+        public Builder edgeWidth(double good, double bad) {
+            this.blur = ordered("edge width", good, bad, false, false);
+            return this;
+        }
+
+        /** Robust noise sigma in grey levels: lower is better, so {@code good < bad}. */
+        public Builder noise(double good, double bad) {
+            this.noise = ordered("noise", good, bad, false, false);
+            return this;
+        }
+
+        /** Tonal range in [0, 1]: higher is better, so {@code good > bad}. */
+        public Builder contrast(double good, double bad) {
+            this.contrast = ordered("contrast", good, bad, true, false);
+            return this;
+        }
+
+        /** Exposure error in [0, 1]: lower is better, so {@code good < bad}. */
+        public Builder exposure(double good, double bad) {
+            this.exposure = ordered("exposure", good, bad, false, false);
+            return this;
+        }
+
+        /** Grid step excess (0 = no block structure): lower is better, so {@code good < bad}. */
+        public Builder blockiness(double good, double bad) {
+            this.blockiness = ordered("blockiness", good, bad, false, false);
+            return this;
+        }
+
+        public QualityEstimator build() {
+            return new QualityEstimator(this);
+        }
+
+        private static ScoreRamp ordered(String what, double good, double bad, boolean higherIsBetter, boolean log) {
+            if (higherIsBetter ? !(good > bad) : !(good < bad)) {
+                throw new IllegalArgumentException(what + ": " + (higherIsBetter ? "higher" : "lower")
+                        + " is better, so good must be " + (higherIsBetter ? "above" : "below") + " bad, got good="
+                        + good + ", bad=" + bad);
+            }
+            return new ScoreRamp(good, bad, log);
+        }
+    }
+}

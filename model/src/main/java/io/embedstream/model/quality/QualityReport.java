@@ -1,0 +1,47 @@
+package io.embedstream.model.quality;
+
+/**
+ * The no-reference quality of one image: every raw measure that {@link QualityEstimator} computed, the sub-score
+ * each was mapped to, and the combined score {@code q} (the product of the sub-scores, 1 = clean).
+ * All values are finite.
+ *
+ * @param laplacianVariance variance of the 4-neighbour Laplacian of the luminance (grey levels squared); the
+ *                          classic blur measure, kept for reference; it mixes blur with contrast and with the
+ *                          amount of edges, so the blur sub-score uses {@code edgeWidth} instead
+ * @param edgeWidth         typical edge width in pixels: tonal range over the gradient-weighted mean gradient
+ *                          magnitude; about 2 for crisp anti-aliased edges, growing with blur; 0 without edges
+ * @param noiseSigma        Immerkaer's (1996) fast noise sigma estimate in grey levels (mean absolute response)
+ * @param noiseSigmaRobust  the same operator's median absolute response scaled to a Gaussian sigma, which ignores
+ *                          edges as long as they cover less than half the image; used for the noise sub-score
+ * @param rmsContrast       standard deviation of the luminance divided by 255, in [0, 0.5]
+ * @param tonalRange        (99th - 1st percentile of the luminance) / 255, in [0, 1]; used for the contrast
+ *                          sub-score
+ * @param lowClipFraction   fraction of pixels with luminance at most {@value QualityEstimator#LOW_CLIP}
+ * @param highClipFraction  fraction of pixels with luminance at least {@value QualityEstimator#HIGH_CLIP}
+ * @param exposureError     clipping not explained by content, in [0, 1]; see {@link QualityEstimator}
+ * @param blockiness        mean relative step excess on the 8x8 block grid lines minus that off them (0 = none)
+ * @param blurScore         sub-score of {@code edgeWidth}
+ * @param noiseScore        sub-score of {@code noiseSigmaRobust}
+ * @param contrastScore     sub-score of {@code tonalRange}
+ * @param exposureScore     sub-score of {@code exposureError}
+ * @param blockinessScore   sub-score of {@code blockiness}
+ * @param q                 product of the five sub-scores, in [0, 1]
+ */
+public record QualityReport(
+        double laplacianVariance,
+        double edgeWidth,
+        double noiseSigma,
+        double noiseSigmaRobust,
+        double rmsContrast,
+        double tonalRange,
+        double lowClipFraction,
+        double highClipFraction,
+        double exposureError,
+        double blockiness,
+        double blurScore,
+        double noiseScore,
+        double contrastScore,
+        double exposureScore,
+        double blockinessScore,
+        double q) {
+}
