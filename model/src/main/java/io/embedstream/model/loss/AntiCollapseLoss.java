@@ -19,7 +19,7 @@ import java.util.Locale;
  * @param gamma2 exponent, default 1
  * @param eps distortion, default 0.5 (it plays the role of eps^2 in MCR^2)
  */
-public record AntiCollapseLoss(Mode mode, float gamma1, float gamma2, float eps) implements EmbeddingLoss {
+public record AntiCollapseLoss(Mode mode, float gamma1, float gamma2, float eps) implements EmbeddingLoss, java.io.Serializable {
 
     /** What the coding rate is measured on. */
     public enum Mode {

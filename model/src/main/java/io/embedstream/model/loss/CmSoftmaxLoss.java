@@ -21,7 +21,7 @@ import ai.djl.nn.Activation;
  * @param contraction multiply logits by sigmoid(|x|), default true
  * @param cosine normalise features and class weights, default true
  */
-public record CmSoftmaxLoss(float scale, float margin, boolean contraction, boolean cosine) implements EmbeddingLoss {
+public record CmSoftmaxLoss(float scale, float margin, boolean contraction, boolean cosine) implements EmbeddingLoss, java.io.Serializable {
 
     public static final float DEFAULT_SCALE = 30f;
     public static final float DEFAULT_MARGIN = 0.4f;

@@ -19,7 +19,7 @@ import ai.djl.ndarray.types.Shape;
  * @param margin distance between classes, default 1
  * @param delta within-class relaxation, default 0
  */
-public record LdmatLoss(float margin, float delta) implements EmbeddingLoss {
+public record LdmatLoss(float margin, float delta) implements EmbeddingLoss, java.io.Serializable {
 
     public LdmatLoss {
         if (!(margin > 0) || !Float.isFinite(margin)) {

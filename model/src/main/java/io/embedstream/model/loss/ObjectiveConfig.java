@@ -16,7 +16,7 @@ public record ObjectiveConfig(
         float cmWeight, CmSoftmaxLoss cm,
         float ldmatWeight, LdmatLoss ldmat,
         float antiCollapseFeaturesWeight, float antiCollapseProxiesWeight,
-        float acGamma1, float acGamma2, float acEps) {
+        float acGamma1, float acGamma2, float acEps) implements java.io.Serializable {
 
     public ObjectiveConfig {
         requireWeight("cm", cmWeight);

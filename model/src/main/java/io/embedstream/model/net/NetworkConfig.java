@@ -9,7 +9,7 @@ package io.embedstream.model.net;
  */
 public record NetworkConfig(
         Architecture architecture, int height, int width, int channels, int embeddingSize,
-        float inputMean, float inputStd) {
+        float inputMean, float inputStd) implements java.io.Serializable {
 
     /** The smallest input side each architecture accepts (three/four stride-2 reductions must leave a pixel). */
     private static final int MIN_SIDE = 8;

@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** The learning rate as a function of the number of updates already applied (0 for the first update). */
-public sealed interface LearningRateSchedule {
+public sealed interface LearningRateSchedule extends java.io.Serializable {
 
     float at(long step);
 

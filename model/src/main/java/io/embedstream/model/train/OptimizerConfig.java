@@ -10,7 +10,7 @@ import java.util.Locale;
  * <p>Defaults: SGD, momentum 0.9, weight decay 5e-4 (the CM paper's MNIST settings); for AdamW
  * beta1 0.9, beta2 0.999, epsilon 1e-8.
  */
-public record OptimizerConfig(Type type, float momentum, float weightDecay, float beta1, float beta2, float epsilon) {
+public record OptimizerConfig(Type type, float momentum, float weightDecay, float beta1, float beta2, float epsilon) implements java.io.Serializable {
 
     public enum Type {
         SGD, ADAMW;

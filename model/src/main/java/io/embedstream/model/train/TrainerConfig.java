@@ -14,7 +14,7 @@ import io.embedstream.model.net.NetworkConfig;
  */
 public record TrainerConfig(
         NetworkConfig network, int classes, ObjectiveConfig objective, OptimizerConfig optimizer,
-        LearningRateSchedule schedule, float gradientClipNorm, long seed, String device) {
+        LearningRateSchedule schedule, float gradientClipNorm, long seed, String device) implements java.io.Serializable {
 
     public TrainerConfig {
         if (network == null || objective == null || optimizer == null || schedule == null || device == null) {

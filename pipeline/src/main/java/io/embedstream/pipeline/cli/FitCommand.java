@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
         description = "Train on a dataset without Flink or Kafka and report the held-out nearest-neighbour accuracy"
                 + " (kNN@1 of the test embeddings against the train embeddings).")
 public final class FitCommand implements Callable<Integer> {
+    private static final long WARM_UP_STEPS = 50;
 
     @Option(names = "--dataset", defaultValue = "synthetic",
             description = "synthetic, synthetic:TRAIN:TEST or idx:DIR (default: ${DEFAULT-VALUE}).")
@@ -75,14 +76,27 @@ public final class FitCommand implements Callable<Integer> {
                     config.schedule());
             List<LabeledImage> trainImages = train.stream().map(DegradedImage::image).toList();
             ProgressLine progress = new ProgressLine(System.err);
+            double[] warmMemory = {-1, -1};
             long start = System.nanoTime();
             long ran = new FitLoop(trainer, batch).run(trainImages, null, epochs, steps,
-                    (epoch, inEpoch, perEpochSteps, result) -> progress.update(String.format(Locale.ROOT,
-                            "epoch %d/%d step %d/%d", epoch + 1, epochs, inEpoch, perEpochSteps), result));
+                    (epoch, inEpoch, perEpochSteps, result) -> {
+                        if (result.step() == WARM_UP_STEPS) {
+                            warmMemory[0] = ProcessMemory.residentMiB();
+                            warmMemory[1] = trainer.model().manager().getManagedArrays().size();
+                        }
+                        progress.update(String.format(Locale.ROOT, "epoch %d/%d step %d/%d", epoch + 1, epochs,
+                                inEpoch, perEpochSteps), result);
+                    });
             progress.finish();
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf(Locale.ROOT, "trained %d steps (%d skipped) on %,d images in %.1f s: %.1f images/s%n",
                     trainer.step(), trainer.skippedSteps(), ran * batch, seconds, ran * batch / seconds);
+            if (warmMemory[0] >= 0) {
+                System.out.printf(Locale.ROOT, "memory: resident %.0f MiB after %d steps, %.0f MiB after %d;"
+                                + " live NDArrays %d -> %d%n", warmMemory[0], WARM_UP_STEPS,
+                        ProcessMemory.residentMiB(), trainer.step(), (long) warmMemory[1],
+                        trainer.model().manager().getManagedArrays().size());
+            }
 
             long evalStart = System.nanoTime();
             float[][] reference = trainer.model().embed(trainImages, 256);

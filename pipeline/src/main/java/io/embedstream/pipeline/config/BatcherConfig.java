@@ -1,0 +1,47 @@
+package io.embedstream.pipeline.config;
+
+import java.io.Serializable;
+
+/**
+ * How the class-diverse batcher builds batches of P classes x K samples.
+ *
+ * <p>Buffer policy: each class keeps at most {@code perClassCapacity} fresh images; when a class's buffer is full
+ * the oldest image is dropped and counted ({@code batcher.dropped}), so a dominant class cannot starve the others
+ * of memory. Replay: each class also keeps a reservoir sample of {@code replayPerClass} images it has seen
+ * (Vitter's algorithm R); a batch that cannot find P classes with K fresh images each tops up with replayed ones,
+ * so a non-stationary stream does not erase the classes it no longer shows. Timeout: when no full batch has been
+ * built for {@code timeoutMillis}, whatever is buffered (at least {@code minClasses} classes) is cut into a
+ * partial batch, so a slow stream still trains.
+ *
+ * <p>Defaults: P = 8, K = 16 (batch 128), capacity 64 per class, replay 32 per class, timeout 5 s, at least
+ * 2 classes per batch.
+ */
+public record BatcherConfig(int classesPerBatch, int samplesPerClass, int perClassCapacity, int replayPerClass,
+                            long timeoutMillis, int minClasses) implements Serializable {
+
+    public BatcherConfig {
+        if (minClasses < 2) {
+            throw new IllegalArgumentException("a batch needs at least 2 classes (LDMAT), got min classes " + minClasses);
+        }
+        if (classesPerBatch < minClasses) {
+            throw new IllegalArgumentException("classes per batch (" + classesPerBatch + ") must be >= min classes ("
+                    + minClasses + ")");
+        }
+        if (samplesPerClass < 1 || perClassCapacity < samplesPerClass) {
+            throw new IllegalArgumentException("need 1 <= samples per class <= per-class capacity, got "
+                    + samplesPerClass + " and " + perClassCapacity);
+        }
+        if (replayPerClass < 0 || timeoutMillis <= 0) {
+            throw new IllegalArgumentException("replay per class must be >= 0 and timeout > 0, got "
+                    + replayPerClass + " and " + timeoutMillis);
+        }
+    }
+
+    public static BatcherConfig defaults() {
+        return new BatcherConfig(8, 16, 64, 32, 5000, 2);
+    }
+
+    public int batchSize() {
+        return classesPerBatch * samplesPerClass;
+    }
+}

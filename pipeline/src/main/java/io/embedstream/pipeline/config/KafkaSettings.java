@@ -1,0 +1,42 @@
+package io.embedstream.pipeline.config;
+
+import java.io.Serializable;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Where the job reads and writes. Defaults: localhost:9092, topics {@code images}, {@code images.dlq},
+ * {@code embedstream.models}, {@code embedstream.metrics}, consumer group {@code embedstream}, reading the input
+ * from the earliest offset when the group has none. {@code clientProperties} go to every Kafka client (security
+ * settings, for example).
+ */
+public record KafkaSettings(String bootstrapServers, String imagesTopic, String deadLetterTopic, String modelsTopic,
+                            String metricsTopic, String groupId, Map<String, String> clientProperties)
+        implements Serializable {
+
+    public KafkaSettings {
+        clientProperties = Map.copyOf(clientProperties);
+        for (String topic : new String[] {imagesTopic, deadLetterTopic, modelsTopic, metricsTopic}) {
+            if (topic == null || topic.isBlank()) {
+                throw new IllegalArgumentException("topic names must not be empty");
+            }
+        }
+    }
+
+    public static KafkaSettings defaults() {
+        return new KafkaSettings("localhost:9092", "images", "images.dlq", "embedstream.models",
+                "embedstream.metrics", "embedstream", Map.of());
+    }
+
+    public KafkaSettings withBootstrapServers(String servers) {
+        return new KafkaSettings(servers, imagesTopic, deadLetterTopic, modelsTopic, metricsTopic, groupId,
+                clientProperties);
+    }
+
+    public Properties clientProperties(Properties base) {
+        Properties p = new Properties();
+        p.putAll(base);
+        p.putAll(clientProperties);
+        return p;
+    }
+}

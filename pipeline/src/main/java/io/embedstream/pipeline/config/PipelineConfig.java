@@ -1,0 +1,134 @@
+package io.embedstream.pipeline.config;
+
+import io.embedstream.model.train.TrainerConfig;
+import java.io.Serializable;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Everything the streaming job needs. Built from a properties file and command-line overrides
+ * ({@link #fromProperties}); every key has a default, documented in README ("Configuration").
+ */
+public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, BatcherConfig batcher,
+                             PublishConfig publish, MetricsSettings metrics, RuntimeSettings runtime)
+        implements Serializable {
+
+    /** Keys accepted by {@link #fromProperties}, besides {@code kafka.client.*}. */
+    public static final Set<String> KEYS = Set.of(
+            "kafka.bootstrap.servers", "kafka.group.id",
+            "topics.images", "topics.dead-letters", "topics.models", "topics.metrics",
+            "batcher.classes-per-batch", "batcher.samples-per-class", "batcher.per-class-capacity",
+            "batcher.replay-per-class", "batcher.timeout-ms", "batcher.min-classes",
+            "publish.every-steps", "publish.every-seconds", "publish.exactly-once", "publish.model-dir",
+            "metrics.window-size", "metrics.probe-size", "metrics.drift-sample",
+            "runtime.checkpoint-interval-ms", "runtime.state-backend", "runtime.checkpoint-dir",
+            "runtime.decode-parallelism", "runtime.quality-parallelism", "runtime.max-record-bytes");
+
+    public static PipelineConfig defaults(TrainerConfig trainer) {
+        return new PipelineConfig(KafkaSettings.defaults(), trainer, BatcherConfig.defaults(), PublishConfig.defaults(),
+                MetricsSettings.defaults(), RuntimeSettings.defaults());
+    }
+
+    /**
+     * Reads the job's settings; keys not given keep their defaults.
+     *
+     * @throws IllegalArgumentException for an unknown key or a value that does not parse
+     */
+    public static PipelineConfig fromProperties(Properties p, TrainerConfig trainer) {
+        Set<String> unknown = new TreeSet<>();
+        Map<String, String> clientProps = new HashMap<>();
+        for (String key : p.stringPropertyNames()) {
+            if (key.startsWith("kafka.client.")) {
+                clientProps.put(key.substring("kafka.client.".length()), p.getProperty(key));
+            } else if (!KEYS.contains(key)) {
+                unknown.add(key);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("unknown configuration key(s) " + unknown + "; known keys: "
+                    + new TreeSet<>(KEYS) + " and kafka.client.*");
+        }
+        Reader r = new Reader(p);
+        KafkaSettings k = KafkaSettings.defaults();
+        KafkaSettings kafka = new KafkaSettings(r.string("kafka.bootstrap.servers", k.bootstrapServers()),
+                r.string("topics.images", k.imagesTopic()), r.string("topics.dead-letters", k.deadLetterTopic()),
+                r.string("topics.models", k.modelsTopic()), r.string("topics.metrics", k.metricsTopic()),
+                r.string("kafka.group.id", k.groupId()), clientProps);
+        BatcherConfig b = BatcherConfig.defaults();
+        BatcherConfig batcher = new BatcherConfig(r.integer("batcher.classes-per-batch", b.classesPerBatch()),
+                r.integer("batcher.samples-per-class", b.samplesPerClass()),
+                r.integer("batcher.per-class-capacity", b.perClassCapacity()),
+                r.integer("batcher.replay-per-class", b.replayPerClass()),
+                r.longValue("batcher.timeout-ms", b.timeoutMillis()), r.integer("batcher.min-classes", b.minClasses()));
+        PublishConfig pc = PublishConfig.defaults();
+        PublishConfig publish = new PublishConfig(r.longValue("publish.every-steps", pc.everySteps()),
+                r.longValue("publish.every-seconds", pc.everySeconds()),
+                r.bool("publish.exactly-once", pc.exactlyOnce()), r.string("publish.model-dir", pc.modelDirectory()));
+        MetricsSettings m = MetricsSettings.defaults();
+        MetricsSettings metrics = new MetricsSettings(r.integer("metrics.window-size", m.windowSize()),
+                r.integer("metrics.probe-size", m.probeSize()), r.integer("metrics.drift-sample", m.driftSample()));
+        RuntimeSettings rt = RuntimeSettings.defaults();
+        RuntimeSettings runtime = new RuntimeSettings(
+                r.longValue("runtime.checkpoint-interval-ms", rt.checkpointIntervalMillis()),
+                r.string("runtime.state-backend", rt.stateBackend()),
+                r.string("runtime.checkpoint-dir", rt.checkpointDirectory()),
+                r.integer("runtime.decode-parallelism", rt.decodeParallelism()),
+                r.integer("runtime.quality-parallelism", rt.qualityParallelism()),
+                r.integer("runtime.max-record-bytes", rt.maxRecordBytes()));
+        if (batcher.classesPerBatch() > trainer.classes()) {
+            throw new IllegalArgumentException("batcher.classes-per-batch (" + batcher.classesPerBatch()
+                    + ") exceeds the number of classes (" + trainer.classes() + ")");
+        }
+        return new PipelineConfig(kafka, trainer, batcher, publish, metrics, runtime);
+    }
+
+    public PipelineConfig withKafka(KafkaSettings value) {
+        return new PipelineConfig(value, trainer, batcher, publish, metrics, runtime);
+    }
+
+    public PipelineConfig withRuntime(RuntimeSettings value) {
+        return new PipelineConfig(kafka, trainer, batcher, publish, metrics, value);
+    }
+
+    public PipelineConfig withPublish(PublishConfig value) {
+        return new PipelineConfig(kafka, trainer, batcher, value, metrics, runtime);
+    }
+
+    private record Reader(Properties p) {
+        String string(String key, String fallback) {
+            String v = p.getProperty(key);
+            return v == null || v.isBlank() ? fallback : v.trim();
+        }
+
+        int integer(String key, int fallback) {
+            return (int) longValue(key, fallback);
+        }
+
+        long longValue(String key, long fallback) {
+            String v = p.getProperty(key);
+            if (v == null || v.isBlank()) {
+                return fallback;
+            }
+            try {
+                return Long.parseLong(v.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("configuration " + key + "=" + v + " is not an integer");
+            }
+        }
+
+        boolean bool(String key, boolean fallback) {
+            String v = p.getProperty(key);
+            if (v == null || v.isBlank()) {
+                return fallback;
+            }
+            return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "true", "yes", "1" -> true;
+                case "false", "no", "0" -> false;
+                default -> throw new IllegalArgumentException("configuration " + key + "=" + v + " is not true/false");
+            };
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package io.embedstream.pipeline.job;
+
+import io.embedstream.pipeline.config.KafkaSettings;
+import io.embedstream.pipeline.config.PipelineConfig;
+import io.embedstream.pipeline.operators.ClassDiverseBatcher;
+import io.embedstream.pipeline.operators.DecodeOperator;
+import io.embedstream.pipeline.operators.KafkaBytesSerializer;
+import io.embedstream.pipeline.operators.MetricsOperator;
+import io.embedstream.pipeline.operators.ModelRecordsFunction;
+import io.embedstream.pipeline.operators.QualityOperator;
+import io.embedstream.pipeline.operators.RawImageDeserializer;
+import io.embedstream.pipeline.operators.TrainerOperator;
+import io.embedstream.pipeline.types.KafkaBytesRecord;
+import io.embedstream.pipeline.types.MiniBatch;
+import io.embedstream.pipeline.types.ModelSnapshot;
+import io.embedstream.pipeline.types.RawImageRecord;
+import io.embedstream.pipeline.types.ScoredImage;
+import io.embedstream.pipeline.types.StepRecord;
+import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * The streaming job: Kafka images -> decode and validate (bad records to the dead-letter topic) -> quality ->
+ * class-diverse batcher -> trainer -> model publisher and window metrics -> Kafka.
+ */
+public final class EmbedstreamJob {
+    /** Kafka transactions must end within the broker's transaction.max.timeout.ms (15 min by default). */
+    private static final String TRANSACTION_TIMEOUT_MS = "600000";
+
+    private EmbedstreamJob() {}
+
+    /** Flink settings of the job: checkpointing and the state backend. */
+    public static Configuration flinkConfiguration(PipelineConfig config) {
+        Configuration c = new Configuration();
+        c.set(StateBackendOptions.STATE_BACKEND, config.runtime().stateBackend());
+        c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.runtime().checkpointDirectory());
+        c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        return c;
+    }
+
+    /** Adds the job's operators to {@code env} (whose checkpointing this enables). */
+    public static void build(StreamExecutionEnvironment env, PipelineConfig config) {
+        env.enableCheckpointing(config.runtime().checkpointIntervalMillis());
+        KafkaSettings kafka = config.kafka();
+        DeliveryGuarantee guarantee = config.publish().exactlyOnce()
+                ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE;
+
+        KafkaSource<RawImageRecord> source = KafkaSource.<RawImageRecord>builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setTopics(kafka.imagesTopic())
+                .setGroupId(kafka.groupId())
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new RawImageDeserializer())
+                .setProperties(kafka.clientProperties(new Properties()))
+                .build();
+        DataStream<RawImageRecord> raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), "kafka-images")
+                .uid("kafka-images");
+
+        SingleOutputStreamOperator<ScoredImage> decoded = raw
+                .process(new DecodeOperator(config.trainer().classes(), config.trainer().network(),
+                        config.runtime().maxRecordBytes(), kafka.deadLetterTopic()))
+                .returns(TypeInformation.of(ScoredImage.class))
+                .name("decode-validate").uid("decode-validate")
+                .setParallelism(config.runtime().decodeParallelism());
+        decoded.getSideOutput(DecodeOperator.DEAD_LETTERS)
+                .sinkTo(sink(config, guarantee, "dlq")).name("dead-letters").uid("dead-letters-sink");
+
+        DataStream<ScoredImage> scored = decoded.map(new QualityOperator())
+                .name("quality").uid("quality")
+                .setParallelism(config.runtime().qualityParallelism());
+
+        DataStream<MiniBatch> batches = scored
+                .keyBy(image -> 0, TypeInformation.of(Integer.class))
+                .process(new ClassDiverseBatcher(config.batcher(), config.trainer().classes(), config.trainer().seed()))
+                .returns(TypeInformation.of(MiniBatch.class))
+                .name("class-diverse-batcher").uid("class-diverse-batcher")
+                .setParallelism(1).setMaxParallelism(1);
+
+        SingleOutputStreamOperator<StepRecord> steps = batches
+                .process(new TrainerOperator(config.trainer(), config.publish()))
+                .returns(TypeInformation.of(StepRecord.class))
+                .name("trainer").uid("trainer")
+                .setParallelism(1).setMaxParallelism(1);
+
+        DataStream<ModelSnapshot> models = steps.getSideOutput(TrainerOperator.MODELS);
+        models.flatMap(new ModelRecordsFunction(config.trainer(), kafka.modelsTopic()))
+                .returns(TypeInformation.of(KafkaBytesRecord.class))
+                .name("model-records").uid("model-records").setParallelism(1)
+                .sinkTo(sink(config, guarantee, "models")).name("models-sink").uid("models-sink").setParallelism(1);
+        if (config.publish().modelDirectory() != null) {
+            models.addSink(new io.embedstream.pipeline.operators.ModelDirectorySink(config.trainer(),
+                            config.publish().modelDirectory()))
+                    .name("model-directory").uid("model-directory").setParallelism(1);
+        }
+
+        steps.connect(models)
+                .process(new MetricsOperator(config.trainer(), config.metrics(), kafka.metricsTopic()))
+                .returns(TypeInformation.of(KafkaBytesRecord.class))
+                .name("window-metrics").uid("window-metrics")
+                .setParallelism(1).setMaxParallelism(1)
+                .sinkTo(sink(config, guarantee, "metrics")).name("metrics-sink").uid("metrics-sink").setParallelism(1);
+    }
+
+    private static KafkaSink<KafkaBytesRecord> sink(PipelineConfig config, DeliveryGuarantee guarantee, String name) {
+        Properties producer = config.kafka().clientProperties(new Properties());
+        producer.setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
+        return KafkaSink.<KafkaBytesRecord>builder()
+                .setBootstrapServers(config.kafka().bootstrapServers())
+                .setRecordSerializer(new KafkaBytesSerializer())
+                .setDeliveryGuarantee(guarantee)
+                .setTransactionalIdPrefix("embedstream-" + config.kafka().groupId() + "-" + name)
+                .setKafkaProducerConfig(producer)
+                .build();
+    }
+}

@@ -1,0 +1,30 @@
+package io.embedstream.pipeline.job;
+
+import io.embedstream.pipeline.config.PipelineConfig;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/** Runs the job on an in-process Flink MiniCluster: the embedded default (`demo`) and the tests. */
+public final class LocalJob {
+    public static final String NAME = "embedstream";
+
+    private LocalJob() {}
+
+    /**
+     * Starts the job and returns at once.
+     *
+     * @param savepoint a savepoint or retained checkpoint to resume from, or null for a fresh start
+     */
+    public static JobClient start(PipelineConfig config, String savepoint) throws Exception {
+        Configuration flink = EmbedstreamJob.flinkConfiguration(config);
+        if (savepoint != null) {
+            flink.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        }
+        int parallelism = Math.max(config.runtime().decodeParallelism(), config.runtime().qualityParallelism());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
+        EmbedstreamJob.build(env, config);
+        return env.executeAsync(NAME);
+    }
+}

@@ -1,0 +1,84 @@
+package io.embedstream.pipeline.operators;
+
+import io.embedstream.connectors.model.InputShape;
+import io.embedstream.connectors.model.ModelChunker;
+import io.embedstream.connectors.model.ModelManifest;
+import io.embedstream.model.net.NetworkConfig;
+import io.embedstream.model.train.TrainerConfig;
+import io.embedstream.pipeline.types.KafkaBytesRecord;
+import io.embedstream.pipeline.types.ModelSnapshot;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Turns a model version into the records of the models topic: parameter chunks, then the manifest, all keyed by
+ * the version. They are emitted in one call, so a checkpoint barrier never falls between them and one Kafka
+ * transaction carries the whole version.
+ */
+public final class ModelRecordsFunction implements FlatMapFunction<ModelSnapshot, KafkaBytesRecord> {
+    private final TrainerConfig config;
+    private final ModelChunker chunker;
+
+    public ModelRecordsFunction(TrainerConfig config, String topic) {
+        this.config = config;
+        this.chunker = ModelChunker.builder().topic(topic).build();
+    }
+
+    /** The manifest of a snapshot, before the parameter fields (size, digest, chunks) are filled in. */
+    public static ModelManifest draftManifest(TrainerConfig config, ModelSnapshot snapshot) {
+        NetworkConfig n = config.network();
+        Map<String, Object> architecture = new LinkedHashMap<>();
+        architecture.put("name", n.architecture().cliName());
+        architecture.put("height", n.height());
+        architecture.put("width", n.width());
+        architecture.put("channels", n.channels());
+        architecture.put("embedding_size", n.embeddingSize());
+        architecture.put("input_mean", n.inputMean());
+        architecture.put("input_std", n.inputStd());
+        Map<String, Object> extras = new LinkedHashMap<>();
+        extras.put("classes", snapshot.classes);
+        extras.put("class_centroids", centroids(snapshot.classWeights, snapshot.classes, n.embeddingSize()));
+        return ModelManifest.builder()
+                .version(snapshot.version)
+                .trainingStep(snapshot.step)
+                .createdAt(Instant.ofEpochMilli(snapshot.timestampMillis))
+                .architecture(n.architecture().cliName())
+                .architectureConfig(architecture)
+                .input(new InputShape(n.width(), n.height(), n.channels()))
+                .embeddingSize(n.embeddingSize())
+                .loss(config.objective().describe())
+                .extras(extras)
+                .build();
+    }
+
+    /** Unit-length class directions (the CM class weights): what "nearest class" compares embeddings with. */
+    private static List<List<Float>> centroids(float[] weights, int classes, int d) {
+        List<List<Float>> rows = new ArrayList<>(classes);
+        for (int c = 0; c < classes; c++) {
+            double norm = 0;
+            for (int j = 0; j < d; j++) {
+                norm += weights[c * d + j] * weights[c * d + j];
+            }
+            double inv = 1 / Math.sqrt(norm + 1e-12);
+            List<Float> row = new ArrayList<>(d);
+            for (int j = 0; j < d; j++) {
+                row.add((float) (weights[c * d + j] * inv));
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    @Override
+    public void flatMap(ModelSnapshot snapshot, Collector<KafkaBytesRecord> out) {
+        for (ProducerRecord<byte[], byte[]> record : chunker.chunk(draftManifest(config, snapshot), snapshot.parameters).records()) {
+            out.collect(KafkaBytesRecord.of(record));
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package io.embedstream.pipeline.operators;
+
+import io.embedstream.model.data.LabeledImage;
+import io.embedstream.model.train.EmbeddingTrainer;
+import io.embedstream.model.train.StepResult;
+import io.embedstream.model.train.TrainerConfig;
+import io.embedstream.model.train.TrainingBatch;
+import io.embedstream.pipeline.config.PublishConfig;
+import io.embedstream.pipeline.types.MiniBatch;
+import io.embedstream.pipeline.types.ModelSnapshot;
+import io.embedstream.pipeline.types.StepRecord;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one training step per batch. The whole training state (parameters, optimiser moments, step, RNG) and the
+ * publishing counters are operator state, so a restore from a checkpoint or savepoint continues exactly.
+ * Emits a {@link StepRecord} per step, and a {@link ModelSnapshot} on the side every N steps or T seconds.
+ *
+ * <p>Runs with parallelism 1: DJL allows one gradient collector per JVM, so there is one trainer per job (and so
+ * per TaskManager); decode, quality and batching scale out around it.
+ */
+public final class TrainerOperator extends ProcessFunction<MiniBatch, StepRecord> implements CheckpointedFunction {
+    public static final OutputTag<ModelSnapshot> MODELS = new OutputTag<>("models") {};
+    private static final Logger LOG = LoggerFactory.getLogger(TrainerOperator.class);
+
+    private final TrainerConfig config;
+    private final PublishConfig publish;
+
+    private transient EmbeddingTrainer trainer;
+    private transient ListState<byte[]> trainerState;
+    private transient ListState<long[]> publishState;
+    private transient long version;
+    private transient long lastPublishedStep;
+    private transient long lastPublishMillis;
+    private transient long[] restoredFrom;
+    private transient Counter steps;
+    private transient Counter skipped;
+    private transient Counter rejectedBatches;
+    private transient Counter images;
+    private transient LongCounter trainedFresh;
+    private transient Accumulators.LastValue snapshotStep;
+    private transient Accumulators.LastValue snapshotDigest;
+    private transient Accumulators.LastValue restoredStep;
+    private transient Accumulators.LastValue restoredDigest;
+
+    public TrainerOperator(TrainerConfig config, PublishConfig publish) {
+        this.config = config;
+        this.publish = publish;
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        trainerState = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("trainer-state", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        publishState = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("publish-state", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        trainer = EmbeddingTrainer.create(config);
+        if (context.isRestored()) {
+            for (byte[] state : trainerState.get()) {
+                trainer.restoreState(state);
+            }
+            for (long[] counters : publishState.get()) {
+                version = counters[0];
+                lastPublishedStep = counters[1];
+            }
+            restoredFrom = new long[] {trainer.step(), Accumulators.digest(trainer.model().parametersToBytes())};
+            LOG.info("trainer restored at step {}, last published version {}", trainer.step(), version);
+        }
+        lastPublishMillis = System.currentTimeMillis();
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        steps = getRuntimeContext().getMetricGroup().counter("steps");
+        skipped = getRuntimeContext().getMetricGroup().counter("skippedSteps");
+        rejectedBatches = getRuntimeContext().getMetricGroup().counter("rejectedBatches");
+        images = getRuntimeContext().getMetricGroup().counter("trainedImages");
+        trainedFresh = Accumulators.counter(getRuntimeContext(), Accumulators.TRAINED_FRESH);
+        snapshotStep = Accumulators.lastValue(getRuntimeContext(), Accumulators.SNAPSHOT_STEP);
+        snapshotDigest = Accumulators.lastValue(getRuntimeContext(), Accumulators.SNAPSHOT_PARAMETERS_DIGEST);
+        restoredStep = Accumulators.lastValue(getRuntimeContext(), Accumulators.RESTORED_STEP);
+        restoredDigest = Accumulators.lastValue(getRuntimeContext(), Accumulators.RESTORED_PARAMETERS_DIGEST);
+        if (restoredFrom != null) {
+            restoredStep.set(restoredFrom[0]);
+            restoredDigest.set(restoredFrom[1]);
+        }
+        getRuntimeContext().getMetricGroup().gauge("step", () -> trainer.step());
+        getRuntimeContext().getMetricGroup().gauge("modelVersion", () -> version);
+    }
+
+    @Override
+    public void processElement(MiniBatch batch, Context ctx, Collector<StepRecord> out) {
+        List<LabeledImage> list = new ArrayList<>(batch.images.length);
+        float[] qualities = new float[batch.images.length];
+        for (int i = 0; i < batch.images.length; i++) {
+            list.add(batch.images[i].toLabeledImage());
+            qualities[i] = batch.images[i].quality;
+        }
+        StepResult result;
+        try {
+            result = trainer.step(new TrainingBatch(list, qualities));
+        } catch (IllegalArgumentException e) {
+            // A batch the trainer cannot use (the batcher guarantees this does not happen): count it, go on.
+            rejectedBatches.inc();
+            LOG.warn("batch {} refused by the trainer: {}", batch.sequence, e.getMessage());
+            return;
+        }
+        steps.inc();
+        images.inc(batch.images.length);
+        trainedFresh.add((long) batch.images.length - batch.replayed);
+        if (!result.applied()) {
+            skipped.inc();
+        }
+        long now = System.currentTimeMillis();
+        boolean dueBySteps = publish.everySteps() > 0 && trainer.step() - lastPublishedStep >= publish.everySteps();
+        boolean dueByTime = publish.everySeconds() > 0 && now - lastPublishMillis >= publish.everySeconds() * 1000
+                && trainer.step() > lastPublishedStep;
+        if (dueBySteps || dueByTime) {
+            ModelSnapshot snapshot = new ModelSnapshot();
+            snapshot.version = ++version;
+            snapshot.step = trainer.step();
+            snapshot.timestampMillis = now;
+            snapshot.parameters = trainer.model().parametersToBytes();
+            snapshot.classWeights = trainer.classWeights();
+            snapshot.classes = config.classes();
+            ctx.output(MODELS, snapshot);
+            lastPublishedStep = trainer.step();
+            lastPublishMillis = now;
+        }
+        out.collect(toRecord(result, batch, now));
+    }
+
+    private StepRecord toRecord(StepResult result, MiniBatch batch, long now) {
+        StepRecord r = new StepRecord();
+        r.step = result.step();
+        r.modelVersion = version;
+        r.applied = result.applied();
+        r.skipReason = result.skipReason();
+        r.loss = result.loss();
+        r.componentNames = result.components().keySet().toArray(new String[0]);
+        r.componentValues = new float[r.componentNames.length];
+        for (int i = 0; i < r.componentNames.length; i++) {
+            r.componentValues[i] = result.components().get(r.componentNames[i]);
+        }
+        r.gradientNorm = result.gradientNorm();
+        r.learningRate = result.learningRate();
+        r.stepNanos = result.nanos();
+        r.timestampMillis = now;
+        r.dimension = config.network().embeddingSize();
+        r.embeddings = result.embeddings();
+        r.labels = result.labels();
+        r.qualities = result.qualities();
+        r.images = batch.images;
+        r.replayed = batch.replayed;
+        r.skippedSteps = trainer.skippedSteps();
+        r.batcherIngested = batch.ingested;
+        r.batcherBuffered = batch.buffered;
+        r.batcherDropped = batch.dropped;
+        return r;
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        trainerState.update(List.of(trainer.saveState()));
+        if (snapshotStep != null) {
+            // What this snapshot holds, so that a restore can be checked against it (see Accumulators).
+            snapshotStep.set(trainer.step());
+            snapshotDigest.set(Accumulators.digest(trainer.model().parametersToBytes()));
+        }
+        publishState.update(List.of(new long[] {version, lastPublishedStep}));
+    }
+
+    @Override
+    public void close() {
+        if (trainer != null) {
+            trainer.close();
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package io.embedstream.pipeline.types;
+
+/** A model version to publish: the network's parameters at a training step (Flink POJO). */
+public class ModelSnapshot {
+    public long version;
+    public long step;
+    public long timestampMillis;
+    /** {@code EmbeddingModel#parametersToBytes()}. */
+    public byte[] parameters;
+    /** The CM class weights (classes x dimension): the class directions, published as centroids. */
+    public float[] classWeights;
+    public int classes;
+
+    public ModelSnapshot() {}
+}

@@ -1,0 +1,88 @@
+package io.embedstream.pipeline;
+
+import io.embedstream.model.loss.ObjectiveConfig;
+import io.embedstream.model.net.NetworkConfig;
+import io.embedstream.model.train.TrainerConfig;
+import io.embedstream.pipeline.config.BatcherConfig;
+import io.embedstream.pipeline.config.KafkaSettings;
+import io.embedstream.pipeline.config.MetricsSettings;
+import io.embedstream.pipeline.config.PipelineConfig;
+import io.embedstream.pipeline.config.PublishConfig;
+import io.embedstream.pipeline.config.RuntimeSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.BooleanSupplier;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** A small, fast job configuration and helpers shared by the pipeline's integration tests. */
+final class PipelineTestSupport {
+    private PipelineTestSupport() {}
+
+    static PipelineConfig smallJob(String bootstrap, Path checkpoints, long publishEverySteps) {
+        TrainerConfig trainer = TrainerConfig.builder()
+                .network(NetworkConfig.builder().embeddingSize(32).build())
+                .objective(ObjectiveConfig.defaults())
+                .learningRate(0.01f)
+                .device("cpu")
+                .build();
+        return new PipelineConfig(
+                KafkaSettings.defaults().withBootstrapServers(bootstrap),
+                trainer,
+                new BatcherConfig(8, 8, 32, 16, 1000, 2),
+                new PublishConfig(publishEverySteps, 0, true, null),
+                new MetricsSettings(256, 64, 32),
+                new RuntimeSettings(1000, "rocksdb", checkpoints.toUri().toString(), 1, 1, 4 * 1024 * 1024));
+    }
+
+    /** Polls until the condition holds or fails the test after {@code timeout}. */
+    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    static long accumulator(JobClient job, String name) {
+        try {
+            Map<String, Object> values = job.getAccumulators().get();
+            Object v = values.get(name);
+            return v == null ? 0 : ((Number) v).longValue();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read accumulators: " + e, e);
+        }
+    }
+
+    /** Every committed record of a topic (read_committed), reading until {@code quiet} passes without news. */
+    static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic, Duration quiet) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("group.id", "test-reader-" + System.nanoTime());
+        p.put("auto.offset.reset", "earliest");
+        p.put("isolation.level", "read_committed");
+        p.put("enable.auto.commit", "false");
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                     new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long lastNews = System.nanoTime();
+            while (System.nanoTime() - lastNews < quiet.toNanos()) {
+                var batch = consumer.poll(Duration.ofMillis(300));
+                if (!batch.isEmpty()) {
+                    batch.forEach(records::add);
+                    lastNews = System.nanoTime();
+                }
+            }
+        }
+        return records;
+    }
+}
