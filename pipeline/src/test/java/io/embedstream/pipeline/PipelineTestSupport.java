@@ -52,11 +52,16 @@ final class PipelineTestSupport {
         }
     }
 
+    /** A counter's value so far (0 before the operator reported it). */
     static long accumulator(JobClient job, String name) {
+        return accumulator(job, name, 0);
+    }
+
+    static long accumulator(JobClient job, String name, long absent) {
         try {
             Map<String, Object> values = job.getAccumulators().get();
             Object v = values.get(name);
-            return v == null ? 0 : ((Number) v).longValue();
+            return v == null ? absent : ((Number) v).longValue();
         } catch (Exception e) {
             throw new IllegalStateException("cannot read accumulators: " + e, e);
         }

@@ -144,6 +144,7 @@ public final class EmbeddingModel implements AutoCloseable {
     public float[][] embed(List<LabeledImage> images, int batchSize) {
         float[][] out = new float[images.size()][];
         int d = config.embeddingSize();
+        GradMode.disable();
         for (int start = 0; start < images.size(); start += batchSize) {
             List<LabeledImage> chunk = images.subList(start, Math.min(images.size(), start + batchSize));
             try (NDScope scope = new NDScope(); NDManager batch = manager.newSubManager()) {

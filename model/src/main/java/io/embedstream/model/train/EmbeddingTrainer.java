@@ -13,6 +13,7 @@ import io.embedstream.model.loss.CombinedObjective;
 import io.embedstream.model.loss.LossInput;
 import io.embedstream.model.net.ArrayCodec;
 import io.embedstream.model.net.EmbeddingModel;
+import io.embedstream.model.net.GradMode;
 import io.embedstream.model.net.NamedArray;
 import io.embedstream.model.net.ParameterInit;
 import java.io.ByteArrayInputStream;
@@ -123,6 +124,8 @@ public final class EmbeddingTrainer implements AutoCloseable {
         int[] labels = batch.labels();
         validate(batch, labels);
         COLLECTOR_LOCK.lock();
+        // The collector restores the thread's previous grad mode when it closes; the update below needs it off.
+        GradMode.disable();
         try (NDScope scope = new NDScope(); NDManager stepManager = model.manager().newSubManager()) {
             NDArray input = model.toInput(stepManager, batch.images());
             NDArray embeddings;

@@ -80,6 +80,30 @@ class TrainingStateTest {
     }
 
     @Test
+    void trainsFromAFreshThreadAfterTheEngineWasLoadedElsewhere() throws Exception {
+        // Flink restarts a task in a new thread, where PyTorch's grad mode is on by default.
+        try (EmbeddingTrainer trainer = EmbeddingTrainer.create(config(OptimizerConfig.Type.SGD))) {
+            List<LabeledImage> pool = RandomImages.batch(24, 4, 28, 5);
+            StepResult[] result = new StepResult[1];
+            Throwable[] failure = new Throwable[1];
+            Thread thread = new Thread(() -> {
+                try {
+                    result[0] = trainer.step(TrainingBatch.of(pool));
+                    trainer.model().embed(pool, 8);
+                } catch (Throwable t) {
+                    failure[0] = t;
+                }
+            });
+            thread.start();
+            thread.join();
+            if (failure[0] != null) {
+                throw new AssertionError("step from a new thread failed", failure[0]);
+            }
+            assertTrue(result[0].applied());
+        }
+    }
+
+    @Test
     void stateOfAnotherArchitectureIsRefusedWithAClearMessage() {
         byte[] state;
         try (EmbeddingTrainer trainer = EmbeddingTrainer.create(config(OptimizerConfig.Type.SGD))) {
