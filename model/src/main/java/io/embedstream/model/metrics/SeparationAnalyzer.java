@@ -90,7 +90,7 @@ final class SeparationAnalyzer {
                 notes.add("separation: mean inter-class distance is 0; intra/inter ratio unavailable");
             }
         }
-        OptionalDouble minCos = minCentroidCosineDistance(z, classIndex, counts, n, d, notes);
+        OptionalDouble minCos = minCentroidCosineDistance(z, classIndex, counts, classes, n, d, notes);
         boolean anySampled = sampled || sampledSame || crossVisited >= 0;
         return new SeparationMetrics(c, nc1, ratio, minCos, alignment, uniformity, anySampled);
     }
@@ -182,8 +182,8 @@ final class SeparationAnalyzer {
         return OptionalDouble.of(trace / c);
     }
 
-    private static OptionalDouble minCentroidCosineDistance(double[] z, int[] classIndex, int[] counts, int n, int d,
-                                                           List<String> notes) {
+    private static OptionalDouble minCentroidCosineDistance(double[] z, int[] classIndex, int[] counts, int[] classes,
+                                                           int n, int d, List<String> notes) {
         int c = counts.length;
         double[] centroids = classMeans(z, classIndex, counts, n, d);
         double[] norms = new double[c];
@@ -194,7 +194,8 @@ final class SeparationAnalyzer {
             }
             norms[k] = Math.sqrt(s);
             if (!(norms[k] > 0)) {
-                notes.add("separation: centroid of class index " + k + " is the zero vector; min centroid cosine distance unavailable");
+                notes.add("separation: centroid of class " + classes[k] + " on the unit sphere is the zero vector; "
+                        + "min centroid cosine distance unavailable");
                 return OptionalDouble.empty();
             }
         }
