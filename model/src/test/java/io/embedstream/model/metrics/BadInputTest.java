@@ -149,7 +149,7 @@ class BadInputTest {
         // The median-heuristic RBF test does not depend on the units of the embeddings.
         assertEquals(small.drift().orElseThrow().pValue(), big.drift().orElseThrow().pValue());
         assertEquals(small.drift().orElseThrow().mmd2(), big.drift().orElseThrow().mmd2(), 1e-6);
-        assertEquals(small.collapse().orElseThrow().effectiveRank(), big.collapse().orElseThrow().effectiveRank(), 1e-9);
+        assertEquals(small.collapse().orElseThrow().effectiveRank(), big.collapse().orElseThrow().effectiveRank(), 1e-6); // float rounding of the scaled input
     }
 
     @Test
