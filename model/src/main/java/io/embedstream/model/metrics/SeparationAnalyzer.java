@@ -59,11 +59,14 @@ final class SeparationAnalyzer {
         OptionalDouble nc1 = nc1(rows.x, classIndex, means, counts, n, d, notes);
 
         // Same-class pairs: alignment on the sphere and intra-class Euclidean distance share one pass.
+        // One dot product per pair gives both distances, through the precomputed norms.
         double[] same = new double[3]; // {sum |x_i - x_j|, sum |z_i - z_j|^2, count}
         double[] x = rows.x;
+        double[] norms = rows.norms;
         boolean sampledSame = PairSampler.sameGroupPairs(members, config.maxPairs(), config.seed() + 1, (i, j) -> {
-            same[0] += Math.sqrt(DenseOps.squaredDistance(x, i * d, x, j * d, d));
-            same[1] += DenseOps.squaredDistance(z, i * d, z, j * d, d);
+            double dot = DenseOps.dot(x, i * d, x, j * d, d);
+            same[0] += Math.sqrt(Math.max(0.0, norms[i] * norms[i] + norms[j] * norms[j] - 2 * dot));
+            same[1] += unitSquaredDistance(dot, norms[i], norms[j]);
             same[2]++;
         });
         long sameTotal = 0;
@@ -93,6 +96,14 @@ final class SeparationAnalyzer {
         OptionalDouble minCos = minCentroidCosineDistance(z, classIndex, counts, classes, n, d, notes);
         boolean anySampled = sampled || sampledSame || crossVisited >= 0;
         return new SeparationMetrics(c, nc1, ratio, minCos, alignment, uniformity, anySampled);
+    }
+
+    /** |z_i - z_j|^2 for the L2-normalised rows, from x_i . x_j and the norms; zero rows stay zero. */
+    private static double unitSquaredDistance(double dot, double ni, double nj) {
+        if (ni > 0 && nj > 0) {
+            return Math.min(4.0, Math.max(0.0, 2.0 - 2.0 * dot / (ni * nj)));
+        }
+        return (ni > 0 ? 1.0 : 0.0) + (nj > 0 ? 1.0 : 0.0);
     }
 
     private static double[] classMeans(double[] x, int[] classIndex, int[] counts, int n, int d) {
