@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Cost of the feature-space metrics on one window of 1,024 embeddings of size 128 with 10 classes:
- * single-window metrics alone, the MMD drift test (200 permutations, default cap of 512 rows per
+ * single-window metrics alone, the MMD drift test (200 permutations, default cap of 256 rows per
  * window) alone, and both together, which is what a monitoring operator pays per window.
  */
 @State(Scope.Benchmark)

@@ -79,6 +79,11 @@ public record DatasetSpec(Kind kind, int train, int test, long seed, Path direct
         return parse(spec).load();
     }
 
+    /** Parses and loads with the given synthetic seed (overriding one in the spec; ignored for {@code idx}). */
+    public static LabeledDataset load(String spec, long seed) throws IOException {
+        return parse(spec).withSeed(seed).load();
+    }
+
     /** This specification with another synthetic seed. */
     public DatasetSpec withSeed(long newSeed) {
         return new DatasetSpec(kind, train, test, newSeed, directory);

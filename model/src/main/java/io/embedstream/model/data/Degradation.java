@@ -14,7 +14,8 @@ import java.util.Random;
  *       severity removes the same share of the image's detail at any resolution.</li>
  *   <li>{@link #NOISE}: additive Gaussian noise per sample, sigma = {@value #NOISE_MAX_SIGMA} * s grey levels
  *       (then clipped to [0, 255]); independent of the size, as sensor noise is per pixel.</li>
- *   <li>{@link #JPEG}: JPEG round trip (JDK ImageIO baseline codec, 4:2:0 for RGB) at quality
+ *   <li>{@link #JPEG}: JPEG round trip (JDK ImageIO baseline codec with its default tables and chroma
+ *       subsampling) at quality
  *       {@value #JPEG_BEST_QUALITY} * ({@value #JPEG_WORST_QUALITY} / {@value #JPEG_BEST_QUALITY})^s percent
  *       (geometric: 50 at s = 0+, about 16 at s = 0.5, 5 at s = 1; see {@link #jpegQuality(double)}).
  *       The range starts at the codec's reference quality 50 because above it the artifacts on small images are

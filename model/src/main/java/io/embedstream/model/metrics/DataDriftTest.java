@@ -57,12 +57,16 @@ public final class DataDriftTest {
         int[] curRows = subsample(current.n, config.maxSamplesPerWindow(), rng);
         int m = refRows.length;
         int total = m + curRows.length;
+        // The median-heuristic RBF kernel is invariant to a common rescaling of the data, so rescale to
+        // max |x| = 1 before going to float: huge but finite embeddings cannot overflow the distances.
+        double maxAbs = Math.max(maxAbs(reference.x, refRows, d), maxAbs(current.x, curRows, d));
+        double scale = maxAbs > 0 ? 1.0 / maxAbs : 1.0;
         float[] pooled = new float[total * d];
         for (int i = 0; i < m; i++) {
-            copyRow(reference.x, refRows[i], pooled, i, d);
+            copyRow(reference.x, refRows[i], scale, pooled, i, d);
         }
         for (int i = 0; i < curRows.length; i++) {
-            copyRow(current.x, curRows[i], pooled, m + i, d);
+            copyRow(current.x, curRows[i], scale, pooled, m + i, d);
         }
         float[] kernel = squaredDistances(pooled, total, d);
         double sigma2 = medianOffDiagonal(kernel, total);
@@ -74,7 +78,8 @@ public final class DataDriftTest {
             }
         }
         toRbfInPlace(kernel, total, sigma2);
-        return permutationTest(kernel, total, m, sigma2, rng);
+        double bandwidth = sigma2 / (scale * scale); // back in the units of the embeddings
+        return permutationTest(kernel, total, m, bandwidth, rng);
     }
 
     private DataDriftResult permutationTest(float[] kernel, int total, int m, double sigma2, SplittableRandom rng) {
@@ -208,11 +213,21 @@ public final class DataDriftTest {
         return chosen;
     }
 
-    private static void copyRow(double[] src, int row, float[] dst, int dstRow, int d) {
+    private static double maxAbs(double[] x, int[] rows, int d) {
+        double max = 0;
+        for (int r : rows) {
+            for (int j = r * d; j < (r + 1) * d; j++) {
+                max = Math.max(max, Math.abs(x[j]));
+            }
+        }
+        return max;
+    }
+
+    private static void copyRow(double[] src, int row, double scale, float[] dst, int dstRow, int d) {
         int s = row * d;
         int t = dstRow * d;
         for (int j = 0; j < d; j++) {
-            dst[t + j] = (float) src[s + j];
+            dst[t + j] = (float) (src[s + j] * scale);
         }
     }
 

@@ -59,11 +59,14 @@ final class SeparationAnalyzer {
         OptionalDouble nc1 = nc1(rows.x, classIndex, means, counts, n, d, notes);
 
         // Same-class pairs: alignment on the sphere and intra-class Euclidean distance share one pass.
+        // One dot product per pair gives both distances, through the precomputed norms.
         double[] same = new double[3]; // {sum |x_i - x_j|, sum |z_i - z_j|^2, count}
         double[] x = rows.x;
+        double[] norms = rows.norms;
         boolean sampledSame = PairSampler.sameGroupPairs(members, config.maxPairs(), config.seed() + 1, (i, j) -> {
-            same[0] += Math.sqrt(DenseOps.squaredDistance(x, i * d, x, j * d, d));
-            same[1] += DenseOps.squaredDistance(z, i * d, z, j * d, d);
+            double dot = DenseOps.dot(x, i * d, x, j * d, d);
+            same[0] += Math.sqrt(Math.max(0.0, norms[i] * norms[i] + norms[j] * norms[j] - 2 * dot));
+            same[1] += unitSquaredDistance(dot, norms[i], norms[j]);
             same[2]++;
         });
         long sameTotal = 0;
@@ -90,9 +93,17 @@ final class SeparationAnalyzer {
                 notes.add("separation: mean inter-class distance is 0; intra/inter ratio unavailable");
             }
         }
-        OptionalDouble minCos = minCentroidCosineDistance(z, classIndex, counts, n, d, notes);
+        OptionalDouble minCos = minCentroidCosineDistance(z, classIndex, counts, classes, n, d, notes);
         boolean anySampled = sampled || sampledSame || crossVisited >= 0;
         return new SeparationMetrics(c, nc1, ratio, minCos, alignment, uniformity, anySampled);
+    }
+
+    /** |z_i - z_j|^2 for the L2-normalised rows, from x_i . x_j and the norms; zero rows stay zero. */
+    private static double unitSquaredDistance(double dot, double ni, double nj) {
+        if (ni > 0 && nj > 0) {
+            return Math.min(4.0, Math.max(0.0, 2.0 - 2.0 * dot / (ni * nj)));
+        }
+        return (ni > 0 ? 1.0 : 0.0) + (nj > 0 ? 1.0 : 0.0);
     }
 
     private static double[] classMeans(double[] x, int[] classIndex, int[] counts, int n, int d) {
@@ -182,8 +193,8 @@ final class SeparationAnalyzer {
         return OptionalDouble.of(trace / c);
     }
 
-    private static OptionalDouble minCentroidCosineDistance(double[] z, int[] classIndex, int[] counts, int n, int d,
-                                                           List<String> notes) {
+    private static OptionalDouble minCentroidCosineDistance(double[] z, int[] classIndex, int[] counts, int[] classes,
+                                                           int n, int d, List<String> notes) {
         int c = counts.length;
         double[] centroids = classMeans(z, classIndex, counts, n, d);
         double[] norms = new double[c];
@@ -194,7 +205,8 @@ final class SeparationAnalyzer {
             }
             norms[k] = Math.sqrt(s);
             if (!(norms[k] > 0)) {
-                notes.add("separation: centroid of class index " + k + " is the zero vector; min centroid cosine distance unavailable");
+                notes.add("separation: centroid of class " + classes[k] + " on the unit sphere is the zero vector; "
+                        + "min centroid cosine distance unavailable");
                 return OptionalDouble.empty();
             }
         }

@@ -48,16 +48,18 @@ public final class VersionDrift {
         }
         List<String> notes = new ArrayList<>();
         // Keep only rows finite in both versions so that the pairing survives.
-        FiniteRows a = FiniteRows.of(oldVersion);
-        FiniteRows b = FiniteRows.of(newVersion);
         int[] keep = rowsFiniteInBoth(oldVersion, newVersion);
         int dropped = oldVersion.n() - keep.length;
+        EmbeddingWindow usableOld = oldVersion;
+        EmbeddingWindow usableNew = newVersion;
         if (dropped > 0) {
             notes.add("version: ignored " + dropped + " probe rows with NaN or infinite values in either version");
-            a = FiniteRows.of(select(oldVersion, keep));
-            b = FiniteRows.of(select(newVersion, keep));
+            usableOld = select(oldVersion, keep);
+            usableNew = select(newVersion, keep);
             labels = labels == null ? null : select(labels, keep);
         }
+        FiniteRows a = FiniteRows.of(usableOld);
+        FiniteRows b = FiniteRows.of(usableNew);
         int n = keep.length;
         if (n < 2) {
             notes.add("version: needs >= 2 usable probe rows, got " + n);

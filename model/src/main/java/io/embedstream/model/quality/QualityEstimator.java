@@ -37,8 +37,9 @@ import java.util.Objects;
  * <p>Defaults (see {@link Builder}) were chosen so that clean synthetic shapes and clean MNIST digits score about
  * 1 and each {@link io.embedstream.model.data.Degradation} lowers q monotonically with its severity.
  *
- * <p>Cost: two passes over the pixels (luminance, histogram and moments; then the 3x3 operators and the block
- * grid steps), plus passes over the 256-bin and 1024-bin histograms.
+ * <p>Cost: two passes over the pixels (luminance and its histogram; then the 3x3 operators and block-grid
+ * steps), plus passes over the 256-bin and 512-bin histograms. The robust noise sigma saturates at about 126 grey
+ * levels (responses are binned up to 511), far beyond the default bad reference point.
  * Thread-safe: configuration is immutable and the scratch buffers are per thread, reused across calls, so the
  * pixel loops allocate nothing once a thread has seen its largest image; only the report is allocated.
  */
@@ -47,9 +48,17 @@ public final class QualityEstimator {
     public static final int LOW_CLIP = 5;
     /** Luminance at or above which a pixel counts as clipped to white. */
     public static final int HIGH_CLIP = 250;
-    private static final int NOISE_BINS = 1024;
+    private static final int NOISE_BINS = 512;
     /** Sum of three neighbouring steps (grey levels) below which a grid-line position counts as flat. */
     private static final int GRID_ACTIVITY = 4;
+    /** 1 / (activity + 1) for every possible activity (three steps of at most 255): a multiply beats a divide. */
+    private static final double[] INVERSE_ACTIVITY = new double[3 * 255 + 1];
+
+    static {
+        for (int a = 0; a < INVERSE_ACTIVITY.length; a++) {
+            INVERSE_ACTIVITY[a] = 1.0 / (a + 1);
+        }
+    }
     /** Median of |N(0,1)|: converts a median absolute deviation to a Gaussian sigma. */
     private static final double MEDIAN_ABS_NORMAL = 0.6744897501960817;
     /** Norm of Immerkaer's mask (sqrt of the sum of its squared weights). */
@@ -108,27 +117,46 @@ public final class QualityEstimator {
         int[] hist = s.histogram;
         java.util.Arrays.fill(hist, 0);
 
-        // Pass 1: luminance, histogram, moments.
-        long sum = 0;
-        long sumSq = 0;
-        for (int y = 0, i = 0; y < height; y++) {
-            for (int x = 0; x < width; x++, i++) {
-                int v;
-                if (channels == 1) {
-                    v = pixels[i] & 0xFF;
-                } else {
-                    int p = 3 * i;
-                    // BT.601 luma in fixed point (weights sum to 256, so 255 stays 255).
-                    v = (77 * (pixels[p] & 0xFF) + 150 * (pixels[p + 1] & 0xFF) + 29 * (pixels[p + 2] & 0xFF)) >> 8;
-                }
+        // Pass 1: luminance and its histogram (the moments follow from the histogram). Runs of equal values,
+        // typical of backgrounds, are counted in registers rather than through the histogram in memory.
+        int runValue = 0;
+        int runLength = 0;
+        if (channels == 1) {
+            for (int i = 0; i < n; i++) {
+                int v = pixels[i] & 0xFF;
                 lum[i] = v;
-                hist[v]++;
-                sum += v;
-                sumSq += v * v;
+                if (v == runValue) {
+                    runLength++;
+                } else {
+                    hist[runValue] += runLength;
+                    runValue = v;
+                    runLength = 1;
+                }
+            }
+        } else {
+            for (int i = 0, p = 0; i < n; i++, p += 3) {
+                // BT.601 luma in fixed point (weights sum to 256, so 255 stays 255).
+                int v = (77 * (pixels[p] & 0xFF) + 150 * (pixels[p + 1] & 0xFF) + 29 * (pixels[p + 2] & 0xFF)) >> 8;
+                lum[i] = v;
+                if (v == runValue) {
+                    runLength++;
+                } else {
+                    hist[runValue] += runLength;
+                    runValue = v;
+                    runLength = 1;
+                }
             }
         }
+        hist[runValue] += runLength;
+        long sum = 0;
+        long sumSq = 0;
+        for (int v = 0; v < hist.length; v++) {
+            sum += (long) v * hist[v];
+            sumSq += (long) v * v * hist[v];
+        }
 
-        // Pass 2: 3x3 operators on the interior: Laplacian, central gradient, Immerkaer's noise mask.
+        // Pass 2: 3x3 operators on the interior: Laplacian, central gradient, Immerkaer's noise mask, and the steps
+        // around the JPEG block grid.
         int[] noiseHist = s.noiseHistogram;
         java.util.Arrays.fill(noiseHist, 0);
         long lapSum = 0;
@@ -136,13 +164,14 @@ public final class QualityEstimator {
         long gradSq = 0;
         double gradAbs = 0;
         long immerkaerAbs = 0;
+        int flatResponses = 0;
         double gridExcess = 0;
-        int gridCount = 0;
         double offGridExcess = 0;
+        int gridCount = 0;
         int offGridCount = 0;
         for (int y = 1; y < height - 1; y++) {
             int row = y * width;
-            boolean blockRow = y >= 2 && (y & 7) == 0;
+            boolean gridRow = y >= 2 && (y & 7) == 0;
             for (int x = 1; x < width - 1; x++) {
                 int i = row + x;
                 int c = lum[i];
@@ -162,17 +191,22 @@ public final class QualityEstimator {
                 gradSq += g2;
                 gradAbs += Math.sqrt(g2);
                 immerkaerAbs += r;
-                noiseHist[r < NOISE_BINS ? r : NOISE_BINS - 1]++;
-                // Step excess: how much the step between pixels x-1 and x exceeds the mean of the steps beside it,
-                // relative to the local activity, in (-1, 1). JPEG block grid lines lie between pixels 8k-1 and
-                // 8k; content puts the same excess on every phase of x mod 8, compression only on phase 0.
+                // Flat regions give long runs of r == 0: count those in a register rather than through memory.
+                if (r == 0) {
+                    flatResponses++;
+                } else {
+                    noiseHist[r < NOISE_BINS ? r : NOISE_BINS - 1]++;
+                }
+                // Blockiness: the excess of a step over the mean of the two steps beside it (same row or column),
+                // relative to the local activity, in (-1, 1). Content puts the same excess on every phase of the
+                // position mod 8; JPEG adds excess on the block grid lines between pixels 8k-1 and 8k.
                 if (x >= 2) {
                     int across = Math.abs(c - w);
-                    int left = Math.abs(w - lum[i - 2]);
-                    int right = Math.abs(e - c);
-                    int activity = across + left + right;
+                    int before = Math.abs(w - lum[i - 2]);
+                    int after = Math.abs(e - c);
+                    int activity = across + before + after;
                     if (activity > GRID_ACTIVITY) {
-                        double excess = (across - 0.5 * (left + right)) / (activity + 1);
+                        double excess = (across - 0.5 * (before + after)) * INVERSE_ACTIVITY[activity];
                         if ((x & 7) == 0) {
                             gridExcess += excess;
                             gridCount++;
@@ -184,12 +218,12 @@ public final class QualityEstimator {
                 }
                 if (y >= 2) {
                     int across = Math.abs(c - nn);
-                    int above = Math.abs(nn - lum[i - 2 * width]);
-                    int below = Math.abs(ss - c);
-                    int activity = across + above + below;
+                    int before = Math.abs(nn - lum[i - 2 * width]);
+                    int after = Math.abs(ss - c);
+                    int activity = across + before + after;
                     if (activity > GRID_ACTIVITY) {
-                        double excess = (across - 0.5 * (above + below)) / (activity + 1);
-                        if (blockRow) {
+                        double excess = (across - 0.5 * (before + after)) * INVERSE_ACTIVITY[activity];
+                        if (gridRow) {
                             gridExcess += excess;
                             gridCount++;
                         } else {
@@ -200,6 +234,10 @@ public final class QualityEstimator {
                 }
             }
         }
+
+        noiseHist[0] += flatResponses;
+        double blockinessExcess = (gridCount == 0 || offGridCount == 0) ? 0.0
+                : gridExcess / gridCount - offGridExcess / offGridCount;
 
         double mean = (double) sum / n;
         double variance = Math.max(0.0, (double) sumSq / n - mean * mean);
@@ -229,8 +267,6 @@ public final class QualityEstimator {
             noiseSigma = Math.sqrt(Math.PI / 2) * immerkaerAbs / (IMMERKAER_NORM * interior);
             noiseSigmaRobust = groupedMedian(noiseHist, interior) / (IMMERKAER_NORM * MEDIAN_ABS_NORMAL);
         }
-        double blockinessExcess = (gridCount == 0 || offGridCount == 0) ? 0.0
-                : gridExcess / gridCount - offGridExcess / offGridCount;
 
         double blurScore = blur.score(edgeWidth);
         double noiseScore = noise.score(noiseSigmaRobust);

@@ -29,10 +29,19 @@ class DatasetSpecTest {
 
         assertEquals(99L, DatasetSpec.parse("synthetic:3:1:99").seed());
         assertEquals(7L, DatasetSpec.parse("synthetic:3:1").withSeed(7).seed());
+        assertEquals("synthetic-9", assertDoesNotThrowLoad("synthetic:4:2", 9).name());
 
         DatasetSpec idx = DatasetSpec.parse("idx:/data/mnist");
         assertEquals(DatasetSpec.Kind.IDX, idx.kind());
         assertEquals(Path.of("/data/mnist"), idx.directory());
+    }
+
+    private static LabeledDataset assertDoesNotThrowLoad(String spec, long seed) {
+        try {
+            return DatasetSpec.load(spec, seed);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test

@@ -129,6 +129,30 @@ class BadInputTest {
     }
 
     @Test
+    void hugeButFiniteEmbeddingsGiveFiniteMetricsAndScaleFreeDrift() {
+        int n = 64;
+        int d = 16;
+        Random rng = new Random(64);
+        float[] a = Synthetic.gaussian(rng, n, d);
+        float[] b = Synthetic.shifted(Synthetic.gaussian(rng, n, d), n, d, 3, 0.8f);
+        float[] bigA = a.clone();
+        float[] bigB = b.clone();
+        for (int i = 0; i < a.length; i++) {
+            bigA[i] *= 1e30f;
+            bigB[i] *= 1e30f;
+        }
+        int[] labels = Synthetic.roundRobinLabels(n, 2);
+        WindowReport big = metrics.compute(new EmbeddingWindow(bigB, n, d, labels, null),
+                new EmbeddingWindow(bigA, n, d, labels, null));
+        assertAllFinite(big);
+        WindowReport small = metrics.compute(new EmbeddingWindow(b, n, d, labels, null), new EmbeddingWindow(a, n, d, labels, null));
+        // The median-heuristic RBF test does not depend on the units of the embeddings.
+        assertEquals(small.drift().orElseThrow().pValue(), big.drift().orElseThrow().pValue());
+        assertEquals(small.drift().orElseThrow().mmd2(), big.drift().orElseThrow().mmd2(), 1e-6);
+        assertEquals(small.collapse().orElseThrow().effectiveRank(), big.collapse().orElseThrow().effectiveRank(), 1e-6); // float rounding of the scaled input
+    }
+
+    @Test
     void malformedWindowsAreRejectedAtConstruction() {
         assertThrows(IllegalArgumentException.class, () -> EmbeddingWindow.of(new float[5], 2, 3));
         assertThrows(IllegalArgumentException.class, () -> EmbeddingWindow.of(new float[0], 0, 0));

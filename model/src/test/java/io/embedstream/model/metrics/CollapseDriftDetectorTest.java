@@ -141,6 +141,23 @@ class CollapseDriftDetectorTest {
     }
 
     @Test
+    void reportsWithoutCollapseFiguresLeaveTheCountersAlone() {
+        int n = 64;
+        int d = 32;
+        WindowMetrics metrics = WindowMetrics.withDefaults();
+        WindowReport collapsed = metrics.compute(EmbeddingWindow.of(new float[n * d], n, d)); // all identical
+        WindowReport empty = metrics.compute(EmbeddingWindow.of(new float[0], 0, d));
+        CollapseDriftDetector detector = CollapseDriftDetector.withDefaults();
+        assertEquals(List.of(), detector.observe(collapsed));
+        assertEquals(List.of(), detector.observe(empty));
+        assertEquals(List.of(), detector.observe(collapsed));
+        assertEquals(List.of(), detector.observe(empty));
+        List<AlarmEvent> third = detector.observe(collapsed);
+        assertEquals(1, third.size(), "third bad window raises despite the empty windows in between");
+        assertEquals(4, third.get(0).observation());
+    }
+
+    @Test
     void lowCkaRaisesVersionDriftAndHighCkaClearsIt() {
         CollapseDriftDetector detector = CollapseDriftDetector.withDefaults();
         List<AlarmEvent> e1 = detector.observeVersionDrift(versionReport(0.95));

@@ -34,6 +34,30 @@ class DataDriftTestTest {
     }
 
     @Test
+    void falseAlarmRateStaysCalibratedWhenLargeWindowsAreSubsampled() {
+        // Windows of 512 with the default 256-row cap: subsampling is independent of which window a row
+        // came from, so exchangeability, and with it the level of the test, must survive.
+        int trials = 200;
+        int n = 512;
+        int d = 64;
+        DataDriftTest test = new DataDriftTest(DriftConfig.defaults());
+        Random rng = new Random(36);
+        int alarms = 0;
+        long start = System.nanoTime();
+        for (int t = 0; t < trials; t++) {
+            EmbeddingWindow a = EmbeddingWindow.of(Synthetic.gaussian(rng, n, d), n, d);
+            EmbeddingWindow b = EmbeddingWindow.of(Synthetic.gaussian(rng, n, d), n, d);
+            if (test.test(a, b).driftDetected(0.05)) {
+                alarms++;
+            }
+        }
+        double rate = alarms / (double) trials;
+        System.out.printf("MMD false-alarm rate at alpha=0.05 with subsampling: %.4f (%d/%d trials, n=%d -> 256, d=%d, %.0f ms)%n",
+                rate, alarms, trials, n, d, (System.nanoTime() - start) / 1e6);
+        assertTrue(rate >= 0.02 && rate <= 0.08, "false-alarm rate " + rate);
+    }
+
+    @Test
     void halfSigmaShiftInTenPercentOfDimensionsIsDetectedWithDefaultSubsampling() {
         // Windows of 512; the default configuration subsamples each to 256 rows.
         assertPower(DriftConfig.defaults(), 100, 32);
