@@ -27,6 +27,7 @@ import picocli.CommandLine.Option;
                 + " (kNN@1 of the test embeddings against the train embeddings).")
 public final class FitCommand implements Callable<Integer> {
     private static final long WARM_UP_STEPS = 50;
+    private static final long MEMORY_REPORT_STEPS = 250;
 
     @Option(names = "--dataset", defaultValue = "synthetic",
             description = "synthetic, synthetic:TRAIN:TEST or idx:DIR (default: ${DEFAULT-VALUE}).")
@@ -83,6 +84,11 @@ public final class FitCommand implements Callable<Integer> {
                         if (result.step() == WARM_UP_STEPS) {
                             warmMemory[0] = ProcessMemory.residentMiB();
                             warmMemory[1] = trainer.model().manager().getManagedArrays().size();
+                        }
+                        if (result.step() % MEMORY_REPORT_STEPS == 0) {
+                            System.err.printf(Locale.ROOT, "memory at step %d: resident %.0f MiB, JVM heap used %.0f MiB,"
+                                            + " live NDArrays %d%n", result.step(), ProcessMemory.residentMiB(),
+                                    ProcessMemory.heapUsedMiB(), trainer.model().manager().getManagedArrays().size());
                         }
                         progress.update(String.format(Locale.ROOT, "epoch %d/%d step %d/%d", epoch + 1, epochs,
                                 inEpoch, perEpochSteps), result);

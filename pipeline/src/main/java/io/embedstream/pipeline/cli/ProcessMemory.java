@@ -8,6 +8,12 @@ import java.nio.file.Path;
 final class ProcessMemory {
     private ProcessMemory() {}
 
+    /** JVM heap in use, in MiB (after no forced collection: an upper bound of live data). */
+    static double heapUsedMiB() {
+        Runtime r = Runtime.getRuntime();
+        return (r.totalMemory() - r.freeMemory()) / (1024.0 * 1024.0);
+    }
+
     /** Resident memory in MiB, or -1 where /proc is not available. */
     static double residentMiB() {
         try {

@@ -64,7 +64,7 @@ public final class TrainingOptions {
     @Option(names = "--lr", defaultValue = "0.01", description = "Base learning rate (default: ${DEFAULT-VALUE}).")
     float learningRate;
 
-    @Option(names = "--schedule", defaultValue = "constant",
+    @Option(names = "--schedule", defaultValue = "cosine:warmup=20",
             description = "constant, step[:every=N,gamma=G] or cosine[:warmup=N,min=R] (default: ${DEFAULT-VALUE}).")
     String schedule;
 

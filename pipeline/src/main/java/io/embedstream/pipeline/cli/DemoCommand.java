@@ -1,0 +1,210 @@
+package io.embedstream.pipeline.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.embedstream.connectors.dataset.DatasetProducer;
+import io.embedstream.connectors.kafka.EmbeddedKafkaBroker;
+import io.embedstream.connectors.model.ModelDirectoryReader;
+import io.embedstream.connectors.model.PublishedModel;
+import io.embedstream.model.data.LabeledDataset;
+import io.embedstream.model.data.LabeledImage;
+import io.embedstream.model.eval.KnnEvaluator;
+import io.embedstream.model.net.EmbeddingModel;
+import io.embedstream.model.train.Devices;
+import io.embedstream.model.train.TrainerConfig;
+import io.embedstream.pipeline.config.PipelineConfig;
+import io.embedstream.pipeline.job.LocalJob;
+import io.embedstream.pipeline.operators.Accumulators;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.core.execution.JobClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code embedstream demo}: the main job on the embedded default. A real Kafka broker and a Flink MiniCluster
+ * (RocksDB, checkpoints, exactly-once sinks) in this process, fed with a built-in dataset.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run the streaming job on the embedded default: a local Kafka broker, a Flink MiniCluster with"
+                + " RocksDB and checkpoints, and a built-in stream of labeled images with a share of degraded ones."
+                + " Stops after --images or on Ctrl-C and prints a summary.")
+public final class DemoCommand implements java.util.concurrent.Callable<Integer> {
+
+    @Option(names = "--images", defaultValue = "20000", description = "Images to stream (default: ${DEFAULT-VALUE}).")
+    long images;
+
+    @Option(names = "--dataset", defaultValue = "synthetic",
+            description = "synthetic, synthetic:TRAIN:TEST or idx:DIR (default: ${DEFAULT-VALUE}).")
+    String dataset;
+
+    @Option(names = "--degraded-share", defaultValue = "0.2", description = "Share of degraded images (default: ${DEFAULT-VALUE}).")
+    double degradedShare;
+
+    @Option(names = "--rate", defaultValue = "0", description = "Images per second into Kafka; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--work-dir", defaultValue = "embedstream-demo",
+            description = "Kafka data, checkpoints and published models go here (default: ${DEFAULT-VALUE}).")
+    Path workDir;
+
+    @Option(names = "--no-eval", description = "Skip the held-out evaluation of the last model version.")
+    boolean noEval;
+
+    @Mixin
+    TrainingOptions training;
+
+    @Mixin
+    JobOptions job;
+
+    @Override
+    public Integer call() throws Exception {
+        long started = System.nanoTime();
+        LabeledDataset data = Datasets.load(dataset);
+        LabeledImage first = data.train().get(0);
+        TrainerConfig trainer = training.trainerConfig(first.height(), first.width(), first.channels(),
+                data.numClasses(), Long.MAX_VALUE / 4);
+        Path work = workDir.toAbsolutePath();
+        Files.createDirectories(work);
+        Properties defaults = new Properties();
+        defaults.setProperty("runtime.checkpoint-dir", work.resolve("checkpoints").toUri().toString());
+        defaults.setProperty("runtime.checkpoint-interval-ms", "5000");
+        defaults.setProperty("publish.model-dir", work.resolve("models").toString());
+        defaults.setProperty("publish.every-seconds", "20");
+        defaults.setProperty("batcher.classes-per-batch", Integer.toString(Math.min(8, data.numClasses())));
+
+        System.out.printf(Locale.ROOT, "demo: %,d images from %s (%.0f%% degraded) -> embedded Kafka -> Flink MiniCluster%n",
+                images, data.name(), degradedShare * 100);
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().logDir(work.resolve("kafka")).build().start()) {
+            PipelineConfig base = job.pipelineConfig(trainer, defaults);
+            PipelineConfig config = base.withKafka(base.kafka().withBootstrapServers(broker.bootstrapServers()));
+            broker.createTopics(config.kafka().imagesTopic(), config.kafka().deadLetterTopic(),
+                    config.kafka().modelsTopic(), config.kafka().metricsTopic());
+            System.out.printf(Locale.ROOT, "kafka %s, network %s, batch %d (%d classes x %d), checkpoints every %d ms%n",
+                    broker.bootstrapServers(), trainer.network().describe(), config.batcher().batchSize(),
+                    config.batcher().classesPerBatch(), config.batcher().samplesPerClass(),
+                    config.runtime().checkpointIntervalMillis());
+
+            JobClient client = LocalJob.start(config, null);
+            AtomicLong sent = new AtomicLong();
+            Thread producer = startProducer(config, data.train(), sent);
+            CountDownLatch finished = new CountDownLatch(1);
+            Thread main = Thread.currentThread();
+            Thread hook = new Thread(() -> {
+                main.interrupt();
+                try {
+                    finished.await();
+                } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            Runtime.getRuntime().addShutdownHook(hook);
+            ProgressView view = new ProgressView();
+            boolean interrupted = false;
+            try (MetricsFollower metrics = new MetricsFollower(broker.bootstrapServers(), config.kafka().metricsTopic(),
+                    config.kafka().clientProperties())) {
+                try {
+                    while (true) {
+                        Map<String, Object> acc = client.getAccumulators().get();
+                        long consumed = value(acc, Accumulators.TRAINED_FRESH) + value(acc, Accumulators.BATCHER_DROPPED);
+                        view.show(sent.get(), images, consumed, value(acc, Accumulators.DEAD_LETTERED), metrics.latest());
+                        if (consumed >= images && metrics.latest() != null
+                                && metrics.latest().path("step").asLong() > 0) {
+                            break;
+                        }
+                        Thread.sleep(1000);
+                    }
+                    // One more checkpoint commits the last model version and metrics (exactly-once sinks).
+                    Thread.sleep(config.runtime().checkpointIntervalMillis() + 1000);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+                view.finish();
+                producer.interrupt();
+                Map<String, Object> acc = client.getAccumulators().get();
+                client.cancel().get();
+                summary(config, acc, metrics, started, interrupted);
+            } finally {
+                finished.countDown();
+                if (!interrupted) {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                }
+            }
+            if (!noEval && !interrupted) {
+                evaluate(config, data);
+            }
+        }
+        return 0;
+    }
+
+    private Thread startProducer(PipelineConfig config, List<LabeledImage> train, AtomicLong sent) {
+        Thread t = new Thread(() -> {
+            Iterator<LabeledImage> stream = new ImageStream(train, images, degradedShare, training.seed);
+            try (DatasetProducer producer = DatasetProducer.builder()
+                    .bootstrapServers(config.kafka().bootstrapServers()).topic(config.kafka().imagesTopic())
+                    .rateLimit(rate).progressEvery(100).build()) {
+                producer.send(stream, (submitted, acknowledged, failed) -> sent.set(acknowledged));
+            }
+        }, "demo-producer");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static long value(Map<String, Object> acc, String name) {
+        Object v = acc.get(name);
+        return v == null ? 0 : ((Number) v).longValue();
+    }
+
+    private void summary(PipelineConfig config, Map<String, Object> acc, MetricsFollower metrics, long started,
+                         boolean interrupted) {
+        double seconds = (System.nanoTime() - started) / 1e9;
+        JsonNode last = metrics.latest();
+        System.out.println(interrupted ? "stopped by Ctrl-C" : "done");
+        System.out.printf(Locale.ROOT, "  images decoded %,d, trained on %,d (+%s replayed), dropped %,d, dead letters %,d%n",
+                value(acc, Accumulators.DECODED), value(acc, Accumulators.TRAINED_FRESH),
+                last == null ? "?" : last.path("replayed_images").asText("?"),
+                value(acc, Accumulators.BATCHER_DROPPED), value(acc, Accumulators.DEAD_LETTERED));
+        if (last != null) {
+            System.out.printf(Locale.ROOT, "  step %d, model version %d, %d metrics windows, last window %.1f images/s,"
+                            + " effective rank %.1f, active alarms %s%n",
+                    last.path("step").asLong(), last.path("model_version").asLong(), metrics.windows(),
+                    last.path("images_per_second").asDouble(), last.path("metrics").path("collapse.effective_rank").asDouble(),
+                    last.path("active_alarms"));
+        }
+        System.out.printf(Locale.ROOT, "  wall time %.1f s%n", seconds);
+        System.out.printf(Locale.ROOT, "  models:  topic %s and %s%n", config.kafka().modelsTopic(), config.publish().modelDirectory());
+        System.out.printf(Locale.ROOT, "  metrics: topic %s (one JSON record per window); dead letters: topic %s%n",
+                config.kafka().metricsTopic(), config.kafka().deadLetterTopic());
+        System.out.printf(Locale.ROOT, "  inspect the topics later with: bin/embedstream broker --log-dir %s%n",
+                workDir.toAbsolutePath().resolve("kafka"));
+    }
+
+    /** kNN@1 of the test split against the train split, with the last published model version. */
+    private void evaluate(PipelineConfig config, LabeledDataset data) {
+        Optional<PublishedModel> latest = new ModelDirectoryReader(Path.of(config.publish().modelDirectory())).latest();
+        if (latest.isEmpty()) {
+            System.out.println("  no model version was published, nothing to evaluate");
+            return;
+        }
+        try (EmbeddingModel model = EmbeddingModel.create(config.trainer().network(),
+                Devices.parse(config.trainer().device()), 0)) {
+            model.loadParameters(latest.get().parameters());
+            float[][] reference = model.embed(data.train(), 256);
+            float[][] queries = model.embed(data.test(), 256);
+            double accuracy = new KnnEvaluator(reference, data.train().stream().mapToInt(LabeledImage::label).toArray())
+                    .accuracy(queries, data.test().stream().mapToInt(LabeledImage::label).toArray());
+            System.out.printf(Locale.ROOT, "  model version %d (step %d): held-out kNN@1 %.2f%% on %,d clean test images%n",
+                    latest.get().manifest().version(), latest.get().manifest().trainingStep(), accuracy * 100,
+                    data.test().size());
+        }
+    }
+}

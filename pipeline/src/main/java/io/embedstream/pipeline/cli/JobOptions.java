@@ -1,0 +1,49 @@
+package io.embedstream.pipeline.cli;
+
+import io.embedstream.model.train.TrainerConfig;
+import io.embedstream.pipeline.config.PipelineConfig;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import picocli.CommandLine.Option;
+
+/** The streaming job's settings: a properties file and {@code --set key=value} overrides (README, "Configuration"). */
+public final class JobOptions {
+
+    @Option(names = "--config", description = "Properties file with job settings (README lists the keys).")
+    Path configFile;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one setting, e.g. --set batcher.samples-per-class=8 (repeatable).")
+    List<String> overrides = new ArrayList<>();
+
+    public Properties properties() throws IOException {
+        Properties p = new Properties();
+        if (configFile != null) {
+            if (!Files.isRegularFile(configFile)) {
+                throw new IllegalArgumentException("config file " + configFile + " does not exist");
+            }
+            try (Reader reader = Files.newBufferedReader(configFile)) {
+                p.load(reader);
+            }
+        }
+        for (String override : overrides) {
+            int eq = override.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--set expects KEY=VALUE, got '" + override + "'");
+            }
+            p.setProperty(override.substring(0, eq).trim(), override.substring(eq + 1).trim());
+        }
+        return p;
+    }
+
+    public PipelineConfig pipelineConfig(TrainerConfig trainer, Properties defaults) throws IOException {
+        Properties merged = new Properties();
+        merged.putAll(defaults);
+        merged.putAll(properties());
+        return PipelineConfig.fromProperties(merged, trainer);
+    }
+}

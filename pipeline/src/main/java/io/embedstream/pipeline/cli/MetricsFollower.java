@@ -1,0 +1,64 @@
+package io.embedstream.pipeline.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** Follows the metrics topic (read committed) in the background and keeps the latest window record. */
+final class MetricsFollower implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final AtomicReference<JsonNode> latest = new AtomicReference<>();
+    private final AtomicInteger windows = new AtomicInteger();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    MetricsFollower(String bootstrap, String topic, Map<String, String> clientProperties) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("group.id", "embedstream-follower-" + System.nanoTime());
+        p.put("auto.offset.reset", "earliest");
+        p.put("isolation.level", "read_committed");
+        p.put("enable.auto.commit", "false");
+        p.putAll(clientProperties);
+        thread = new Thread(() -> {
+            try (KafkaConsumer<byte[], byte[]> consumer =
+                         new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                consumer.subscribe(List.of(topic));
+                while (running) {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                        try {
+                            latest.set(JSON.readTree(r.value()));
+                            windows.incrementAndGet();
+                        } catch (Exception e) {
+                            // Not ours to judge: a foreign record on the topic is skipped.
+                        }
+                    }
+                }
+            }
+        }, "metrics-follower");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    JsonNode latest() {
+        return latest.get();
+    }
+
+    int windows() {
+        return windows.get();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        thread.join(5000);
+    }
+}

@@ -1,0 +1,84 @@
+package io.embedstream.pipeline.cli;
+
+import io.embedstream.model.train.TrainerConfig;
+import io.embedstream.pipeline.config.PipelineConfig;
+import io.embedstream.pipeline.job.EmbedstreamJob;
+import io.embedstream.pipeline.job.LocalJob;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code embedstream train}: the job against an existing Kafka cluster. Started with {@code java -jar} it runs on
+ * an in-process MiniCluster; submitted with {@code flink run embedstream.jar train ...} it runs on that Flink
+ * cluster. Ctrl-C stops it with a savepoint, whose path it prints for {@code --from-savepoint}.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Run the streaming job against an existing Kafka cluster until Ctrl-C (then stop with a savepoint).")
+public final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--bootstrap", description = "Kafka bootstrap servers (overrides kafka.bootstrap.servers).")
+    String bootstrap;
+
+    @Option(names = "--classes", defaultValue = "10", description = "Number of classes; labels are in [0, classes) (default: ${DEFAULT-VALUE}).")
+    int classes;
+
+    @Option(names = "--input", defaultValue = "28x28x1", description = "Network input WIDTHxHEIGHTxCHANNELS; images are converted to it (default: ${DEFAULT-VALUE}).")
+    String input;
+
+    @Option(names = "--from-savepoint", description = "Resume from this savepoint or retained checkpoint.")
+    String savepoint;
+
+    @Mixin
+    TrainingOptions training;
+
+    @Mixin
+    JobOptions job;
+
+    @Override
+    public Integer call() throws Exception {
+        String[] dims = input.toLowerCase(Locale.ROOT).split("x");
+        if (dims.length != 3) {
+            throw new IllegalArgumentException("--input must be WIDTHxHEIGHTxCHANNELS, e.g. 28x28x1, got " + input);
+        }
+        TrainerConfig trainer = training.trainerConfig(Integer.parseInt(dims[1]), Integer.parseInt(dims[0]),
+                Integer.parseInt(dims[2]), classes, Long.MAX_VALUE / 4);
+        Properties defaults = new Properties();
+        if (bootstrap != null) {
+            defaults.setProperty("kafka.bootstrap.servers", bootstrap);
+        }
+        PipelineConfig config = job.pipelineConfig(trainer, defaults);
+        var flink = EmbedstreamJob.flinkConfiguration(config);
+        if (savepoint != null) {
+            flink.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        EmbedstreamJob.build(env, config);
+        JobClient client = env.executeAsync(LocalJob.NAME);
+        System.out.printf(Locale.ROOT, "job %s running: %s -> %s, %s, %s; Ctrl-C stops it with a savepoint%n",
+                client.getJobID(), config.kafka().imagesTopic(), config.kafka().bootstrapServers(),
+                config.kafka().modelsTopic(), config.kafka().metricsTopic());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                String path = client.stopWithSavepoint(false, null, SavepointFormatType.CANONICAL).get();
+                System.out.println("stopped with savepoint " + path + " (resume with --from-savepoint " + path + ")");
+            } catch (Exception e) {
+                System.err.println("could not stop with a savepoint: " + e.getMessage() + "; cancelling");
+                client.cancel();
+            } finally {
+                stopped.countDown();
+            }
+        }));
+        client.getJobExecutionResult().get();
+        return 0;
+    }
+}
