@@ -4,13 +4,18 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
  * PReLU with one learned slope for the whole layer (PyTorch's default): y = max(x, 0) + a min(x, 0).
- * DJL's own Prelu block calls an operator the PyTorch engine does not implement, so it is composed here.
+ *
+ * <p>DJL's own Prelu block calls an operator the PyTorch engine does not implement. Composing it from
+ * maximum/minimum works but their backward passes are slow (about 3x this block's cost on the 28x28 layers), so the
+ * value and the input gradient come from the native leaky ReLU at the current slope, and the slope's gradient,
+ * sum(g * min(x, 0)), from a term that is zero in value: (a - sg(a)) * sg(min(x, 0)).
  */
 public final class PReLU extends AbstractBlock {
     private final Parameter alpha;
@@ -25,7 +30,12 @@ public final class PReLU extends AbstractBlock {
             PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         NDArray a = store.getValue(alpha, x.getDevice(), training);
-        return new NDList(x.maximum(0f).add(x.minimum(0f).mul(a)));
+        NDArray y = Activation.leakyRelu(x, a.getFloat());
+        if (!training) {
+            return new NDList(y);
+        }
+        NDArray negativePart = Activation.relu(x.stopGradient().neg()).neg();
+        return new NDList(y.add(negativePart.mul(a.sub(a.stopGradient()))));
     }
 
     @Override

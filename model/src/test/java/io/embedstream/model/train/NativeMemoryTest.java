@@ -17,6 +17,7 @@ class NativeMemoryTest {
                 .objective(io.embedstream.model.loss.ObjectiveConfig.builder()
                         .antiCollapseFeaturesWeight(1f).build())
                 .optimizer(OptimizerConfig.adamw(1e-4f))
+                .learningRate(1e-3f)
                 .device("cpu").build();
         try (EmbeddingTrainer trainer = EmbeddingTrainer.create(config)) {
             TrainingBatch batch = TrainingBatch.of(RandomImages.batch(16, 4, 28, 2));

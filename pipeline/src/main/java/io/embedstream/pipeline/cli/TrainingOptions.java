@@ -61,8 +61,8 @@ public final class TrainingOptions {
     @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd or adamw (default: ${DEFAULT-VALUE}).")
     String optimizer;
 
-    @Option(names = "--lr", defaultValue = "0.01", description = "Base learning rate (default: ${DEFAULT-VALUE}).")
-    float learningRate;
+    @Option(names = "--lr", description = "Base learning rate (default: 0.01 for sgd, 0.001 for adamw).")
+    Float learningRate;
 
     @Option(names = "--schedule", defaultValue = "cosine:warmup=20",
             description = "constant, step[:every=N,gamma=G] or cosine[:warmup=N,min=R] (default: ${DEFAULT-VALUE}).")
@@ -112,7 +112,8 @@ public final class TrainingOptions {
                 .classes(classes)
                 .objective(objective())
                 .optimizer(optimizerConfig)
-                .schedule(LearningRateSchedule.parse(schedule, learningRate, totalSteps))
+                .schedule(LearningRateSchedule.parse(schedule, learningRate != null ? learningRate
+                        : type == OptimizerConfig.Type.SGD ? 0.01f : 0.001f, totalSteps))
                 .gradientClipNorm(clip)
                 .seed(seed)
                 .device(device)

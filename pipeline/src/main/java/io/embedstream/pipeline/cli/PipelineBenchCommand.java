@@ -1,0 +1,154 @@
+package io.embedstream.pipeline.cli;
+
+import io.embedstream.connectors.dataset.DatasetProducer;
+import io.embedstream.connectors.kafka.EmbeddedKafkaBroker;
+import io.embedstream.connectors.model.AssemblyResult;
+import io.embedstream.connectors.model.ModelAssembler;
+import io.embedstream.model.data.LabeledImage;
+import io.embedstream.model.data.SyntheticShapes;
+import io.embedstream.model.train.EmbeddingTrainer;
+import io.embedstream.model.train.FitLoop;
+import io.embedstream.model.train.TrainerConfig;
+import io.embedstream.pipeline.config.PipelineConfig;
+import io.embedstream.pipeline.job.LocalJob;
+import io.embedstream.pipeline.operators.Accumulators;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code embedstream bench-pipeline}: in one process, the trainer alone (the {@code fit} path) and then the whole
+ * pipeline (embedded Kafka, MiniCluster, RocksDB, exactly-once sinks) on the same images with the same batch size;
+ * prints both images/s, their ratio, and the publish latency: from the step that made a version to a
+ * read-committed consumer seeing it.
+ */
+@Command(name = "bench-pipeline", mixinStandardHelpOptions = true,
+        description = "Trainer alone vs the whole pipeline on the same images: images/s, ratio, publish latency.")
+public final class PipelineBenchCommand implements Callable<Integer> {
+
+    @Option(names = "--images", defaultValue = "6400", description = "Images for each run (default: ${DEFAULT-VALUE}).")
+    int images;
+
+    @Mixin
+    TrainingOptions training;
+
+    @Mixin
+    JobOptions job;
+
+    @Override
+    public Integer call() throws Exception {
+        List<LabeledImage> data = SyntheticShapes.builder().seed(3).build().generate(images);
+        TrainerConfig trainer = training.trainerConfig(28, 28, 1, 10, Long.MAX_VALUE / 4);
+        Properties defaults = new Properties();
+        Path work = Files.createTempDirectory("embedstream-bench");
+        defaults.setProperty("runtime.checkpoint-dir", work.resolve("checkpoints").toUri().toString());
+        defaults.setProperty("publish.every-steps", "10");
+        defaults.setProperty("runtime.checkpoint-interval-ms", "2000");
+        PipelineConfig base = job.pipelineConfig(trainer, defaults);
+        int batch = base.batcher().batchSize();
+
+        // Trainer alone: the same batch size, the same images, after a warm-up.
+        double alone;
+        try (EmbeddingTrainer t = EmbeddingTrainer.create(trainer)) {
+            FitLoop loop = new FitLoop(t, batch);
+            loop.run(data.subList(0, batch * 3), null, 1, 3, null);
+            long start = System.nanoTime();
+            long steps = loop.run(data, null, 1, 0, null);
+            alone = steps * batch / ((System.nanoTime() - start) / 1e9);
+        }
+        System.out.printf(Locale.ROOT, "trainer alone: %.1f images/s (batch %d, %,d images)%n", alone, batch, images);
+
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
+            PipelineConfig config = base.withKafka(base.kafka().withBootstrapServers(broker.bootstrapServers()));
+            broker.createTopics(config.kafka().imagesTopic(), config.kafka().deadLetterTopic(),
+                    config.kafka().modelsTopic(), config.kafka().metricsTopic());
+            try (DatasetProducer producer = DatasetProducer.builder().bootstrapServers(broker.bootstrapServers())
+                    .topic(config.kafka().imagesTopic()).build()) {
+                producer.send(data.iterator());
+            }
+            List<Long> latencies = new ArrayList<>();
+            Thread watcher = watchVersions(config, latencies);
+            JobClient client = LocalJob.start(config, null);
+            // Throughput once training runs: from the first trained batch to the last, as the trainer sees it.
+            long firstTrained = 0;
+            long firstTime = 0;
+            long done;
+            while (true) {
+                Map<String, Object> acc = client.getAccumulators().get();
+                done = value(acc, Accumulators.TRAINED_FRESH) + value(acc, Accumulators.BATCHER_DROPPED);
+                if (firstTime == 0 && done > 0) {
+                    firstTrained = done;
+                    firstTime = System.nanoTime();
+                }
+                if (done >= images - batch) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            double pipeline = (done - firstTrained) / ((System.nanoTime() - firstTime) / 1e9);
+            Thread.sleep(config.runtime().checkpointIntervalMillis() * 2L);
+            client.cancel().get();
+            watcher.interrupt();
+            watcher.join();
+            System.out.printf(Locale.ROOT, "whole pipeline: %.1f images/s (decode, quality, batcher in RocksDB, trainer,"
+                    + " metrics, exactly-once sinks)%n", pipeline);
+            System.out.printf(Locale.ROOT, "ratio pipeline / trainer alone: %.2f%n", pipeline / alone);
+            long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+            if (sorted.length > 0) {
+                System.out.printf(Locale.ROOT, "publish latency (step that made version v -> read-committed consumer"
+                                + " sees v), checkpoint interval %d ms: median %d ms, max %d ms over %d versions %s%n",
+                        config.runtime().checkpointIntervalMillis(), sorted[sorted.length / 2], sorted[sorted.length - 1],
+                        sorted.length, Arrays.toString(sorted));
+            }
+        }
+        return 0;
+    }
+
+    private static long value(Map<String, Object> acc, String name) {
+        Object v = acc.get(name);
+        return v == null ? 0 : ((Number) v).longValue();
+    }
+
+    private static Thread watchVersions(PipelineConfig config, List<Long> latencies) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", config.kafka().bootstrapServers());
+        p.put("group.id", "bench-watcher");
+        p.put("auto.offset.reset", "earliest");
+        p.put("isolation.level", "read_committed");
+        Thread t = new Thread(() -> {
+            ModelAssembler assembler = ModelAssembler.builder().build();
+            try (KafkaConsumer<byte[], byte[]> consumer =
+                         new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                consumer.subscribe(List.of(config.kafka().modelsTopic()));
+                while (!Thread.currentThread().isInterrupted()) {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
+                        if (assembler.accept(r) instanceof AssemblyResult.Completed c) {
+                            long seen = System.currentTimeMillis();
+                            synchronized (latencies) {
+                                latencies.add(seen - c.model().manifest().createdAt().toEpochMilli());
+                            }
+                        }
+                    }
+                }
+            } catch (org.apache.kafka.common.errors.InterruptException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "version-watcher");
+        t.start();
+        return t;
+    }
+}
