@@ -9,7 +9,7 @@ import io.embedstream.model.net.NetworkConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The default objective learns: held-out kNN@1 on the synthetic shapes goes from chance to high in a few steps. */
+/** The default objective learns: held-out kNN@1 on the synthetic shapes rises within a few steps. */
 class FitLoopLearnsTest {
     @Test
     void heldOutNearestNeighbourAccuracyRises() {
@@ -22,7 +22,9 @@ class FitLoopLearnsTest {
             double before = accuracy(trainer, train, test);
             new FitLoop(trainer, 64).run(train, null, 3, 60, null);
             double after = accuracy(trainer, train, test);
-            assertTrue(after > 0.9 && after > before + 0.3,
+            // Random convolutional features already separate the synthetic shapes fairly well (about 0.89);
+            // training must at least halve the error and reach 0.95.
+            assertTrue(after > 0.95 && 1 - after < 0.5 * (1 - before),
                     "kNN@1 before " + before + ", after 60 steps " + after);
         }
     }
