@@ -11,6 +11,7 @@ import io.embedstream.pipeline.operators.QualityOperator;
 import io.embedstream.pipeline.operators.RawImageDeserializer;
 import io.embedstream.pipeline.operators.TrainerOperator;
 import io.embedstream.pipeline.types.KafkaBytesRecord;
+import io.embedstream.pipeline.types.MetricsSideInput;
 import io.embedstream.pipeline.types.MiniBatch;
 import io.embedstream.pipeline.types.ModelSnapshot;
 import io.embedstream.pipeline.types.RawImageRecord;
@@ -77,7 +78,11 @@ public final class EmbedstreamJob {
         decoded.getSideOutput(DecodeOperator.DEAD_LETTERS)
                 .sinkTo(sink(config, guarantee, "dlq")).name("dead-letters").uid("dead-letters-sink");
 
-        DataStream<ScoredImage> scored = decoded.map(new QualityOperator())
+        // Enough samples for the probe set and each window's drift sample, about twice over.
+        double sampleRate = Math.min(1.0, 2.0 * config.metrics().driftSample() / config.metrics().windowSize());
+        SingleOutputStreamOperator<ScoredImage> scored = decoded
+                .process(new QualityOperator(sampleRate, config.trainer().seed()))
+                .returns(TypeInformation.of(ScoredImage.class))
                 .name("quality").uid("quality")
                 .setParallelism(config.runtime().qualityParallelism());
 
@@ -105,7 +110,14 @@ public final class EmbedstreamJob {
                     .name("model-directory").uid("model-directory").setParallelism(1);
         }
 
-        steps.connect(models)
+        DataStream<MetricsSideInput> sideInput = models
+                .map(MetricsSideInput::of).returns(TypeInformation.of(MetricsSideInput.class))
+                .name("models-to-metrics").uid("models-to-metrics").setParallelism(1)
+                .union(scored.getSideOutput(QualityOperator.SAMPLE)
+                        .map(MetricsSideInput::of).returns(TypeInformation.of(MetricsSideInput.class))
+                        .name("samples-to-metrics").uid("samples-to-metrics")
+                        .setParallelism(config.runtime().qualityParallelism()));
+        steps.connect(sideInput)
                 .process(new MetricsOperator(config.trainer(), config.metrics(), kafka.metricsTopic()))
                 .returns(TypeInformation.of(KafkaBytesRecord.class))
                 .name("window-metrics").uid("window-metrics")

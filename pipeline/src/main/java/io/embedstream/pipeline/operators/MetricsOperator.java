@@ -19,6 +19,7 @@ import io.embedstream.model.train.Devices;
 import io.embedstream.model.train.TrainerConfig;
 import io.embedstream.pipeline.config.MetricsSettings;
 import io.embedstream.pipeline.types.KafkaBytesRecord;
+import io.embedstream.pipeline.types.MetricsSideInput;
 import io.embedstream.pipeline.types.ModelSnapshot;
 import io.embedstream.pipeline.types.ScoredImage;
 import io.embedstream.pipeline.types.StepRecord;
@@ -45,15 +46,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Window metrics, off the training thread. Collects the embeddings of the training steps into windows and, per
  * window, publishes one JSON record: collapse, norms, separation (from the window's training embeddings), data drift
- * (a sample of this window's images against a sample of the reference window's, both re-embedded with the latest
- * model version, so that a moving encoder is not mistaken for moving data), model-version drift (a fixed probe set
+ * (a sample of the input images that arrived during this window against a reference sample of the first ones, both
+ * embedded by the latest model version, so that a moving encoder is not mistaken for moving data, and sampled
+ * before batching, so that the batcher's grouping is not mistaken for drift), model-version drift (a fixed probe set
  * embedded by consecutive versions), the detector's alarms, and the training figures. The same figures are Flink
  * gauges.
  *
  * <p>Checkpointed: the probe set, the reference sample, the previous version's probe embeddings, the detector and
  * the window counter. A window in progress is not: after a restore the current window starts afresh.
  */
-public final class MetricsOperator extends CoProcessFunction<StepRecord, ModelSnapshot, KafkaBytesRecord>
+public final class MetricsOperator extends CoProcessFunction<StepRecord, MetricsSideInput, KafkaBytesRecord>
         implements CheckpointedFunction {
     private static final Logger LOG = LoggerFactory.getLogger(MetricsOperator.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -118,7 +120,6 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, ModelSn
 
     @Override
     public void processElement1(StepRecord record, Context ctx, Collector<KafkaBytesRecord> out) throws Exception {
-        collectFixedSets(record);
         window.add(record, windowStartMillis);
         if (window.rows() >= settings.windowSize()) {
             out.collect(closeWindow());
@@ -127,22 +128,30 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, ModelSn
         }
     }
 
-    /** The probe set (version drift) and the reference sample (data drift): the first images seen. */
-    private void collectFixedSets(StepRecord record) {
-        if (record.images == null) {
-            return;
-        }
-        for (ScoredImage image : record.images) {
-            if (state.probe.size() < settings.probeSize()) {
-                state.probe.add(image);
-            } else if (state.reference.size() < settings.driftSample()) {
-                state.reference.add(image);
-            }
+    @Override
+    public void processElement2(MetricsSideInput input, Context ctx, Collector<KafkaBytesRecord> out) {
+        if (input.sample != null) {
+            addSample(input.sample);
+        } else {
+            onModel(input.model);
         }
     }
 
-    @Override
-    public void processElement2(ModelSnapshot snapshot, Context ctx, Collector<KafkaBytesRecord> out) {
+    /**
+     * A sampled input image: the first ones form the probe set (version drift), the next the reference sample
+     * (data drift); after that they feed the current window's sample.
+     */
+    private void addSample(ScoredImage image) {
+        if (state.probe.size() < settings.probeSize()) {
+            state.probe.add(image);
+        } else if (state.reference.size() < settings.driftSample()) {
+            state.reference.add(image);
+        } else {
+            window.addSample(image);
+        }
+    }
+
+    private void onModel(ModelSnapshot snapshot) {
         try {
             if (model == null) {
                 model = EmbeddingModel.create(trainerConfig.network(), Devices.parse(trainerConfig.device()), 0);

@@ -165,7 +165,6 @@ public final class TrainerOperator extends ProcessFunction<MiniBatch, StepRecord
         r.embeddings = result.embeddings();
         r.labels = result.labels();
         r.qualities = result.qualities();
-        r.images = batch.images;
         r.replayed = batch.replayed;
         r.skippedSteps = trainer.skippedSteps();
         r.batcherIngested = batch.ingested;

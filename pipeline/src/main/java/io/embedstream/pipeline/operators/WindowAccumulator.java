@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * Collects the step records of one metrics window: embeddings, labels and qualities row by row, running means
- * of the loss components, and a uniform sample of the window's images (reservoir) for the data-drift test.
+ * of the loss components, and a uniform sample (reservoir) of the input images that arrive meanwhile, for the
+ * data-drift test.
  */
 final class WindowAccumulator {
     private final int dimension;
@@ -75,17 +76,17 @@ final class WindowAccumulator {
         lastVersion = r.modelVersion;
         batcher = new long[] {r.batcherIngested, r.batcherBuffered, r.batcherDropped};
         skippedStepsTotal = r.skippedSteps;
-        if (r.images != null) {
-            for (ScoredImage image : r.images) {
-                seenImages++;
-                if (sample.size() < sampleSize) {
-                    sample.add(image);
-                } else {
-                    long j = Math.floorMod(rng.nextLong(), seenImages);
-                    if (j < sampleSize) {
-                        sample.set((int) j, image);
-                    }
-                }
+    }
+
+    /** Reservoir sampling of the input images that arrive during the window. */
+    void addSample(ScoredImage image) {
+        seenImages++;
+        if (sample.size() < sampleSize) {
+            sample.add(image);
+        } else {
+            long j = Math.floorMod(rng.nextLong(), seenImages);
+            if (j < sampleSize) {
+                sample.set((int) j, image);
             }
         }
     }

@@ -19,8 +19,6 @@ public class StepRecord {
     public float[] embeddings;
     public int[] labels;
     public float[] qualities;
-    /** The batch's images, so that metrics can re-embed a sample of them with a fixed model. */
-    public ScoredImage[] images;
     public int replayed;
     public long skippedSteps;
     /** Batcher totals (see {@link MiniBatch}). */
