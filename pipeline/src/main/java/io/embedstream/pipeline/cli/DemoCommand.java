@@ -114,8 +114,8 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                 try {
                     while (true) {
                         Map<String, Object> acc = client.getAccumulators().get();
-                        long consumed = value(acc, Accumulators.TRAINED_FRESH) + value(acc, Accumulators.BATCHER_DROPPED);
-                        view.show(sent.get(), images, consumed, value(acc, Accumulators.DEAD_LETTERED), metrics.latest());
+                        long consumed = Accumulators.value(acc, Accumulators.TRAINED_FRESH) + Accumulators.value(acc, Accumulators.BATCHER_DROPPED);
+                        view.show(sent.get(), images, consumed, Accumulators.value(acc, Accumulators.DEAD_LETTERED), metrics.latest());
                         if (consumed >= images && metrics.latest() != null
                                 && metrics.latest().path("step").asLong() > 0) {
                             break;
@@ -159,20 +159,15 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         return t;
     }
 
-    private static long value(Map<String, Object> acc, String name) {
-        Object v = acc.get(name);
-        return v == null ? 0 : ((Number) v).longValue();
-    }
-
     private void summary(PipelineConfig config, Map<String, Object> acc, MetricsFollower metrics, long started,
                          boolean interrupted) {
         double seconds = (System.nanoTime() - started) / 1e9;
         JsonNode last = metrics.latest();
         System.out.println(interrupted ? "stopped by Ctrl-C" : "done");
         System.out.printf(Locale.ROOT, "  images decoded %,d, trained on %,d (+%s replayed), dropped %,d, dead letters %,d%n",
-                value(acc, Accumulators.DECODED), value(acc, Accumulators.TRAINED_FRESH),
+                Accumulators.value(acc, Accumulators.DECODED), Accumulators.value(acc, Accumulators.TRAINED_FRESH),
                 last == null ? "?" : last.path("replayed_images").asText("?"),
-                value(acc, Accumulators.BATCHER_DROPPED), value(acc, Accumulators.DEAD_LETTERED));
+                Accumulators.value(acc, Accumulators.BATCHER_DROPPED), Accumulators.value(acc, Accumulators.DEAD_LETTERED));
         if (last != null) {
             System.out.printf(Locale.ROOT, "  step %d, model version %d, %d metrics windows, last window %.1f images/s,"
                             + " effective rank %.1f, active alarms %s%n",

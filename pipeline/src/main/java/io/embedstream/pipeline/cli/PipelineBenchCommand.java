@@ -91,7 +91,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             long done;
             while (true) {
                 Map<String, Object> acc = client.getAccumulators().get();
-                done = value(acc, Accumulators.TRAINED_FRESH) + value(acc, Accumulators.BATCHER_DROPPED);
+                done = Accumulators.value(acc, Accumulators.TRAINED_FRESH) + Accumulators.value(acc, Accumulators.BATCHER_DROPPED);
                 if (firstTime == 0 && done >= images / 5) {
                     firstTrained = done;
                     firstTime = System.nanoTime();
@@ -118,11 +118,6 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    private static long value(Map<String, Object> acc, String name) {
-        Object v = acc.get(name);
-        return v == null ? 0 : ((Number) v).longValue();
     }
 
     private static Thread watchVersions(PipelineConfig config, List<Long> latencies,

@@ -27,6 +27,12 @@ public final class Accumulators {
 
     private Accumulators() {}
 
+    /** A counter from a map of accumulator results (0 before the operator reported it). */
+    public static long value(java.util.Map<String, Object> results, String name) {
+        Object v = results.get(name);
+        return v == null ? 0 : ((Number) v).longValue();
+    }
+
     static LongCounter counter(RuntimeContext context, String name) {
         LongCounter counter = new LongCounter();
         context.addAccumulator(name, counter);
