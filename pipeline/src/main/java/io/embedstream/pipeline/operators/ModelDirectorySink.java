@@ -1,23 +1,32 @@
 package io.embedstream.pipeline.operators;
 
 import io.embedstream.connectors.model.ModelChunker;
-import io.embedstream.connectors.model.ModelDirectoryWriter;
-import io.embedstream.connectors.model.PublishedModel;
+import io.embedstream.connectors.model.ModelDirectory;
+import io.embedstream.connectors.model.ModelManifest;
+import io.embedstream.connectors.model.ModelManifestJson;
 import io.embedstream.model.train.TrainerConfig;
 import io.embedstream.pipeline.types.ModelSnapshot;
-import java.nio.file.Path;
+import java.io.IOException;
+import java.util.UUID;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.core.fs.FSDataOutputStream;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.functions.sink.legacy.RichSinkFunction;
 
 /**
- * Writes each model version to {@code <dir>/v<version>/} (manifest.json + parameters). Each version is written
- * to a temporary directory and renamed, so a reader never sees half a version; rewriting a version after a
- * restart replaces it whole.
+ * Writes each model version to {@code <dir>/v<version>/} ({@code manifest.json} + {@code parameters.bin}, the
+ * layout {@code ModelDirectoryReader} reads) on any Flink file system: a local path, {@code file://}, {@code s3://},
+ * {@code hdfs://}... Each version is written into a temporary directory and renamed into place, so a reader never
+ * sees half a version.
+ *
+ * <p>After a failure the trainer replays from its checkpoint and publishes the same version number again, possibly
+ * with other parameters (the Kafka transaction of the first attempt was aborted). The directory then follows Kafka:
+ * the rewrite replaces the earlier attempt.
  */
 public final class ModelDirectorySink extends RichSinkFunction<ModelSnapshot> {
     private final TrainerConfig config;
     private final String directory;
-    private transient ModelDirectoryWriter writer;
     private transient ModelChunker chunker;
 
     public ModelDirectorySink(TrainerConfig config, String directory) {
@@ -27,13 +36,46 @@ public final class ModelDirectorySink extends RichSinkFunction<ModelSnapshot> {
 
     @Override
     public void open(OpenContext context) {
-        writer = new ModelDirectoryWriter(Path.of(directory.startsWith("file://") ? directory.substring(7) : directory));
         chunker = ModelChunker.builder().build();
     }
 
     @Override
-    public void invoke(ModelSnapshot snapshot, Context context) {
-        var manifest = chunker.chunk(ModelRecordsFunction.draftManifest(config, snapshot), snapshot.parameters).manifest();
-        writer.write(new PublishedModel(manifest, snapshot.parameters));
+    public void invoke(ModelSnapshot snapshot, Context context) throws IOException {
+        ModelManifest manifest = chunker.chunk(ModelRecordsFunction.draftManifest(config, snapshot),
+                snapshot.parameters).manifest();
+        Path root = new Path(directory);
+        FileSystem fs = root.getFileSystem();
+        fs.mkdirs(root);
+        Path target = new Path(root, "v" + snapshot.version);
+        Path temp = new Path(root, ".v" + snapshot.version + ".tmp-" + UUID.randomUUID());
+        try {
+            write(fs, new Path(temp, ModelDirectory.PARAMETERS_FILE), snapshot.parameters);
+            write(fs, new Path(temp, ModelDirectory.MANIFEST_FILE), ModelManifestJson.toPrettyBytes(manifest));
+            if (fs.exists(target)) {
+                Path previous = new Path(root, ".v" + snapshot.version + ".replaced-" + UUID.randomUUID());
+                rename(fs, target, previous);
+                rename(fs, temp, target);
+                fs.delete(previous, true);
+            } else {
+                rename(fs, temp, target);
+            }
+        } finally {
+            if (fs.exists(temp)) {
+                fs.delete(temp, true);
+            }
+        }
+    }
+
+    private static void write(FileSystem fs, Path file, byte[] bytes) throws IOException {
+        try (FSDataOutputStream out = fs.create(file, FileSystem.WriteMode.NO_OVERWRITE)) {
+            out.write(bytes);
+            out.sync();
+        }
+    }
+
+    private static void rename(FileSystem fs, Path from, Path to) throws IOException {
+        if (!fs.rename(from, to)) {
+            throw new IOException("cannot rename " + from + " to " + to);
+        }
     }
 }
