@@ -11,15 +11,19 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs one command and returns its exit code: 0 on success, 2 for bad input, 1 for other failures. */
+    public static int run(String... args) {
         // DJL must not reach the network unless asked to (a -Pcuda build may fetch its CUDA library once).
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
         System.setProperty("java.awt.headless", "true");
-        int code = new CommandLine(new Main())
+        return new CommandLine(new Main())
                 .setExecutionExceptionHandler(Main::handleError)
                 .execute(args);
-        System.exit(code);
     }
 
     /** Bad input from the user is an error message, not a stack trace. */

@@ -72,6 +72,8 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
     private transient VersionDrift versionDrift;
     private transient EmbeddingModel model;
     private transient long loadedVersion;
+    private transient float[][] referenceEmbeddings;
+    private transient long referenceVersion;
     private transient WindowAccumulator window;
     private transient long windowStartMillis;
     private transient VersionDriftReport lastVersionDrift;
@@ -260,7 +262,12 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
             return null;
         }
         try {
-            float[][] ref = model.embed(toImages(state.reference), 128);
+            // The reference sample is fixed: its embeddings change only with the model version.
+            if (referenceEmbeddings == null || referenceVersion != loadedVersion) {
+                referenceEmbeddings = model.embed(toImages(state.reference), 128);
+                referenceVersion = loadedVersion;
+            }
+            float[][] ref = referenceEmbeddings;
             float[][] cur = model.embed(toImages(window.sample()), 128);
             return driftTest.test(EmbeddingWindow.ofRows(ref, null, null), EmbeddingWindow.ofRows(cur, null, null));
         } catch (RuntimeException e) {
