@@ -9,11 +9,11 @@ import io.embedstream.pipeline.config.MetricsSettings;
 import io.embedstream.pipeline.config.PipelineConfig;
 import io.embedstream.pipeline.config.PublishConfig;
 import io.embedstream.pipeline.config.RuntimeSettings;
+import io.embedstream.pipeline.operators.Accumulators;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
 import org.apache.flink.core.execution.JobClient;
@@ -59,9 +59,7 @@ final class PipelineTestSupport {
 
     static long accumulator(JobClient job, String name, long absent) {
         try {
-            Map<String, Object> values = job.getAccumulators().get();
-            Object v = values.get(name);
-            return v == null ? absent : ((Number) v).longValue();
+            return Accumulators.value(job.getAccumulators().get(), name, absent);
         } catch (Exception e) {
             throw new IllegalStateException("cannot read accumulators: " + e, e);
         }

@@ -51,7 +51,7 @@ class SavepointRestoreTest {
                     SavepointFormatType.CANONICAL).get();
             JobExecutionResult stopped = first.getJobExecutionResult().get();
             long savedStep = stopped.<Long>getAccumulatorResult(Accumulators.SNAPSHOT_STEP);
-            long savedDigest = stopped.<Long>getAccumulatorResult(Accumulators.SNAPSHOT_PARAMETERS_DIGEST);
+            long savedDigest = stopped.<Long>getAccumulatorResult(Accumulators.SNAPSHOT_STATE_DIGEST);
             assertTrue(savedStep > 5, "expected a few steps before the savepoint, got " + savedStep);
             long versionsBefore = lastVersion(bootstrap, config);
             assertTrue(versionsBefore >= 1);
@@ -62,13 +62,13 @@ class SavepointRestoreTest {
                         () -> accumulator(second, Accumulators.RESTORED_STEP, Accumulators.LastValue.UNSET)
                                 != Accumulators.LastValue.UNSET);
                 assertEquals(savedStep, accumulator(second, Accumulators.RESTORED_STEP), "step continues at K");
-                assertEquals(savedDigest, accumulator(second, Accumulators.RESTORED_PARAMETERS_DIGEST),
-                        "restored parameters are bit-identical to the saved ones");
+                assertEquals(savedDigest, accumulator(second, Accumulators.RESTORED_STATE_DIGEST),
+                        "restored state (parameters, moments, step, RNG) is bit-identical to the saved one");
 
                 produce(bootstrap, config, 2, 1200);
                 await("training continues past K and publishes", Duration.ofMinutes(4),
                         () -> accumulator(second, Accumulators.SNAPSHOT_STEP, Accumulators.LastValue.UNSET) > savedStep + 5);
-                assertNotEquals(savedDigest, accumulator(second, Accumulators.SNAPSHOT_PARAMETERS_DIGEST));
+                assertNotEquals(savedDigest, accumulator(second, Accumulators.SNAPSHOT_STATE_DIGEST));
                 await("a version published after the restart", Duration.ofMinutes(2),
                         () -> lastVersion(bootstrap, config) > versionsBefore);
             } finally {

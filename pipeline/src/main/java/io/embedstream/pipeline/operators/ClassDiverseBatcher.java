@@ -136,6 +136,14 @@ public final class ClassDiverseBatcher extends KeyedProcessFunction<Integer, Sco
                              boolean overflow) throws Exception {
         int p = config.classesPerBatch();
         int k = config.samplesPerClass();
+        int ready = 0;
+        for (int count : idx.freshCount) {
+            ready += count >= k ? 1 : 0;
+        }
+        boolean full = ready >= p;
+        if (!full && !partial && !overflow) {
+            return false; // the common case, once per record: no sorting, no state access
+        }
         Integer[] order = new Integer[classes];
         for (int c = 0; c < classes; c++) {
             order[c] = c;
@@ -145,14 +153,6 @@ public final class ClassDiverseBatcher extends KeyedProcessFunction<Integer, Sco
         Arrays.sort(order, (a, b) -> idx.freshCount[a] != idx.freshCount[b]
                 ? Integer.compare(idx.freshCount[b], idx.freshCount[a])
                 : Long.compare(Math.floorMod(a - rotation, classes), Math.floorMod(b - rotation, classes)));
-        int ready = 0;
-        for (int c : order) {
-            ready += idx.freshCount[c] >= k ? 1 : 0;
-        }
-        boolean full = ready >= p;
-        if (!full && !partial && !overflow) {
-            return false;
-        }
         List<Integer> chosen = new ArrayList<>();
         int minFresh = full ? k : 1;
         for (int c : order) {

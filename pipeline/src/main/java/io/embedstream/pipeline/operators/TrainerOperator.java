@@ -78,7 +78,8 @@ public final class TrainerOperator extends ProcessFunction<MiniBatch, StepRecord
                 version = counters[0];
                 lastPublishedStep = counters[1];
             }
-            restoredFrom = new long[] {trainer.step(), Accumulators.digest(trainer.model().parametersToBytes())};
+            // Re-serialised from the trainer, so the digest proves what it holds, not what the state backend handed it.
+            restoredFrom = new long[] {trainer.step(), Accumulators.digest(trainer.saveState())};
             LOG.info("trainer restored at step {}, last published version {}", trainer.step(), version);
         }
         lastPublishMillis = System.currentTimeMillis();
@@ -92,9 +93,9 @@ public final class TrainerOperator extends ProcessFunction<MiniBatch, StepRecord
         images = getRuntimeContext().getMetricGroup().counter("trainedImages");
         trainedFresh = Accumulators.counter(getRuntimeContext(), Accumulators.TRAINED_FRESH);
         snapshotStep = Accumulators.lastValue(getRuntimeContext(), Accumulators.SNAPSHOT_STEP);
-        snapshotDigest = Accumulators.lastValue(getRuntimeContext(), Accumulators.SNAPSHOT_PARAMETERS_DIGEST);
+        snapshotDigest = Accumulators.lastValue(getRuntimeContext(), Accumulators.SNAPSHOT_STATE_DIGEST);
         restoredStep = Accumulators.lastValue(getRuntimeContext(), Accumulators.RESTORED_STEP);
-        restoredDigest = Accumulators.lastValue(getRuntimeContext(), Accumulators.RESTORED_PARAMETERS_DIGEST);
+        restoredDigest = Accumulators.lastValue(getRuntimeContext(), Accumulators.RESTORED_STATE_DIGEST);
         if (restoredFrom != null) {
             restoredStep.set(restoredFrom[0]);
             restoredDigest.set(restoredFrom[1]);
@@ -175,11 +176,12 @@ public final class TrainerOperator extends ProcessFunction<MiniBatch, StepRecord
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        trainerState.update(List.of(trainer.saveState()));
+        byte[] state = trainer.saveState();
+        trainerState.update(List.of(state));
         if (snapshotStep != null) {
             // What this snapshot holds, so that a restore can be checked against it (see Accumulators).
             snapshotStep.set(trainer.step());
-            snapshotDigest.set(Accumulators.digest(trainer.model().parametersToBytes()));
+            snapshotDigest.set(Accumulators.digest(state));
         }
         publishState.update(List.of(new long[] {version, lastPublishedStep}));
     }
