@@ -66,8 +66,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /** Node id of the single KRaft node. */
     public static final int NODE_ID = 1;
-    static final String BROKER_LISTENER = "PLAINTEXT";
+    static final String BROKER_LISTENER = "CLIENT";
     static final String CONTROLLER_LISTENER = "CONTROLLER";
+    /** The SASL mechanism of a broker built with {@link Builder#scramUser(String, String)}. */
+    public static final String SCRAM_MECHANISM = "SCRAM-SHA-256";
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
 
@@ -146,13 +148,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return this;
     }
 
-    /** {@code host:port} of the PLAINTEXT listener, for clients' {@code bootstrap.servers}. */
+    /** {@code host:port} of the client listener, for clients' {@code bootstrap.servers}. */
     public String bootstrapServers() {
         requireStarted();
         return settings.host + ":" + brokerPort;
     }
 
-    /** Port of the client (PLAINTEXT) listener. */
+    /** Port of the client listener. */
     public int port() {
         requireStarted();
         return brokerPort;
@@ -200,11 +202,45 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    /** A new admin client for this broker; the caller closes it. */
+    /** A new admin client for this broker (as the first SCRAM user, if any); the caller closes it. */
     public Admin admin() {
         Properties props = new Properties();
+        props.putAll(adminClientProperties());
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         return Admin.create(props);
+    }
+
+    /**
+     * Security settings a client needs to talk to this broker as its first SCRAM user (the broker's own identity),
+     * without {@code bootstrap.servers}; empty for a PLAINTEXT broker.
+     */
+    public Map<String, String> adminClientProperties() {
+        if (settings.scramUsers.isEmpty()) {
+            return Map.of();
+        }
+        Map.Entry<String, String> admin = settings.scramUsers.entrySet().iterator().next();
+        return scramClientProperties(admin.getKey(), admin.getValue());
+    }
+
+    /** Whether clients must authenticate with SASL/SCRAM (see {@link Builder#scramUser(String, String)}). */
+    public boolean requiresSasl() {
+        return !settings.scramUsers.isEmpty();
+    }
+
+    /**
+     * The client settings for SASL/SCRAM over plaintext as {@code user}: {@code security.protocol},
+     * {@code sasl.mechanism} and {@code sasl.jaas.config}.
+     */
+    public static Map<String, String> scramClientProperties(String user, String password) {
+        return Map.of(
+                "security.protocol", "SASL_PLAINTEXT",
+                "sasl.mechanism", SCRAM_MECHANISM,
+                "sasl.jaas.config", scramJaas(user, password));
+    }
+
+    private static String scramJaas(String user, String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
+                + "\" password=\"" + password + "\";";
     }
 
     /** Blocks until the broker is shut down (by {@link #close()} from another thread, or a fatal fault). */
@@ -247,7 +283,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("listeners", BROKER_LISTENER + "://" + settings.host + ":" + brokerPort + ","
                 + CONTROLLER_LISTENER + "://" + settings.host + ":" + controllerPort);
         props.put("advertised.listeners", BROKER_LISTENER + "://" + settings.host + ":" + brokerPort);
-        props.put("listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        String clientProtocol = settings.scramUsers.isEmpty() ? "PLAINTEXT" : "SASL_PLAINTEXT";
+        props.put("listener.security.protocol.map", BROKER_LISTENER + ":" + clientProtocol + ","
+                + CONTROLLER_LISTENER + ":PLAINTEXT");
+        if (!settings.scramUsers.isEmpty()) {
+            // The broker talks to itself over the client listener, so it authenticates as the first SCRAM user,
+            // whose credentials the format step writes into the metadata log before the broker starts.
+            Map.Entry<String, String> admin = settings.scramUsers.entrySet().iterator().next();
+            props.put("sasl.enabled.mechanisms", SCRAM_MECHANISM);
+            props.put("sasl.mechanism.inter.broker.protocol", SCRAM_MECHANISM);
+            props.put("listener.name." + BROKER_LISTENER.toLowerCase(java.util.Locale.ROOT) + "."
+                    + SCRAM_MECHANISM.toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config",
+                    scramJaas(admin.getKey(), admin.getValue()));
+        }
         props.put("inter.broker.listener.name", BROKER_LISTENER);
         props.put("controller.listener.names", CONTROLLER_LISTENER);
         // Static single-voter quorum: no dynamic-quorum bootstrapping needed for one node.
@@ -285,6 +333,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 .setIgnoreFormatted(true)
                 .setControllerListenerName(CONTROLLER_LISTENER)
                 .setMetadataLogDirectory(config.metadataLogDir());
+        if (!settings.scramUsers.isEmpty()) {
+            List<String> scram = new java.util.ArrayList<>();
+            settings.scramUsers.forEach((user, password) ->
+                    scram.add(SCRAM_MECHANISM + "=[name=" + user + ",password=" + password + "]"));
+            formatter.setScramArguments(scram);
+        }
         dirs.forEach(formatter::addDirectory);
         formatter.run();
     }
@@ -356,6 +410,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private int partitions = 1;
         private boolean autoCreateTopics = true;
         private final Map<String, String> brokerOverrides = new LinkedHashMap<>();
+        private final Map<String, String> scramUsers = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -418,6 +473,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Requires SASL/SCRAM-SHA-256 authentication on the client listener and creates this user (at format time,
+         * so on a fresh log directory). The first user added is also the broker's own identity. Default: none, a
+         * PLAINTEXT listener. Clients use {@link EmbeddedKafkaBroker#scramClientProperties(String, String)}.
+         */
+        public Builder scramUser(String user, String password) {
+            if (user == null || user.isBlank() || password == null || password.isEmpty()) {
+                throw new IllegalArgumentException("SCRAM user name and password must not be empty");
+            }
+            if (user.contains(",") || user.contains("]") || password.contains(",") || password.contains("]")) {
+                throw new IllegalArgumentException("SCRAM user names and passwords may not contain ',' or ']'");
+            }
+            scramUsers.put(user, password);
+            return this;
+        }
+
         /** Several broker property overrides; see {@link #brokerProperty(String, String)}. Default none. */
         public Builder brokerProperties(Map<String, String> overrides) {
             overrides.forEach(this::brokerProperty);
@@ -439,6 +510,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             copy.partitions = partitions;
             copy.autoCreateTopics = autoCreateTopics;
             copy.brokerOverrides.putAll(brokerOverrides);
+            copy.scramUsers.putAll(scramUsers);
             return copy;
         }
 
