@@ -67,7 +67,13 @@ final class PipelineTestSupport {
 
     /** Every committed record of a topic (read_committed), reading until {@code quiet} passes without news. */
     static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic, Duration quiet) {
+        return readAll(bootstrap, java.util.Map.of(), topic, quiet);
+    }
+
+    static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, java.util.Map<String, String> clientProperties,
+            String topic, Duration quiet) {
         Properties p = new Properties();
+        p.putAll(clientProperties);
         p.put("bootstrap.servers", bootstrap);
         p.put("group.id", "test-reader-" + System.nanoTime());
         p.put("auto.offset.reset", "earliest");

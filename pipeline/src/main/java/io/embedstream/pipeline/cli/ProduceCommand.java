@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code embedstream produce}: a dataset to the input topic. */
@@ -37,15 +38,19 @@ public final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the degradations (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Mixin
+    KafkaClientOptions kafka;
+
     @Override
     public Integer call() throws Exception {
         List<LabeledImage> images = Datasets.trainImages(dataset);
+        kafka.check(bootstrap);
         long total = count > 0 ? count : images.size();
         ImageStream stream = new ImageStream(images, total, degradedShare, seed);
         long start = System.nanoTime();
         SendSummary summary;
         try (DatasetProducer producer = DatasetProducer.builder().bootstrapServers(bootstrap).topic(topic)
-                .rateLimit(rate).build()) {
+                .rateLimit(rate).clientProperties(kafka.properties()).build()) {
             summary = producer.send(stream, (submitted, acknowledged, failed) -> System.err.printf(Locale.ROOT,
                     "\rsent %,d/%,d (acknowledged %,d, failed %,d)", submitted, total, acknowledged, failed));
         }

@@ -1,5 +1,6 @@
 package io.embedstream.pipeline.cli;
 
+import io.embedstream.connectors.kafka.KafkaPreflight;
 import io.embedstream.model.train.TrainerConfig;
 import io.embedstream.pipeline.config.PipelineConfig;
 import io.embedstream.pipeline.job.EmbedstreamJob;
@@ -43,6 +44,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     JobOptions job;
 
+    @Mixin
+    KafkaClientOptions kafka;
+
     @Override
     public Integer call() throws Exception {
         String[] dims = input.toLowerCase(Locale.ROOT).split("x");
@@ -55,7 +59,11 @@ public final class TrainCommand implements Callable<Integer> {
         if (bootstrap != null) {
             defaults.setProperty("kafka.bootstrap.servers", bootstrap);
         }
+        kafka.properties().forEach((k, v) -> defaults.setProperty("kafka.client." + k, v));
         PipelineConfig config = job.pipelineConfig(trainer, defaults);
+        // The job's own clients would retry forever in the background; say now what is wrong instead.
+        KafkaPreflight.check(config.kafka().bootstrapServers(), config.kafka().clientProperties(),
+                java.time.Duration.ofSeconds(20));
         var flink = EmbedstreamJob.flinkConfiguration(config);
         if (savepoint != null) {
             flink.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);

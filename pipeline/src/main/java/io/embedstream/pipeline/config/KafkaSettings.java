@@ -33,6 +33,12 @@ public record KafkaSettings(String bootstrapServers, String imagesTopic, String 
                 clientProperties);
     }
 
+    /** These settings with {@code properties} as the settings of every Kafka client (replacing the current ones). */
+    public KafkaSettings withClientProperties(Map<String, String> properties) {
+        return new KafkaSettings(bootstrapServers, imagesTopic, deadLetterTopic, modelsTopic, metricsTopic, groupId,
+                properties);
+    }
+
     public Properties clientProperties(Properties base) {
         Properties p = new Properties();
         p.putAll(base);

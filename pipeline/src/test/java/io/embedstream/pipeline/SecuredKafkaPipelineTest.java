@@ -1,0 +1,105 @@
+package io.embedstream.pipeline;
+
+import static io.embedstream.pipeline.PipelineTestSupport.accumulator;
+import static io.embedstream.pipeline.PipelineTestSupport.await;
+import static io.embedstream.pipeline.PipelineTestSupport.readAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.embedstream.connectors.kafka.EmbeddedKafkaBroker;
+import io.embedstream.connectors.model.AssemblyResult;
+import io.embedstream.connectors.model.ModelAssembler;
+import io.embedstream.pipeline.cli.Main;
+import io.embedstream.pipeline.config.PipelineConfig;
+import io.embedstream.pipeline.job.LocalJob;
+import io.embedstream.pipeline.operators.Accumulators;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real broker that only accepts SASL/SCRAM-SHA-256 clients: with credentials, `produce` sends images and the job
+ * (source, dead-letter and model sinks, metrics sink) trains and publishes a model that a consumer with
+ * credentials reads; without them, `produce` and `train` stop at once with an error that says what is missing.
+ */
+class SecuredKafkaPipelineTest {
+    @TempDir
+    Path temp;
+
+    @Test
+    void thePipelineWorksWithCredentialsAndFailsClearlyWithout() throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().scramUser("broker", "broker-secret")
+                .scramUser("trainer", "trainer-secret").autoCreateTopics(false).build().start()) {
+            String bootstrap = broker.bootstrapServers();
+            Map<String, String> credentials = EmbeddedKafkaBroker.scramClientProperties("trainer", "trainer-secret");
+            PipelineConfig base = PipelineTestSupport.smallJob(bootstrap, temp.resolve("checkpoints"), 5);
+            PipelineConfig config = base.withKafka(base.kafka().withClientProperties(credentials));
+            broker.createTopics(config.kafka().imagesTopic(), config.kafka().deadLetterTopic(),
+                    config.kafka().modelsTopic(), config.kafka().metricsTopic());
+
+            CommandOutput denied = run("produce", "--bootstrap", bootstrap, "--dataset", "synthetic:100:10");
+            assertEquals(2, denied.exitCode(), denied.stderr());
+            assertTrue(denied.stderr().contains("no answer from Kafka at " + bootstrap)
+                    && denied.stderr().contains("sasl.jaas.config"), denied.stderr());
+            CommandOutput wrong = run("train", "--bootstrap", bootstrap, "-X", "security.protocol=SASL_PLAINTEXT",
+                    "-X", "sasl.mechanism=SCRAM-SHA-256", "-X", "sasl.jaas.config="
+                            + "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"trainer\" password=\"nope\";");
+            assertEquals(2, wrong.exitCode(), wrong.stderr());
+            assertTrue(wrong.stderr().contains("refused the credentials"), wrong.stderr());
+
+            String[] produce = {"produce", "--bootstrap", bootstrap, "--dataset", "synthetic:600:10", "--count", "600",
+                    "-X", "security.protocol=SASL_PLAINTEXT", "-X", "sasl.mechanism=SCRAM-SHA-256",
+                    "-X", "sasl.jaas.config=" + credentials.get("sasl.jaas.config")};
+            CommandOutput produced = run(produce);
+            assertEquals(0, produced.exitCode(), produced.stderr());
+
+            JobClient job = LocalJob.start(config, null);
+            try {
+                await("600 images trained on or accounted for", Duration.ofMinutes(3),
+                        () -> accumulator(job, Accumulators.TRAINED_FRESH)
+                                + accumulator(job, Accumulators.BATCHER_DROPPED) >= 600);
+                await("a model version readable with credentials", Duration.ofMinutes(2),
+                        () -> completeVersions(bootstrap, credentials, config) > 0);
+                // 600 images fill at least one metrics window of 256 embeddings.
+                await("a metrics record readable with credentials", Duration.ofMinutes(1),
+                        () -> !readAll(bootstrap, credentials, config.kafka().metricsTopic(), Duration.ofSeconds(2))
+                                .isEmpty());
+            } finally {
+                job.cancel().get();
+            }
+        }
+    }
+
+    private static int completeVersions(String bootstrap, Map<String, String> credentials, PipelineConfig config) {
+        ModelAssembler assembler = ModelAssembler.builder().build();
+        int complete = 0;
+        for (ConsumerRecord<byte[], byte[]> r : readAll(bootstrap, credentials, config.kafka().modelsTopic(),
+                Duration.ofSeconds(2))) {
+            if (assembler.accept(r) instanceof AssemblyResult.Completed) {
+                complete++;
+            }
+        }
+        return complete;
+    }
+
+    private record CommandOutput(int exitCode, String stderr) {}
+
+    private static synchronized CommandOutput run(String... args) {
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            int code = Main.run(args);
+            return new CommandOutput(code, captured.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(original);
+        }
+    }
+}
