@@ -43,6 +43,16 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     @Option(names = "--images", defaultValue = "12800", description = "Images for each run (default: ${DEFAULT-VALUE}).")
     int images;
 
+    @Option(names = "--publish-every-steps", defaultValue = "100",
+            description = "Publish a model version every N steps in the pipeline run; the job's default is 100, fewer"
+                    + " steps give more publish-latency samples and cost more (default: ${DEFAULT-VALUE}).")
+    long publishEverySteps;
+
+    @Option(names = "--checkpoint-interval-ms", defaultValue = "10000",
+            description = "Checkpoint interval of the pipeline run; under exactly-once it bounds publish latency"
+                    + " (default: ${DEFAULT-VALUE}, the job's default).")
+    long checkpointIntervalMs;
+
     @Mixin
     TrainingOptions training;
 
@@ -56,8 +66,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         Properties defaults = new Properties();
         Path work = Files.createTempDirectory("embedstream-bench");
         defaults.setProperty("runtime.checkpoint-dir", work.resolve("checkpoints").toUri().toString());
-        defaults.setProperty("publish.every-steps", "10");
-        defaults.setProperty("runtime.checkpoint-interval-ms", "2000");
+        defaults.setProperty("publish.every-steps", Long.toString(publishEverySteps));
+        defaults.setProperty("runtime.checkpoint-interval-ms", Long.toString(checkpointIntervalMs));
         PipelineConfig base = job.pipelineConfig(trainer, defaults);
         int batch = base.batcher().batchSize();
 

@@ -23,7 +23,7 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
             "batcher.classes-per-batch", "batcher.samples-per-class", "batcher.per-class-capacity",
             "batcher.replay-per-class", "batcher.timeout-ms", "batcher.min-classes",
             "publish.every-steps", "publish.every-seconds", "publish.exactly-once", "publish.model-dir",
-            "metrics.window-size", "metrics.probe-size", "metrics.drift-sample",
+            "metrics.window-size", "metrics.probe-size", "metrics.drift-sample", "metrics.inference-threads",
             "runtime.checkpoint-interval-ms", "runtime.state-backend", "runtime.checkpoint-dir",
             "runtime.decode-parallelism", "runtime.quality-parallelism", "runtime.max-record-bytes");
 
@@ -69,7 +69,8 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
                 r.bool("publish.exactly-once", pc.exactlyOnce()), r.string("publish.model-dir", pc.modelDirectory()));
         MetricsSettings m = MetricsSettings.defaults();
         MetricsSettings metrics = new MetricsSettings(r.integer("metrics.window-size", m.windowSize()),
-                r.integer("metrics.probe-size", m.probeSize()), r.integer("metrics.drift-sample", m.driftSample()));
+                r.integer("metrics.probe-size", m.probeSize()), r.integer("metrics.drift-sample", m.driftSample()),
+                r.integer("metrics.inference-threads", m.inferenceThreads()));
         RuntimeSettings rt = RuntimeSettings.defaults();
         RuntimeSettings runtime = new RuntimeSettings(
                 r.longValue("runtime.checkpoint-interval-ms", rt.checkpointIntervalMillis()),

@@ -15,6 +15,7 @@ import io.embedstream.model.metrics.VersionDriftReport;
 import io.embedstream.model.metrics.WindowMetrics;
 import io.embedstream.model.metrics.WindowReport;
 import io.embedstream.model.net.EmbeddingModel;
+import io.embedstream.model.net.IntraOpThreads;
 import io.embedstream.model.train.Devices;
 import io.embedstream.model.train.TrainerConfig;
 import io.embedstream.pipeline.config.MetricsSettings;
@@ -105,6 +106,8 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
 
     @Override
     public void open(OpenContext context) {
+        // open() runs on the task thread that later embeds the probe and drift samples.
+        IntraOpThreads.setForCurrentThread(settings.inferenceThreads());
         windowMetrics = WindowMetrics.withDefaults();
         driftTest = new DataDriftTest(DriftConfig.defaults());
         versionDrift = VersionDrift.withDefaults();

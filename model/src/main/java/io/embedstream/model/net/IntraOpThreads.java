@@ -1,0 +1,26 @@
+package io.embedstream.model.net;
+
+import ai.djl.pytorch.jni.JniUtils;
+
+/**
+ * PyTorch's CPU operators run on OpenMP thread teams whose size is a setting of the calling thread. Two threads of
+ * one process that both run operators (the trainer and an inference thread beside it) each start a team as large as
+ * the machine, and on a small machine the two teams then wait for each other's cores at every parallel region.
+ * Giving the secondary thread a small team leaves the trainer its cores.
+ */
+public final class IntraOpThreads {
+    private IntraOpThreads() {}
+
+    /** Sets the operator parallelism of the calling thread only; other threads keep theirs. */
+    public static void setForCurrentThread(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("intra-op threads must be >= 1, got " + threads);
+        }
+        JniUtils.setNumThreads(threads);
+    }
+
+    /** The operator parallelism of the calling thread. */
+    public static int ofCurrentThread() {
+        return JniUtils.getNumThreads();
+    }
+}
