@@ -34,7 +34,7 @@ public final class PReLU extends AbstractBlock {
         if (!training) {
             return new NDList(y);
         }
-        NDArray negativePart = Activation.relu(x.stopGradient().neg()).neg();
+        NDArray negativePart = x.stopGradient().minimum(0f);
         return new NDList(y.add(negativePart.mul(a.sub(a.stopGradient()))));
     }
 
