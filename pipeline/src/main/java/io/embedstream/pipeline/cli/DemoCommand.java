@@ -56,6 +56,18 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             description = "Kafka data, checkpoints and published models go here (default: ${DEFAULT-VALUE}).")
     Path workDir;
 
+    @Option(names = "--minutes", defaultValue = "0",
+            description = "Also stop after this many minutes; 0 = no time limit (default: ${DEFAULT-VALUE}).")
+    double minutes;
+
+    @Option(names = "--soak-csv", paramLabel = "FILE",
+            description = "Write a sample of memory, checkpoint size and counters every --sample-seconds to this CSV.")
+    Path soakCsv;
+
+    @Option(names = "--sample-seconds", defaultValue = "60",
+            description = "Interval of the --soak-csv samples (default: ${DEFAULT-VALUE}).")
+    double sampleSeconds;
+
     @Option(names = "--no-eval", description = "Skip the held-out evaluation of the last model version.")
     boolean noEval;
 
@@ -95,7 +107,8 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
 
             JobClient client = LocalJob.start(config, null);
             AtomicLong sent = new AtomicLong();
-            Thread producer = startProducer(config, data.train(), sent);
+            java.util.concurrent.atomic.AtomicBoolean stopProducing = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread producer = startProducer(config, data.train(), sent, stopProducing);
             CountDownLatch finished = new CountDownLatch(1);
             Thread main = Thread.currentThread();
             Thread hook = new Thread(() -> {
@@ -109,10 +122,13 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             Runtime.getRuntime().addShutdownHook(hook);
             ProgressView view = new ProgressView();
             boolean interrupted = false;
+            long deadline = minutes > 0 ? System.nanoTime() + (long) (minutes * 60e9) : Long.MAX_VALUE;
             try (MetricsFollower metrics = new MetricsFollower(broker.bootstrapServers(), config.kafka().metricsTopic(),
-                    config.kafka().clientProperties())) {
+                    config.kafka().clientProperties());
+                 SoakRecorder soak = soakCsv == null ? null : new SoakRecorder(soakCsv, (long) (sampleSeconds * 1000),
+                         () -> accumulatorsOf(client), metrics::latest, work.resolve("checkpoints"))) {
                 try {
-                    while (true) {
+                    while (System.nanoTime() < deadline) {
                         Map<String, Object> acc = client.getAccumulators().get();
                         long consumed = Accumulators.value(acc, Accumulators.TRAINED_FRESH) + Accumulators.value(acc, Accumulators.BATCHER_DROPPED);
                         view.show(sent.get(), images, consumed, Accumulators.value(acc, Accumulators.DEAD_LETTERED), metrics.latest());
@@ -128,7 +144,9 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                     interrupted = true;
                 }
                 view.finish();
-                producer.interrupt();
+                // Stop sending and let the producer flush and close while the broker is still up.
+                stopProducing.set(true);
+                producer.join(35_000);
                 Map<String, Object> acc = client.getAccumulators().get();
                 client.cancel().get();
                 summary(config, acc, metrics, started, interrupted);
@@ -145,9 +163,29 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         return 0;
     }
 
-    private Thread startProducer(PipelineConfig config, List<LabeledImage> train, AtomicLong sent) {
+    private static Map<String, Object> accumulatorsOf(JobClient client) {
+        try {
+            return client.getAccumulators().get();
+        } catch (Exception e) {
+            return Map.of();
+        }
+    }
+
+    private Thread startProducer(PipelineConfig config, List<LabeledImage> train, AtomicLong sent,
+                                 java.util.concurrent.atomic.AtomicBoolean stop) {
         Thread t = new Thread(() -> {
-            Iterator<LabeledImage> stream = new ImageStream(train, images, degradedShare, training.seed);
+            Iterator<LabeledImage> images = new ImageStream(train, this.images, degradedShare, training.seed);
+            Iterator<LabeledImage> stream = new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return !stop.get() && images.hasNext();
+                }
+
+                @Override
+                public LabeledImage next() {
+                    return images.next();
+                }
+            };
             try (DatasetProducer producer = DatasetProducer.builder()
                     .bootstrapServers(config.kafka().bootstrapServers()).topic(config.kafka().imagesTopic())
                     .rateLimit(rate).progressEvery(100).build()) {
