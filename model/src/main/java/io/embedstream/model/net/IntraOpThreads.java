@@ -1,5 +1,6 @@
 package io.embedstream.model.net;
 
+import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
@@ -16,11 +17,18 @@ public final class IntraOpThreads {
         if (threads < 1) {
             throw new IllegalArgumentException("intra-op threads must be >= 1, got " + threads);
         }
+        loadEngine();
         JniUtils.setNumThreads(threads);
     }
 
     /** The operator parallelism of the calling thread. */
     public static int ofCurrentThread() {
+        loadEngine();
         return JniUtils.getNumThreads();
+    }
+
+    /** The JNI calls fail with UnsatisfiedLinkError until the engine has loaded the native library. */
+    private static void loadEngine() {
+        Engine.getEngine("PyTorch");
     }
 }
