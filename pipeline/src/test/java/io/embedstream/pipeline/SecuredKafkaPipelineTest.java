@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.embedstream.connectors.kafka.EmbeddedKafkaBroker;
+import io.embedstream.connectors.kafka.TestCertificates;
 import io.embedstream.connectors.model.AssemblyResult;
 import io.embedstream.connectors.model.ModelAssembler;
 import io.embedstream.pipeline.cli.Main;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real broker that only accepts SASL/SCRAM-SHA-256 clients: with credentials, `produce` sends images and the job
+ * A real broker that only accepts SASL/SCRAM-SHA-256 clients over TLS (SASL_SSL): with credentials and its trust
+ * store, `produce` sends images and the job
  * (source, dead-letter and model sinks, metrics sink) trains and publishes a model that a consumer with
  * credentials reads; without them, `produce` and `train` stop at once with an error that says what is missing.
  */
@@ -35,10 +37,12 @@ class SecuredKafkaPipelineTest {
 
     @Test
     void thePipelineWorksWithCredentialsAndFailsClearlyWithout() throws Exception {
+        TestCertificates certs = TestCertificates.localhost(temp.resolve("tls"), "changeit-123");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().scramUser("broker", "broker-secret")
-                .scramUser("trainer", "trainer-secret").autoCreateTopics(false).build().start()) {
+                .scramUser("trainer", "trainer-secret").tls(certs.keyStore(), certs.trustStore(), certs.password())
+                .autoCreateTopics(false).build().start()) {
             String bootstrap = broker.bootstrapServers();
-            Map<String, String> credentials = EmbeddedKafkaBroker.scramClientProperties("trainer", "trainer-secret");
+            Map<String, String> credentials = broker.clientProperties("trainer", "trainer-secret");
             PipelineConfig base = PipelineTestSupport.smallJob(bootstrap, temp.resolve("checkpoints"), 5);
             PipelineConfig config = base.withKafka(base.kafka().withClientProperties(credentials));
             broker.createTopics(config.kafka().imagesTopic(), config.kafka().deadLetterTopic(),
@@ -48,16 +52,13 @@ class SecuredKafkaPipelineTest {
             assertEquals(2, denied.exitCode(), denied.stderr());
             assertTrue(denied.stderr().contains("no answer from Kafka at " + bootstrap)
                     && denied.stderr().contains("sasl.jaas.config"), denied.stderr());
-            CommandOutput wrong = run("train", "--bootstrap", bootstrap, "-X", "security.protocol=SASL_PLAINTEXT",
-                    "-X", "sasl.mechanism=SCRAM-SHA-256", "-X", "sasl.jaas.config="
-                            + "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"trainer\" password=\"nope\";");
+            CommandOutput wrong = run(withSettings(new String[] {"train", "--bootstrap", bootstrap},
+                    broker.clientProperties("trainer", "nope")));
             assertEquals(2, wrong.exitCode(), wrong.stderr());
             assertTrue(wrong.stderr().contains("refused the credentials"), wrong.stderr());
 
-            String[] produce = {"produce", "--bootstrap", bootstrap, "--dataset", "synthetic:600:10", "--count", "600",
-                    "-X", "security.protocol=SASL_PLAINTEXT", "-X", "sasl.mechanism=SCRAM-SHA-256",
-                    "-X", "sasl.jaas.config=" + credentials.get("sasl.jaas.config")};
-            CommandOutput produced = run(produce);
+            CommandOutput produced = run(withSettings(new String[] {"produce", "--bootstrap", bootstrap,
+                    "--dataset", "synthetic:600:10", "--count", "600"}, credentials));
             assertEquals(0, produced.exitCode(), produced.stderr());
 
             JobClient job = LocalJob.start(config, null);
@@ -87,6 +88,16 @@ class SecuredKafkaPipelineTest {
             }
         }
         return complete;
+    }
+
+    /** The command line with one {@code -X key=value} per client setting. */
+    private static String[] withSettings(String[] command, Map<String, String> settings) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(command));
+        settings.forEach((k, v) -> {
+            args.add("-X");
+            args.add(k + "=" + v);
+        });
+        return args.toArray(String[]::new);
     }
 
     private record CommandOutput(int exitCode, String stderr) {}

@@ -216,15 +216,47 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      */
     public Map<String, String> adminClientProperties() {
         if (settings.scramUsers.isEmpty()) {
-            return Map.of();
+            return clientProperties(null, null);
         }
         Map.Entry<String, String> admin = settings.scramUsers.entrySet().iterator().next();
-        return scramClientProperties(admin.getKey(), admin.getValue());
+        return clientProperties(admin.getKey(), admin.getValue());
     }
 
     /** Whether clients must authenticate with SASL/SCRAM (see {@link Builder#scramUser(String, String)}). */
     public boolean requiresSasl() {
         return !settings.scramUsers.isEmpty();
+    }
+
+    /**
+     * Everything a client needs besides {@code bootstrap.servers} to talk to this broker: the security protocol,
+     * SASL/SCRAM settings as {@code user} (ignored, and may be null, on a broker without SCRAM users) and the trust
+     * store of a TLS listener.
+     */
+    public Map<String, String> clientProperties(String user, String password) {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("security.protocol", clientProtocol());
+        if (!settings.scramUsers.isEmpty()) {
+            props.put("sasl.mechanism", SCRAM_MECHANISM);
+            props.put("sasl.jaas.config", scramJaas(Objects.requireNonNull(user, "user"),
+                    Objects.requireNonNull(password, "password")));
+        }
+        if (settings.tlsKeyStore != null) {
+            props.putAll(trustStoreProperties());
+        }
+        return props;
+    }
+
+    private String clientProtocol() {
+        boolean sasl = !settings.scramUsers.isEmpty();
+        boolean tls = settings.tlsKeyStore != null;
+        return sasl ? (tls ? "SASL_SSL" : "SASL_PLAINTEXT") : (tls ? "SSL" : "PLAINTEXT");
+    }
+
+    private Map<String, String> trustStoreProperties() {
+        return Map.of(
+                "ssl.truststore.location", settings.tlsTrustStore.toAbsolutePath().toString(),
+                "ssl.truststore.password", settings.tlsPassword,
+                "ssl.truststore.type", "PKCS12");
     }
 
     /**
@@ -283,9 +315,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("listeners", BROKER_LISTENER + "://" + settings.host + ":" + brokerPort + ","
                 + CONTROLLER_LISTENER + "://" + settings.host + ":" + controllerPort);
         props.put("advertised.listeners", BROKER_LISTENER + "://" + settings.host + ":" + brokerPort);
-        String clientProtocol = settings.scramUsers.isEmpty() ? "PLAINTEXT" : "SASL_PLAINTEXT";
-        props.put("listener.security.protocol.map", BROKER_LISTENER + ":" + clientProtocol + ","
+        props.put("listener.security.protocol.map", BROKER_LISTENER + ":" + clientProtocol() + ","
                 + CONTROLLER_LISTENER + ":PLAINTEXT");
+        if (settings.tlsKeyStore != null) {
+            // The broker is also a TLS client of its own listener (inter-broker traffic), hence the trust store.
+            String prefix = "listener.name." + BROKER_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".";
+            props.put(prefix + "ssl.keystore.location", settings.tlsKeyStore.toAbsolutePath().toString());
+            props.put(prefix + "ssl.keystore.password", settings.tlsPassword);
+            props.put(prefix + "ssl.key.password", settings.tlsPassword);
+            props.put(prefix + "ssl.keystore.type", "PKCS12");
+            trustStoreProperties().forEach((k, v) -> props.put(prefix + k, v));
+        }
         if (!settings.scramUsers.isEmpty()) {
             // The broker talks to itself over the client listener, so it authenticates as the first SCRAM user,
             // whose credentials the format step writes into the metadata log before the broker starts.
@@ -411,6 +451,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private boolean autoCreateTopics = true;
         private final Map<String, String> brokerOverrides = new LinkedHashMap<>();
         private final Map<String, String> scramUsers = new LinkedHashMap<>();
+        private Path tlsKeyStore;
+        private Path tlsTrustStore;
+        private String tlsPassword;
 
         private Builder() {
         }
@@ -489,6 +532,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Serves the client listener over TLS (SSL, or SASL_SSL with {@link #scramUser(String, String)}) with the
+         * key and certificate in a PKCS12 key store; the trust store (PKCS12) holds what clients and the broker
+         * itself trust, e.g. that certificate. Both use {@code password}. Default: no TLS.
+         */
+        public Builder tls(Path keyStore, Path trustStore, String password) {
+            this.tlsKeyStore = Objects.requireNonNull(keyStore, "keyStore");
+            this.tlsTrustStore = Objects.requireNonNull(trustStore, "trustStore");
+            this.tlsPassword = Objects.requireNonNull(password, "password");
+            return this;
+        }
+
         /** Several broker property overrides; see {@link #brokerProperty(String, String)}. Default none. */
         public Builder brokerProperties(Map<String, String> overrides) {
             overrides.forEach(this::brokerProperty);
@@ -511,6 +566,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             copy.autoCreateTopics = autoCreateTopics;
             copy.brokerOverrides.putAll(brokerOverrides);
             copy.scramUsers.putAll(scramUsers);
+            copy.tlsKeyStore = tlsKeyStore;
+            copy.tlsTrustStore = tlsTrustStore;
+            copy.tlsPassword = tlsPassword;
             return copy;
         }
 
