@@ -155,6 +155,12 @@ final class ModelSlot<M> {
         }
     }
 
+    boolean finished() {
+        synchronized (monitor) {
+            return finished;
+        }
+    }
+
     Optional<Throwable> failure() {
         synchronized (monitor) {
             return Optional.ofNullable(failure);

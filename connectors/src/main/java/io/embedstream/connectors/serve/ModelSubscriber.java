@@ -135,6 +135,14 @@ public final class ModelSubscriber<M> implements AutoCloseable {
         return slot.swapCount();
     }
 
+    /**
+     * Whether the background thread stopped looking for versions: pinned ({@code follow(false)}) and done, failed
+     * ({@link #failure()}) or closed. The served version, if any, keeps serving.
+     */
+    public boolean stopped() {
+        return slot.finished();
+    }
+
     /** Why the background thread stopped, if it failed. */
     public Optional<Throwable> failure() {
         return slot.failure();
@@ -337,6 +345,8 @@ public final class ModelSubscriber<M> implements AutoCloseable {
             props.put(ConsumerConfig.CLIENT_ID_CONFIG, "embedstream-model-subscriber");
             props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
             props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+            // A version is megabytes in 512 KiB chunks: fetch it in one round trip rather than 1 MiB at a time.
+            props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
             props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
             props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) connectTimeout.toMillis());
             props.putAll(clientProperties);
