@@ -283,8 +283,9 @@ public final class ModelSubscriber<M> implements AutoCloseable {
 
         /**
          * One Kafka consumer property (e.g. {@code security.protocol}). The subscriber sets
-         * {@code isolation.level=read_committed} (not overridable), {@code fetch.max.wait.ms=100} (lower swap
-         * latency than Kafka's 500) and {@code allow.auto.create.topics=false}.
+         * {@code isolation.level=read_committed} (not overridable), and by default {@code fetch.max.wait.ms=100} and
+         * {@code max.partition.fetch.bytes=16 MiB} (a new version arrives sooner than with Kafka's 500 ms and 1 MiB)
+         * and {@code allow.auto.create.topics=false}.
          */
         public Builder<M> clientProperty(String name, Object value) {
             clientProperties.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));

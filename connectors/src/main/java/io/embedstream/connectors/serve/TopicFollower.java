@@ -70,20 +70,19 @@ final class TopicFollower<M> implements Runnable {
     public void run() {
         Throwable failure = null;
         try {
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            long floor = minimumVersion;
-            consumer.assign(partitions);
-            if (start.isLatest()) {
-                startAtLatest(ends, floor);
-                if (!follow) {
+            while (running) {
+                try {
+                    followFromStart();
                     return;
+                } catch (WakeupException | InterruptException e) {
+                    throw e;
+                } catch (org.apache.kafka.common.KafkaException e) {
+                    // E.g. the broker is unreachable for a while: the served version keeps serving; start over.
+                    LOG.warn("{}: reading the models topic failed, starting over in {}: {}", slot, RETRY_PAUSE,
+                            e.toString());
+                    pause();
                 }
-                ends.forEach(consumer::seek);
-            } else {
-                floor = Math.max(floor, start.version());
-                consumer.seekToBeginning(partitions);
             }
-            follow(ends, floor, !start.isLatest());
         } catch (WakeupException | InterruptException e) {
             if (running) {
                 failure = e;
@@ -95,6 +94,23 @@ final class TopicFollower<M> implements Runnable {
             slot.finish(failure);
             consumer.close(Duration.ofSeconds(5));
         }
+    }
+
+    private void followFromStart() {
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+        long floor = minimumVersion;
+        consumer.assign(partitions);
+        if (start.isLatest()) {
+            startAtLatest(ends, floor);
+            if (!follow) {
+                return;
+            }
+            ends.forEach(consumer::seek);
+        } else {
+            floor = Math.max(floor, start.version());
+            consumer.seekToBeginning(partitions);
+        }
+        follow(ends, floor, !start.isLatest());
     }
 
     /** Reads new records until stopped (or, when pinned, until a version is served or the initial end is reached). */
