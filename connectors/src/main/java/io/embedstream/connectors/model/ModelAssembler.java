@@ -23,7 +23,8 @@ import io.embedstream.connectors.wire.WireHeaders;
  * <p>Feed every record of the topic, in partition order, to {@link #accept}. Chunks are buffered per version;
  * the manifest completes its version: all {@code chunkCount} chunks must be present, their total size must equal
  * {@code parameterBytes} and their SHA-256 must equal {@code parameterSha256}, otherwise the version is rejected
- * with the reason. Because chunks are published before the manifest, a manifest that finds chunks missing means
+ * with the reason. With a {@link ManifestVerifier} that requires a signature, the manifest must also carry a valid
+ * signature by the configured key. Because chunks are published before the manifest, a manifest that finds chunks missing means
  * they were lost or skipped (e.g. a consumer that started mid-version), and the version is rejected rather than
  * waited for.
  *
@@ -41,6 +42,7 @@ public final class ModelAssembler {
     private final int maxPendingVersions;
     private final long maxPendingBytes;
     private final Consumer<AssemblyResult.Rejected> evictionListener;
+    private final ManifestVerifier verifier;
 
     // Insertion order = first chunk seen, so the first entry is the oldest version to evict.
     private final LinkedHashMap<Long, PendingVersion> pending = new LinkedHashMap<>();
@@ -50,6 +52,7 @@ public final class ModelAssembler {
         this.maxPendingVersions = b.maxPendingVersions;
         this.maxPendingBytes = b.maxPendingBytes;
         this.evictionListener = b.evictionListener;
+        this.verifier = b.verifier;
     }
 
     public static Builder builder() {
@@ -148,6 +151,10 @@ public final class ModelAssembler {
         if (manifest.version() != version) {
             return reject(version, "manifest under key " + version + " is for version " + manifest.version());
         }
+        Optional<String> refusal = verifier.refusal(json, manifest);
+        if (refusal.isPresent()) {
+            return reject(version, refusal.get());
+        }
         Optional<Integer> headerCount = intHeader(headers, ModelTopic.CHUNK_COUNT);
         if (headerCount.isPresent() && headerCount.get() != manifest.chunkCount()) {
             return reject(version, "manifest of version " + version + ": header chunk-count " + headerCount.get()
@@ -240,6 +247,7 @@ public final class ModelAssembler {
         private long maxPendingBytes = 512L * 1024 * 1024;
         private Consumer<AssemblyResult.Rejected> evictionListener =
                 eviction -> LOG.warn("{}", eviction.reason());
+        private ManifestVerifier verifier = ManifestVerifier.none();
 
         private Builder() {
         }
@@ -268,6 +276,15 @@ public final class ModelAssembler {
         /** Told about incomplete versions evicted to respect the limits. Default: log a warning. */
         public Builder evictionListener(Consumer<AssemblyResult.Rejected> listener) {
             this.evictionListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Checks each manifest's signature before its version is assembled; a refused manifest rejects the version.
+         * Default {@link ManifestVerifier#none()}: signatures are not checked.
+         */
+        public Builder verifier(ManifestVerifier verifier) {
+            this.verifier = Objects.requireNonNull(verifier, "verifier");
             return this;
         }
 

@@ -38,8 +38,21 @@ public final class ModelChunker implements java.io.Serializable {
      * @return the completed manifest and the records, chunks first and the manifest last
      */
     public ModelRecords chunk(ModelManifest draft, byte[] parameters) {
+        return chunk(draft, parameters, null);
+    }
+
+    /**
+     * The records publishing {@code parameters} under {@code draft}'s version, the manifest signed by
+     * {@code signer} once its parameter fields are filled in.
+     *
+     * @param signer signs the completed manifest; null publishes it unsigned ({@code "signature": null})
+     */
+    public ModelRecords chunk(ModelManifest draft, byte[] parameters, ManifestSigner signer) {
         int chunkCount = (int) ((parameters.length + (long) chunkBytes - 1) / chunkBytes);
         ModelManifest manifest = draft.withParameters(parameters.length, Sha256.hex(parameters), chunkCount, chunkBytes);
+        if (signer != null) {
+            manifest = signer.sign(manifest);
+        }
         byte[] key = Long.toString(manifest.version()).getBytes(StandardCharsets.UTF_8);
         String count = Integer.toString(chunkCount);
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(chunkCount + 1);

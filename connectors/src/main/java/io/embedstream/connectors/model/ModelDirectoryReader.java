@@ -13,16 +13,29 @@ import java.util.stream.Stream;
 
 /**
  * Reads models from a local {@link ModelDirectory}, verifying size and SHA-256 of the parameters against the
- * manifest. Temporary directories of unfinished writes are ignored.
+ * manifest, and optionally the manifest's signature ({@link ManifestVerifier}). Temporary directories of unfinished writes are ignored.
  */
 public final class ModelDirectoryReader {
 
     private static final Pattern VERSION_DIR = Pattern.compile("v([0-9]{1,18})");
 
     private final Path root;
+    private final ManifestVerifier verifier;
 
+    /** A reader that does not check signatures. */
     public ModelDirectoryReader(Path root) {
+        this(root, ManifestVerifier.none());
+    }
+
+    /** A reader that also refuses manifests whose signature {@code verifier} does not accept. */
+    public ModelDirectoryReader(Path root, ManifestVerifier verifier) {
         this.root = Objects.requireNonNull(root, "root");
+        this.verifier = Objects.requireNonNull(verifier, "verifier");
+    }
+
+    /** The directory read. */
+    public Path root() {
+        return root;
     }
 
     /** Versions present, ascending; empty if the root does not exist. */
@@ -51,15 +64,21 @@ public final class ModelDirectoryReader {
     /**
      * Reads and verifies one version.
      *
-     * @throws ModelFormatException if files are missing, the manifest is invalid or the parameters do not match it
+     * @throws ModelFormatException if files are missing, the manifest is invalid or refused by the verifier, or the
+     *                              parameters do not match it
      * @throws UncheckedIOException on other I/O failures
      */
     public PublishedModel read(long version) {
         Path dir = ModelDirectory.versionDir(root, version);
         try {
-            ModelManifest manifest = ModelManifestJson.fromBytes(Files.readAllBytes(dir.resolve(ModelDirectory.MANIFEST_FILE)));
+            byte[] json = Files.readAllBytes(dir.resolve(ModelDirectory.MANIFEST_FILE));
+            ModelManifest manifest = ModelManifestJson.fromBytes(json);
             if (manifest.version() != version) {
                 throw new ModelFormatException(dir + " holds a manifest for version " + manifest.version());
+            }
+            Optional<String> refusal = verifier.refusal(json, manifest);
+            if (refusal.isPresent()) {
+                throw new ModelFormatException(dir + ": " + refusal.get());
             }
             byte[] parameters = Files.readAllBytes(dir.resolve(ModelDirectory.PARAMETERS_FILE));
             if (parameters.length != manifest.parameterBytes()) {

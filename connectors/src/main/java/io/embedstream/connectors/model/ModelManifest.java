@@ -26,11 +26,12 @@ import java.util.Objects;
  * @param chunkCount         number of chunk records
  * @param chunkBytes         chunk size used (the last chunk may be shorter)
  * @param extras             free-form additions (e.g. class centroids), JSON-compatible values
+ * @param signature          Ed25519 signature of all other fields ({@link ManifestSigner}), or null when unsigned
  */
 public record ModelManifest(long version, long trainingStep, Instant createdAt, String architecture,
                             Map<String, Object> architectureConfig, InputShape input, int embeddingSize,
                             Map<String, Object> loss, long parameterBytes, String parameterSha256, int chunkCount,
-                            int chunkBytes, Map<String, Object> extras) {
+                            int chunkBytes, Map<String, Object> extras, ManifestSignature signature) {
 
     /** Manifest JSON layout version, written as {@code "format"}. */
     public static final int FORMAT = 1;
@@ -54,17 +55,40 @@ public record ModelManifest(long version, long trainingStep, Instant createdAt, 
         extras = frozen(extras);
     }
 
+    /** An unsigned manifest (the form before signatures existed). */
+    public ModelManifest(long version, long trainingStep, Instant createdAt, String architecture,
+                         Map<String, Object> architectureConfig, InputShape input, int embeddingSize,
+                         Map<String, Object> loss, long parameterBytes, String parameterSha256, int chunkCount,
+                         int chunkBytes, Map<String, Object> extras) {
+        this(version, trainingStep, createdAt, architecture, architectureConfig, input, embeddingSize, loss,
+                parameterBytes, parameterSha256, chunkCount, chunkBytes, extras, null);
+    }
+
     public static Builder builder() {
         return new Builder();
     }
 
-    /** This manifest describing the given parameters, split into {@code chunkCount} chunks of {@code chunkBytes}. */
+    /** Whether the manifest carries a signature (whether it verifies is {@link ManifestVerifier}'s question). */
+    public boolean signed() {
+        return signature != null;
+    }
+
+    /** This manifest with another signature (null = unsigned); see {@link ManifestSigner#sign}. */
+    public ModelManifest withSignature(ManifestSignature signature) {
+        return new ModelManifest(version, trainingStep, createdAt, architecture, architectureConfig, input,
+                embeddingSize, loss, parameterBytes, parameterSha256, chunkCount, chunkBytes, extras, signature);
+    }
+
+    /**
+     * This manifest describing the given parameters, split into {@code chunkCount} chunks of {@code chunkBytes};
+     * unsigned, since a signature covers the old values.
+     */
     public ModelManifest withParameters(long parameterBytes, String parameterSha256, int chunkCount, int chunkBytes) {
         return new ModelManifest(version, trainingStep, createdAt, architecture, architectureConfig, input,
                 embeddingSize, loss, parameterBytes, parameterSha256, chunkCount, chunkBytes, extras);
     }
 
-    /** This manifest with other extras (e.g. centroids computed after publication). */
+    /** This manifest with other extras (e.g. centroids computed after publication); unsigned, like any change. */
     public ModelManifest withExtras(Map<String, Object> extras) {
         return new ModelManifest(version, trainingStep, createdAt, architecture, architectureConfig, input,
                 embeddingSize, loss, parameterBytes, parameterSha256, chunkCount, chunkBytes, extras);

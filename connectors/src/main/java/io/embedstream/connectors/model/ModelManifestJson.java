@@ -21,8 +21,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {"format":1,"version":7,"trainingStep":1200,"createdAt":"2026-11-23T18:00:00Z",
  *  "architecture":"embedding-cnn","architectureConfig":{...},"input":{"width":28,"height":28,"channels":1},
  *  "embeddingSize":64,"loss":{...},"parameterBytes":3145728,"parameterSha256":"9f86...","chunkCount":6,
- *  "chunkBytes":524288,"extras":{...}}
+ *  "chunkBytes":524288,"extras":{...},"signature":{"algorithm":"Ed25519","keyId":"3f2a...","value":"<base64>"}}
  * }</pre>
+ *
+ * <p>{@code "signature"} is null for an unsigned manifest; readers treat a missing field (older writers) the same.
  *
  * <p>Reading ignores unknown fields (newer writers may add some) and rejects a {@code format} newer than
  * {@link ModelManifest#FORMAT}. Missing required fields are reported by name.
@@ -92,7 +94,8 @@ public final class ModelManifestJson {
                     requiredText(root, "parameterSha256"),
                     (int) requiredLong(root, "chunkCount"),
                     (int) requiredLong(root, "chunkBytes"),
-                    optionalMap(root, "extras"));
+                    optionalMap(root, "extras"),
+                    signature(root));
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException("manifest is invalid: " + e.getMessage(), e);
         }
@@ -117,7 +120,29 @@ public final class ModelManifestJson {
         root.put("chunkCount", m.chunkCount());
         root.put("chunkBytes", m.chunkBytes());
         root.set("extras", MAPPER.valueToTree(m.extras()));
+        if (m.signature() == null) {
+            root.putNull(ManifestCanonicalForm.SIGNATURE_FIELD);
+        } else {
+            ObjectNode signature = root.putObject(ManifestCanonicalForm.SIGNATURE_FIELD);
+            signature.put("algorithm", m.signature().algorithm());
+            signature.put("keyId", m.signature().keyId());
+            signature.put("value", m.signature().value());
+        }
         return root;
+    }
+
+    /** Absent (manifests written before signatures existed) or null means unsigned. */
+    private static ManifestSignature signature(JsonNode root) {
+        JsonNode value = root.get(ManifestCanonicalForm.SIGNATURE_FIELD);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isObject()) {
+            throw new ModelFormatException("manifest field 'signature' must be an object or null, got "
+                    + value.getNodeType());
+        }
+        return new ManifestSignature(requiredText(value, "algorithm"), requiredText(value, "keyId"),
+                requiredText(value, "value"));
     }
 
     private static JsonNode required(JsonNode node, String field) {

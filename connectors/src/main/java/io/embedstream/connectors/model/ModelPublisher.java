@@ -25,8 +25,10 @@ public final class ModelPublisher implements AutoCloseable {
 
     private final Producer<byte[], byte[]> producer;
     private final ModelChunker chunker;
+    private final ManifestSigner signer;
 
     private ModelPublisher(Builder b) {
+        this.signer = b.signer;
         Map<String, Object> props = new LinkedHashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers);
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, b.transactionalId);
@@ -53,11 +55,11 @@ public final class ModelPublisher implements AutoCloseable {
     /**
      * Publishes one version in one transaction (chunks, then manifest) and waits for the commit.
      *
-     * @return the manifest as published (size, SHA-256 and chunk count filled in)
+     * @return the manifest as published (size, SHA-256 and chunk count filled in, signed if a signer is set)
      * @throws KafkaException if the transaction could not be committed (it is aborted where possible)
      */
     public ModelManifest publish(ModelManifest draft, byte[] parameters) {
-        ModelChunker.ModelRecords records = chunker.chunk(draft, parameters);
+        ModelChunker.ModelRecords records = chunker.chunk(draft, parameters, signer);
         producer.beginTransaction();
         try {
             for (ProducerRecord<byte[], byte[]> record : records.records()) {
@@ -86,8 +88,15 @@ public final class ModelPublisher implements AutoCloseable {
         private String transactionalId = "embedstream-model-publisher";
         private int chunkBytes = ModelTopic.DEFAULT_CHUNK_BYTES;
         private final Map<String, Object> clientProperties = new LinkedHashMap<>();
+        private ManifestSigner signer;
 
         private Builder() {
+        }
+
+        /** Signs every manifest with this key ({@link ManifestSigner}). Default none: manifests are unsigned. */
+        public Builder signer(ManifestSigner signer) {
+            this.signer = signer;
+            return this;
         }
 
         /** Kafka {@code bootstrap.servers}. Required. */

@@ -23,6 +23,7 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
             "batcher.classes-per-batch", "batcher.samples-per-class", "batcher.per-class-capacity",
             "batcher.replay-per-class", "batcher.timeout-ms", "batcher.min-classes",
             "publish.every-steps", "publish.every-seconds", "publish.exactly-once", "publish.model-dir",
+            "publish.signing-key",
             "metrics.window-size", "metrics.probe-size", "metrics.drift-sample", "metrics.inference-threads",
             "runtime.checkpoint-interval-ms", "runtime.state-backend", "runtime.checkpoint-dir",
             "runtime.decode-parallelism", "runtime.quality-parallelism", "runtime.max-record-bytes");
@@ -66,7 +67,8 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
         PublishConfig pc = PublishConfig.defaults();
         PublishConfig publish = new PublishConfig(r.longValue("publish.every-steps", pc.everySteps()),
                 r.longValue("publish.every-seconds", pc.everySeconds()),
-                r.bool("publish.exactly-once", pc.exactlyOnce()), r.string("publish.model-dir", pc.modelDirectory()));
+                r.bool("publish.exactly-once", pc.exactlyOnce()), r.string("publish.model-dir", pc.modelDirectory()),
+                r.string("publish.signing-key", pc.signingKey()));
         MetricsSettings m = MetricsSettings.defaults();
         MetricsSettings metrics = new MetricsSettings(r.integer("metrics.window-size", m.windowSize()),
                 r.integer("metrics.probe-size", m.probeSize()), r.integer("metrics.drift-sample", m.driftSample()),

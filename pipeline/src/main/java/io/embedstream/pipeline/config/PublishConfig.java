@@ -6,16 +6,18 @@ import java.io.Serializable;
  * When and how model versions are published.
  *
  * <p>Defaults: every 100 steps or 60 seconds, whichever comes first; exactly-once (versions become visible to
- * read-committed consumers when the checkpoint that covers them completes); no model directory.
+ * read-committed consumers when the checkpoint that covers them completes); no model directory; unsigned.
  *
  * @param everySteps publish after this many steps since the last version (0 = never by steps)
  * @param everySeconds publish after this long since the last version (0 = never by time)
  * @param exactlyOnce transactional sink; false = at-least-once (lower latency, a restart may publish a version
  *     number twice)
  * @param modelDirectory also write {@code v<version>/manifest.json} and parameters here (null = off)
+ * @param signingKey Ed25519 private key file (PKCS#8, PEM or DER) that signs every manifest (null = unsigned); read
+ *     where the publishing operators run, so it must be present on the task managers
  */
-public record PublishConfig(long everySteps, long everySeconds, boolean exactlyOnce, String modelDirectory)
-        implements Serializable {
+public record PublishConfig(long everySteps, long everySeconds, boolean exactlyOnce, String modelDirectory,
+                            String signingKey) implements Serializable {
 
     public PublishConfig {
         if (everySteps < 0 || everySeconds < 0 || (everySteps == 0 && everySeconds == 0)) {
@@ -24,7 +26,16 @@ public record PublishConfig(long everySteps, long everySeconds, boolean exactlyO
         }
     }
 
+    /** Unsigned publication. */
+    public PublishConfig(long everySteps, long everySeconds, boolean exactlyOnce, String modelDirectory) {
+        this(everySteps, everySeconds, exactlyOnce, modelDirectory, null);
+    }
+
     public static PublishConfig defaults() {
-        return new PublishConfig(100, 60, true, null);
+        return new PublishConfig(100, 60, true, null, null);
+    }
+
+    public PublishConfig withSigningKey(String path) {
+        return new PublishConfig(everySteps, everySeconds, exactlyOnce, modelDirectory, path);
     }
 }

@@ -1,5 +1,6 @@
 package io.embedstream.pipeline.job;
 
+import io.embedstream.connectors.model.ManifestSigner;
 import io.embedstream.pipeline.config.KafkaSettings;
 import io.embedstream.pipeline.config.PipelineConfig;
 import io.embedstream.pipeline.operators.ClassDiverseBatcher;
@@ -10,6 +11,7 @@ import io.embedstream.pipeline.operators.ModelRecordsFunction;
 import io.embedstream.pipeline.operators.QualityOperator;
 import io.embedstream.pipeline.operators.RawImageDeserializer;
 import io.embedstream.pipeline.operators.TrainerOperator;
+import io.embedstream.pipeline.serve.ManifestSigning;
 import io.embedstream.pipeline.types.KafkaBytesRecord;
 import io.embedstream.pipeline.types.MetricsSideInput;
 import io.embedstream.pipeline.types.MiniBatch;
@@ -31,12 +33,15 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The streaming job: Kafka images -> decode and validate (bad records to the dead-letter topic) -> quality ->
  * class-diverse batcher -> trainer -> model publisher and window metrics -> Kafka.
  */
 public final class EmbedstreamJob {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbedstreamJob.class);
     /** Kafka transactions must end within the broker's transaction.max.timeout.ms (15 min by default). */
     private static final String TRANSACTION_TIMEOUT_MS = "600000";
 
@@ -100,13 +105,15 @@ public final class EmbedstreamJob {
                 .setParallelism(1).setMaxParallelism(1);
 
         DataStream<ModelSnapshot> models = steps.getSideOutput(TrainerOperator.MODELS);
-        models.flatMap(new ModelRecordsFunction(config.trainer(), kafka.modelsTopic()))
+        String signingKey = config.publish().signingKey();
+        announceSigning(signingKey);
+        models.flatMap(new ModelRecordsFunction(config.trainer(), kafka.modelsTopic(), signingKey))
                 .returns(TypeInformation.of(KafkaBytesRecord.class))
                 .name("model-records").uid("model-records").setParallelism(1)
                 .sinkTo(sink(config, guarantee, "models")).name("models-sink").uid("models-sink").setParallelism(1);
         if (config.publish().modelDirectory() != null) {
             models.addSink(new io.embedstream.pipeline.operators.ModelDirectorySink(config.trainer(),
-                            config.publish().modelDirectory()))
+                            config.publish().modelDirectory(), signingKey))
                     .name("model-directory").uid("model-directory").setParallelism(1);
         }
 
@@ -123,6 +130,21 @@ public final class EmbedstreamJob {
                 .name("window-metrics").uid("window-metrics")
                 .setParallelism(1).setMaxParallelism(1)
                 .sinkTo(sink(config, guarantee, "metrics")).name("metrics-sink").uid("metrics-sink").setParallelism(1);
+    }
+
+    /**
+     * Says once, when the job is built, whether models will be signed; a key that cannot be used fails here rather
+     * than in the running job.
+     */
+    private static void announceSigning(String signingKey) {
+        if (signingKey == null) {
+            LOG.warn("model versions are published UNSIGNED (publish.signing-key is not set): subscribers can check"
+                    + " their integrity (sha256) but not who published them; `embedstream keygen` makes a key pair");
+            return;
+        }
+        ManifestSigner signer = ManifestSigning.signer(signingKey);
+        LOG.info("model versions are signed with Ed25519 key {} ({}); subscribers verify them with its public key",
+                signer.keyId(), signingKey);
     }
 
     private static KafkaSink<KafkaBytesRecord> sink(PipelineConfig config, DeliveryGuarantee guarantee, String name) {

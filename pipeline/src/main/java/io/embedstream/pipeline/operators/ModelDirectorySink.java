@@ -1,10 +1,12 @@
 package io.embedstream.pipeline.operators;
 
+import io.embedstream.connectors.model.ManifestSigner;
 import io.embedstream.connectors.model.ModelChunker;
 import io.embedstream.connectors.model.ModelDirectory;
 import io.embedstream.connectors.model.ModelManifest;
 import io.embedstream.connectors.model.ModelManifestJson;
 import io.embedstream.model.train.TrainerConfig;
+import io.embedstream.pipeline.serve.ManifestSigning;
 import io.embedstream.pipeline.types.ModelSnapshot;
 import java.io.IOException;
 import java.util.UUID;
@@ -27,22 +29,31 @@ import org.apache.flink.streaming.api.functions.sink.legacy.RichSinkFunction;
 public final class ModelDirectorySink extends RichSinkFunction<ModelSnapshot> {
     private final TrainerConfig config;
     private final String directory;
+    private final String signingKey;
     private transient ModelChunker chunker;
+    private transient ManifestSigner signer;
 
     public ModelDirectorySink(TrainerConfig config, String directory) {
+        this(config, directory, null);
+    }
+
+    /** @param signingKey Ed25519 private key file signing each manifest, as on the topic; null = unsigned */
+    public ModelDirectorySink(TrainerConfig config, String directory, String signingKey) {
         this.config = config;
         this.directory = directory;
+        this.signingKey = signingKey;
     }
 
     @Override
     public void open(OpenContext context) {
         chunker = ModelChunker.builder().build();
+        signer = ManifestSigning.signer(signingKey);
     }
 
     @Override
     public void invoke(ModelSnapshot snapshot, Context context) throws IOException {
         ModelManifest manifest = chunker.chunk(ModelRecordsFunction.draftManifest(config, snapshot),
-                snapshot.parameters).manifest();
+                snapshot.parameters, signer).manifest();
         Path root = new Path(directory);
         FileSystem fs = root.getFileSystem();
         fs.mkdirs(root);

@@ -1,10 +1,12 @@
 package io.embedstream.pipeline.operators;
 
 import io.embedstream.connectors.model.InputShape;
+import io.embedstream.connectors.model.ManifestSigner;
 import io.embedstream.connectors.model.ModelChunker;
 import io.embedstream.connectors.model.ModelManifest;
 import io.embedstream.model.net.NetworkConfig;
 import io.embedstream.model.train.TrainerConfig;
+import io.embedstream.pipeline.serve.ManifestSigning;
 import io.embedstream.pipeline.types.KafkaBytesRecord;
 import io.embedstream.pipeline.types.ModelSnapshot;
 import java.time.Instant;
@@ -12,22 +14,37 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Turns a model version into the records of the models topic: parameter chunks, then the manifest, all keyed by
  * the version. They are emitted in one call, so a checkpoint barrier never falls between them and one Kafka
- * transaction carries the whole version.
+ * transaction carries the whole version. With a signing key each manifest is signed (Ed25519); the key is read
+ * from its file when the task opens, so it never travels in the job graph.
  */
-public final class ModelRecordsFunction implements FlatMapFunction<ModelSnapshot, KafkaBytesRecord> {
+public final class ModelRecordsFunction extends RichFlatMapFunction<ModelSnapshot, KafkaBytesRecord> {
     private final TrainerConfig config;
     private final ModelChunker chunker;
+    private final String signingKey;
+    private transient ManifestSigner signer;
 
     public ModelRecordsFunction(TrainerConfig config, String topic) {
+        this(config, topic, null);
+    }
+
+    /** @param signingKey Ed25519 private key file (PKCS#8) signing each manifest; null = unsigned */
+    public ModelRecordsFunction(TrainerConfig config, String topic, String signingKey) {
         this.config = config;
         this.chunker = ModelChunker.builder().topic(topic).build();
+        this.signingKey = signingKey;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        signer = ManifestSigning.signer(signingKey);
     }
 
     /** The manifest of a snapshot, before the parameter fields (size, digest, chunks) are filled in. */
@@ -77,7 +94,8 @@ public final class ModelRecordsFunction implements FlatMapFunction<ModelSnapshot
 
     @Override
     public void flatMap(ModelSnapshot snapshot, Collector<KafkaBytesRecord> out) {
-        for (ProducerRecord<byte[], byte[]> record : chunker.chunk(draftManifest(config, snapshot), snapshot.parameters).records()) {
+        for (ProducerRecord<byte[], byte[]> record
+                : chunker.chunk(draftManifest(config, snapshot), snapshot.parameters, signer).records()) {
             out.collect(KafkaBytesRecord.of(record));
         }
     }

@@ -1,19 +1,42 @@
 package io.embedstream.pipeline.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.embedstream.connectors.kafka.EmbeddedKafkaBroker;
 import io.embedstream.connectors.wire.DecodeResult;
 import io.embedstream.connectors.wire.ImageRecordDecoder;
+import io.embedstream.connectors.wire.PixelBuffer;
+import io.embedstream.connectors.wire.PixelConversions;
+import io.embedstream.model.data.LabeledImage;
+import io.embedstream.model.data.SyntheticShapes;
+import io.embedstream.model.net.EmbeddingModel;
+import io.embedstream.model.train.TrainerConfig;
+import io.embedstream.pipeline.operators.ModelDirectorySink;
+import io.embedstream.pipeline.types.ModelSnapshot;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The command line against a real broker, and its exit codes for bad input. */
 class CommandLineTest {
@@ -40,6 +63,197 @@ class CommandLineTest {
         assertEquals(2, Main.run("produce", "--dataset", "folder:/definitely/not/here"));
         assertEquals(2, Main.run("train", "--input", "28x28"));
         assertEquals(0, Main.run("demo", "--help"));
+    }
+
+    /** What a command printed and returned. */
+    record Run(int exitCode, String out, String err) {}
+
+    private static synchronized Run capture(String... args) {
+        PrintStream stdout = System.out;
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(stdout);
+            System.setErr(stderr);
+        }
+    }
+
+    @Test
+    void serveCommandsHaveHelpWithDefaults() {
+        Run embed = capture("embed", "--help");
+        assertEquals(0, embed.exitCode(), embed.err());
+        assertTrue(embed.out().contains("--model-dir") && embed.out().contains("--public-key")
+                && embed.out().contains("(default: embedstream.models)"), embed.out());
+        Run watch = capture("watch", "--help");
+        assertEquals(0, watch.exitCode(), watch.err());
+        assertTrue(watch.out().contains("--max-records") && watch.out().contains("(default: embedstream.metrics)"),
+                watch.out());
+        for (String command : List.of("keygen", "bench-swap")) {
+            Run help = capture(command, "--help");
+            assertEquals(0, help.exitCode(), command + ": " + help.err());
+        }
+    }
+
+    @Test
+    void embedOnAnEmptyModelDirectoryFailsClearly(@TempDir Path dir) throws Exception {
+        Path models = Files.createDirectory(dir.resolve("models"));
+        Path png = writePngs(dir.resolve("images"), SyntheticShapes.builder().build().generate(1)).get(0);
+        Run run = capture("embed", "--model-dir", models.toString(), png.toString());
+        assertEquals(2, run.exitCode());
+        assertEquals("", run.out());
+        assertTrue(run.err().contains("error: no model version in model directory " + models
+                + " (expected v<version>/manifest.json and parameters.bin"), run.err());
+        assertFalse(run.err().contains("\tat "), "no stack trace");
+
+        Run absent = capture("embed", "--model-dir", dir.resolve("nope").toString(), png.toString());
+        assertEquals(2, absent.exitCode());
+        assertTrue(absent.err().contains("model directory " + dir.resolve("nope") + " does not exist"), absent.err());
+        Run noImages = capture("embed", "--model-dir", models.toString(), models.toString());
+        assertEquals(2, noImages.exitCode());
+        assertTrue(noImages.err().contains("no image files"), noImages.err());
+    }
+
+    @Test
+    void embedAndWatchOnMissingTopicsFailClearly(@TempDir Path dir) throws Exception {
+        Path png = writePngs(dir, SyntheticShapes.builder().build().generate(1)).get(0);
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
+            Run watch = capture("watch", "--bootstrap", broker.bootstrapServers(), "--topic", "no-metrics", "--once");
+            assertEquals(2, watch.exitCode());
+            assertTrue(watch.err().contains("error: topic 'no-metrics' does not exist on " + broker.bootstrapServers()),
+                    watch.err());
+            Run embed = capture("embed", "--bootstrap", broker.bootstrapServers(), "--topic", "no-models",
+                    png.toString());
+            assertEquals(2, embed.exitCode());
+            assertTrue(embed.err().contains("error: topic 'no-models' does not exist on " + broker.bootstrapServers()),
+                    embed.err());
+            broker.createTopics("models");
+            Run empty = capture("embed", "--bootstrap", broker.bootstrapServers(), "--topic", "models",
+                    "--wait", "5", png.toString());
+            assertEquals(2, empty.exitCode());
+            assertTrue(empty.err().contains("error: no model version on topic models"), empty.err());
+        }
+    }
+
+    @Test
+    void embedPrintsVersionAndNearestClassFromThePipelinesModelDirectory(@TempDir Path dir) throws Exception {
+        TrainerConfig config = TrainerConfig.builder().classes(4).build();
+        List<LabeledImage> images = SyntheticShapes.builder().seed(11).build().generate(4);
+        ModelSnapshot snapshot = new ModelSnapshot();
+        snapshot.version = 3;
+        snapshot.step = 300;
+        snapshot.timestampMillis = System.currentTimeMillis();
+        snapshot.classes = 4;
+        int d = config.network().embeddingSize();
+        snapshot.classWeights = new float[4 * d];
+        try (EmbeddingModel model = EmbeddingModel.create(config.network(), Device.cpu(), 7)) {
+            snapshot.parameters = model.parametersToBytes();
+            // Class c's direction is image c's embedding: the nearest class of image c must be c, at distance 0.
+            float[][] embeddings = model.embed(images, 4);
+            for (int c = 0; c < 4; c++) {
+                System.arraycopy(embeddings[c], 0, snapshot.classWeights, c * d, d);
+            }
+        }
+        assertEquals(0, capture("keygen", "--out", dir.resolve("keys").toString()).exitCode());
+        assertEquals(0, capture("keygen", "--out", dir.resolve("keys").toString(), "--name", "other").exitCode());
+        Path models = dir.resolve("models");
+        ModelDirectorySink sink = new ModelDirectorySink(config, models.toString(),
+                dir.resolve("keys/embedstream-signing.key").toString());
+        sink.open(null);
+        sink.invoke(snapshot, null);
+        Path folder = dir.resolve("images");
+        writePngs(folder, images);
+        Files.writeString(folder.resolve("notes.txt"), "not an image");
+
+        Run run = capture("embed", "--model-dir", models.toString(), "--public-key",
+                dir.resolve("keys/embedstream-signing.pub").toString(), folder.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        List<String> lines = run.out().lines().toList();
+        assertEquals(4, lines.size(), run.out());
+        ObjectMapper json = new ObjectMapper();
+        for (int c = 0; c < 4; c++) {
+            JsonNode line = json.readTree(lines.get(c));
+            assertEquals(folder.resolve(c + ".png").toString(), line.get("file").asText());
+            assertEquals(3, line.get("version").asLong());
+            assertEquals(d, line.get("embedding").size());
+            assertEquals(c, line.get("nearest_class").asInt(), lines.get(c));
+            assertTrue(line.get("distance").asDouble() < 1e-4, lines.get(c));
+        }
+
+        Run foreign = capture("embed", "--model-dir", models.toString(), "--public-key",
+                dir.resolve("keys/other.pub").toString(), folder.toString());
+        assertEquals(2, foreign.exitCode());
+        assertTrue(foreign.err().contains("refused 1, the last: ") && foreign.err().contains("version 3 is signed by key"),
+                foreign.err());
+        Run missingVersion = capture("embed", "--model-dir", models.toString(), "--version", "2", folder.toString());
+        assertEquals(2, missingVersion.exitCode());
+        assertTrue(missingVersion.err().contains("model version 2 is not available from model directory " + models
+                + " (the first version after it is 3)"), missingVersion.err());
+    }
+
+    @Test
+    void watchShowsWindowsAlarmsAndReasons() throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
+            broker.createTopics("metrics");
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                    Map.of("bootstrap.servers", broker.bootstrapServers()), new ByteArraySerializer(),
+                    new ByteArraySerializer())) {
+                for (int w = 1; w <= 3; w++) {
+                    producer.send(new ProducerRecord<>("metrics", Integer.toString(w).getBytes(StandardCharsets.UTF_8),
+                            window(w).getBytes(StandardCharsets.UTF_8)));
+                }
+            }
+            Run plain = capture("watch", "--bootstrap", broker.bootstrapServers(), "--topic", "metrics",
+                    "--from-beginning", "--max-records", "3", "--color", "never");
+            assertEquals(0, plain.exitCode(), plain.err());
+            List<String> lines = plain.out().lines().toList();
+            assertEquals(5, lines.size(), plain.out());
+            assertTrue(lines.get(0).contains("window") && lines.get(0).contains("eff.rank")
+                    && lines.get(0).contains("drift.p") && lines.get(0).contains("ldmat"), lines.get(0));
+            assertTrue(lines.get(1).startsWith("  ") && lines.get(1).contains("23.4") && lines.get(1).contains("+0.31")
+                    && lines.get(1).contains("0.410"), lines.get(1));
+            assertTrue(lines.get(2).startsWith("! ") && lines.get(2).contains("0.004*")
+                    && lines.get(2).endsWith("DATA_DRIFT"), lines.get(2));
+            assertEquals("  window 2: DATA_DRIFT RAISED: MMD p-value 0.0040 <= alpha 0.0100", lines.get(3));
+            assertTrue(lines.get(4).contains("1>2 0.93"), lines.get(4));
+            assertFalse(plain.out().contains("\u001b"), "no ANSI codes when asked for none");
+
+            Run colored = capture("watch", "--bootstrap", broker.bootstrapServers(), "--topic", "metrics", "--once",
+                    "--color", "always");
+            assertEquals(0, colored.exitCode(), colored.err());
+            assertTrue(colored.out().contains("\u001b[31m") && colored.out().contains("alarm events"), colored.out());
+        }
+    }
+
+    /** A metrics window as MetricsOperator writes it; window 2 raises a data-drift alarm, window 3 has version drift. */
+    private static String window(int w) {
+        boolean drift = w == 2;
+        return "{\"type\":\"window\",\"window\":" + w + ",\"step\":" + (w * 8) + ",\"model_version\":" + (w == 3 ? 2 : 1)
+                + ",\"images\":1024,\"images_per_second\":190.4,\"loss\":{\"total\":1.1,\"cm\":0.6,\"ldmat\":0.05,"
+                + "\"anticollapse_proxies\":0.48},\"metrics\":{\"collapse.effective_rank\":23.4,"
+                + "\"norms.quality_spearman\":0.31,\"drift.p_value\":" + (drift ? "0.004" : "0.41") + "},\"notes\":[],"
+                + (w == 3 ? "\"version_drift\":{\"from_version\":1,\"to_version\":2,\"version.cka\":0.93}," : "")
+                + "\"alarms\":" + (drift ? "[{\"kind\":\"DATA_DRIFT\",\"state\":\"RAISED\",\"reason\":"
+                + "\"MMD p-value 0.0040 <= alpha 0.0100\"}]" : "[]")
+                + ",\"active_alarms\":" + (drift ? "[\"DATA_DRIFT\"]" : "[]") + "}";
+    }
+
+    private static List<Path> writePngs(Path folder, List<LabeledImage> images) throws Exception {
+        Files.createDirectories(folder);
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            LabeledImage image = images.get(i);
+            Path file = folder.resolve(i + ".png");
+            ImageIO.write(PixelConversions.toBufferedImage(new PixelBuffer(image.width(), image.height(),
+                    image.channels(), image.pixels())), "png", file.toFile());
+            files.add(file);
+        }
+        return files;
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic, int expected) {
