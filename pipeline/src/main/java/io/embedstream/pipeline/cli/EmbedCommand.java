@@ -52,6 +52,9 @@ public final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--bootstrap", defaultValue = "localhost:9092", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
     String bootstrap;
 
+    @picocli.CommandLine.Mixin
+    KafkaClientOptions kafka;
+
     @Option(names = "--topic", defaultValue = ModelTopic.DEFAULT_TOPIC, description = "Models topic (default: ${DEFAULT-VALUE}).")
     String topic;
 
@@ -110,6 +113,7 @@ public final class EmbedCommand implements Callable<Integer> {
             return builder.modelDirectory(modelDir).build();
         }
         try {
+            kafka.properties().forEach(builder::clientProperty);
             return builder.bootstrapServers(bootstrap).topic(topic).build();
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             throw new IOException("cannot reach Kafka at " + bootstrap + " within " + waitSeconds + " s");

@@ -32,6 +32,9 @@ public final class WatchCommand implements Callable<Integer> {
     @Option(names = "--bootstrap", defaultValue = "localhost:9092", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
     String bootstrap;
 
+    @picocli.CommandLine.Mixin
+    KafkaClientOptions kafka;
+
     @Option(names = "--topic", defaultValue = "embedstream.metrics", description = "Metrics topic (default: ${DEFAULT-VALUE}).")
     String topic;
 
@@ -184,8 +187,9 @@ public final class WatchCommand implements Callable<Integer> {
         return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
     }
 
-    private KafkaConsumer<byte[], byte[]> consumer() {
+    private KafkaConsumer<byte[], byte[]> consumer() throws IOException {
         Properties p = new Properties();
+        p.putAll(kafka.properties());
         p.put("bootstrap.servers", bootstrap);
         p.put("isolation.level", "read_committed");
         p.put("enable.auto.commit", "false");
