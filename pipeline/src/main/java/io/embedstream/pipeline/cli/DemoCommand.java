@@ -12,6 +12,8 @@ import io.embedstream.model.net.EmbeddingModel;
 import io.embedstream.model.train.Devices;
 import io.embedstream.model.train.TrainerConfig;
 import io.embedstream.pipeline.config.PipelineConfig;
+import io.embedstream.pipeline.dashboard.DashboardServer;
+import io.embedstream.pipeline.dashboard.MetricsHistory;
 import io.embedstream.pipeline.job.LocalJob;
 import io.embedstream.pipeline.operators.Accumulators;
 import java.nio.file.Files;
@@ -71,6 +73,11 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
     @Option(names = "--no-eval", description = "Skip the held-out evaluation of the last model version.")
     boolean noEval;
 
+    @Option(names = "--dashboard", arity = "0..1", fallbackValue = "8090", paramLabel = "PORT",
+            description = "Serve the live dashboard (as the dashboard command does) on http://127.0.0.1:PORT during the"
+                    + " run and after it until Ctrl-C; PORT is 8090 when left out (default: no dashboard).")
+    Integer dashboardPort;
+
     @Mixin
     TrainingOptions training;
 
@@ -95,6 +102,32 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
 
         System.out.printf(Locale.ROOT, "demo: %,d images from %s (%.0f%% degraded) -> embedded Kafka -> Flink MiniCluster%n",
                 images, data.name(), degradedShare * 100);
+        MetricsHistory history = dashboardPort == null ? null : new MetricsHistory(20_000);
+        try (ShutdownLatch stayUp = dashboardPort == null ? null : new ShutdownLatch();
+             DashboardServer dashboard = dashboardPort == null ? null : DashboardServer.builder().history(history)
+                     .port(dashboardPort).source("demo: the metrics topic of the embedded broker").build().start()) {
+            if (dashboard != null) {
+                System.out.println("dashboard: " + dashboard.url());
+            }
+            boolean interrupted = run(data, trainer, work, defaults, started, history);
+            if (dashboard != null && !interrupted) {
+                System.out.println("dashboard: still at " + dashboard.url() + " with the run's " + history.accepted()
+                        + " metrics windows; Ctrl-C stops it");
+                stayUp.await();
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * The broker, the job and the stream until all images are trained on or Ctrl-C; then the summary.
+     *
+     * @param history where the metrics records also go (the dashboard), or null
+     * @return whether Ctrl-C stopped the run
+     */
+    private boolean run(LabeledDataset data, TrainerConfig trainer, Path work, Properties defaults, long started,
+                        MetricsHistory history) throws Exception {
+        boolean interrupted = false;
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().logDir(work.resolve("kafka")).build().start()) {
             PipelineConfig base = job.pipelineConfig(trainer, defaults);
             PipelineConfig config = base.withKafka(base.kafka().withBootstrapServers(broker.bootstrapServers()));
@@ -121,10 +154,9 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             });
             Runtime.getRuntime().addShutdownHook(hook);
             ProgressView view = new ProgressView();
-            boolean interrupted = false;
             long deadline = minutes > 0 ? System.nanoTime() + (long) (minutes * 60e9) : Long.MAX_VALUE;
             try (MetricsFollower metrics = new MetricsFollower(broker.bootstrapServers(), config.kafka().metricsTopic(),
-                    config.kafka().clientProperties());
+                    config.kafka().clientProperties(), history == null ? value -> { } : history::add);
                  SoakRecorder soak = soakCsv == null ? null : new SoakRecorder(soakCsv, (long) (sampleSeconds * 1000),
                          () -> accumulatorsOf(client), metrics::latest, work.resolve("checkpoints"))) {
                 try {
@@ -160,7 +192,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                 evaluate(config, data);
             }
         }
-        return 0;
+        return interrupted;
     }
 
     private static Map<String, Object> accumulatorsOf(JobClient client) {

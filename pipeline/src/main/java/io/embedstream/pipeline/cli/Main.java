@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Streaming online learning of image embeddings, with collapse and drift monitoring.",
         subcommands = {DemoCommand.class, TrainCommand.class, ProduceCommand.class, BrokerCli.class, FitCommand.class,
                 BenchCommand.class, PipelineBenchCommand.class, EmbedCommand.class, WatchCommand.class,
-                KeygenCommand.class, SwapBenchCommand.class, CommandLine.HelpCommand.class})
+                KeygenCommand.class, SwapBenchCommand.class, DashboardCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

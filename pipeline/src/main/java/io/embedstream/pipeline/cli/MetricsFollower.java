@@ -8,11 +8,15 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** Follows the metrics topic (read committed) in the background and keeps the latest window record. */
+/**
+ * Follows the metrics topic (read committed) in the background and keeps the latest window record; each record's
+ * bytes also go to a listener (the demo's dashboard).
+ */
 final class MetricsFollower implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final AtomicReference<JsonNode> latest = new AtomicReference<>();
@@ -21,6 +25,10 @@ final class MetricsFollower implements AutoCloseable {
     private volatile boolean running = true;
 
     MetricsFollower(String bootstrap, String topic, Map<String, String> clientProperties) {
+        this(bootstrap, topic, clientProperties, value -> { });
+    }
+
+    MetricsFollower(String bootstrap, String topic, Map<String, String> clientProperties, Consumer<byte[]> listener) {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         p.put("group.id", "embedstream-follower-" + System.nanoTime());
@@ -34,6 +42,7 @@ final class MetricsFollower implements AutoCloseable {
                 consumer.subscribe(List.of(topic));
                 while (running) {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                        listener.accept(r.value());
                         try {
                             latest.set(JSON.readTree(r.value()));
                             windows.incrementAndGet();

@@ -256,6 +256,34 @@ class CommandLineTest {
         return files;
     }
 
+    @Test
+    void dashboardRefusesAMissingTopicOrReplayFileWithAClearMessage() {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
+            String[] err = new String[1];
+            assertEquals(2, withStderr(err, () -> Main.run("dashboard", "--bootstrap", broker.bootstrapServers(),
+                    "--topic", "no.such.topic", "--port", "0")));
+            assertTrue(err[0].contains("metrics topic 'no.such.topic' does not exist on " + broker.bootstrapServers()),
+                    err[0]);
+            assertFalse(err[0].contains("\tat "), "no stack trace: " + err[0]);
+            assertEquals(2, withStderr(err, () -> Main.run("dashboard", "--replay", "/definitely/not/here.jsonl")));
+            assertTrue(err[0].contains("replay file /definitely/not/here.jsonl does not exist"), err[0]);
+            assertEquals(0, Main.run("dashboard", "--help"));
+            assertEquals(0, Main.run("demo", "--help"));
+        }
+    }
+
+    private static int withStderr(String[] captured, java.util.function.IntSupplier run) {
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            return run.getAsInt();
+        } finally {
+            System.setErr(original);
+            captured[0] = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
     private static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic, int expected) {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);

@@ -1,0 +1,116 @@
+package io.embedstream.pipeline.cli;
+
+import io.embedstream.pipeline.dashboard.DashboardServer;
+import io.embedstream.pipeline.dashboard.KafkaMetricsFeed;
+import io.embedstream.pipeline.dashboard.MetricsHistory;
+import io.embedstream.pipeline.dashboard.ReplayFeed;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code embedstream dashboard}: a web page with live charts of the metrics topic (or of a recorded file of its
+ * records), until Ctrl-C.
+ */
+@Command(name = "dashboard", mixinStandardHelpOptions = true,
+        description = "Serve a web page with live charts of the metrics topic (loss, collapse, spectrum, norm vs"
+                + " quality, separation, data and model-version drift, versions, alarms) until Ctrl-C. A browser"
+                + " gets the history so far, then each new window as it is published.")
+public final class DashboardCommand implements Callable<Integer> {
+    static final String DEFAULT_BOOTSTRAP = "localhost:9092";
+    static final String DEFAULT_TOPIC = "embedstream.metrics";
+
+    @Option(names = "--bootstrap", description = "Kafka bootstrap servers (default: kafka.bootstrap.servers of --config,"
+            + " else " + DEFAULT_BOOTSTRAP + ").")
+    String bootstrap;
+
+    @Option(names = "--topic", description = "Metrics topic (default: topics.metrics of --config, else " + DEFAULT_TOPIC + ").")
+    String topic;
+
+    @Option(names = "--config", description = "The job's properties file: kafka.bootstrap.servers, topics.metrics and"
+            + " kafka.client.* are read from it, other keys are ignored (default: none).")
+    Path configFile;
+
+    @Option(names = "--replay", paramLabel = "FILE", description = "Play a recorded file of metrics records (one JSON"
+            + " record per line) instead of reading Kafka (default: read Kafka).")
+    Path replay;
+
+    @Option(names = "--replay-interval-ms", defaultValue = "200",
+            description = "Pause between replayed records; 0 = all at once (default: ${DEFAULT-VALUE}).")
+    long replayIntervalMs;
+
+    @Option(names = "--port", defaultValue = "8090", description = "HTTP port; 0 = any free port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+            description = "Interface to listen on; 0.0.0.0 serves other machines too (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--history", defaultValue = "20000",
+            description = "Window records kept for new browsers; the oldest go first (default: ${DEFAULT-VALUE}).")
+    int historyCapacity;
+
+    @Option(names = "--kafka-timeout-s", defaultValue = "15",
+            description = "How long to wait for Kafka to answer at start (default: ${DEFAULT-VALUE}).")
+    int kafkaTimeoutSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        MetricsHistory history = new MetricsHistory(historyCapacity);
+        String source;
+        AutoCloseable feed;
+        if (replay != null) {
+            if (replayIntervalMs < 0) {
+                throw new IllegalArgumentException("--replay-interval-ms must not be negative");
+            }
+            feed = ReplayFeed.start(replay, Duration.ofMillis(replayIntervalMs), history);
+            source = "replay of " + replay.getFileName();
+        } else {
+            Properties config = configProperties();
+            String servers = bootstrap != null ? bootstrap : config.getProperty("kafka.bootstrap.servers", DEFAULT_BOOTSTRAP);
+            String metricsTopic = topic != null ? topic : config.getProperty("topics.metrics", DEFAULT_TOPIC);
+            feed = KafkaMetricsFeed.start(servers, metricsTopic, clientProperties(config), history,
+                    Duration.ofSeconds(kafkaTimeoutSeconds));
+            source = "topic " + metricsTopic + " on " + servers;
+        }
+        try (ShutdownLatch stop = new ShutdownLatch();
+             AutoCloseable feedToClose = feed;
+             DashboardServer server = DashboardServer.builder().history(history).host(host).port(port).source(source)
+                     .build().start()) {
+            System.out.println("dashboard: " + server.url() + " (" + source + "); Ctrl-C stops it");
+            stop.await();
+        }
+        return 0;
+    }
+
+    private Properties configProperties() throws IOException {
+        Properties p = new Properties();
+        if (configFile != null) {
+            if (!Files.isRegularFile(configFile)) {
+                throw new IllegalArgumentException("config file " + configFile + " does not exist");
+            }
+            try (Reader reader = Files.newBufferedReader(configFile)) {
+                p.load(reader);
+            }
+        }
+        return p;
+    }
+
+    private static Map<String, String> clientProperties(Properties config) {
+        Map<String, String> client = new HashMap<>();
+        for (String key : config.stringPropertyNames()) {
+            if (key.startsWith("kafka.client.")) {
+                client.put(key.substring("kafka.client.".length()), config.getProperty(key));
+            }
+        }
+        return client;
+    }
+}
