@@ -32,6 +32,9 @@ public final class DashboardCommand implements Callable<Integer> {
             + " else " + DEFAULT_BOOTSTRAP + ").")
     String bootstrap;
 
+    @picocli.CommandLine.Mixin
+    KafkaClientOptions kafka;
+
     @Option(names = "--topic", description = "Metrics topic (default: topics.metrics of --config, else " + DEFAULT_TOPIC + ").")
     String topic;
 
@@ -77,7 +80,9 @@ public final class DashboardCommand implements Callable<Integer> {
             Properties config = configProperties();
             String servers = bootstrap != null ? bootstrap : config.getProperty("kafka.bootstrap.servers", DEFAULT_BOOTSTRAP);
             String metricsTopic = topic != null ? topic : config.getProperty("topics.metrics", DEFAULT_TOPIC);
-            feed = KafkaMetricsFeed.start(servers, metricsTopic, clientProperties(config), history,
+            Map<String, String> client = clientProperties(config);
+            client.putAll(kafka.properties());
+            feed = KafkaMetricsFeed.start(servers, metricsTopic, client, history,
                     Duration.ofSeconds(kafkaTimeoutSeconds));
             source = "topic " + metricsTopic + " on " + servers;
         }
