@@ -3,24 +3,41 @@ package io.embedstream.model.eval;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * The figures of an evaluation: over all queries, and per quality bucket present among the queries (in the order
- * clean, mild, strong), with notes on anything left out.
+ * The figures of an evaluation: over all queries ("all"), then per quality bucket present among the queries
+ * (clean, mild, strong) and, when there are clean and degraded queries, over all degraded ones ("degraded"),
+ * with notes on anything left out.
  */
-public record EvaluationReport(SimilarityMetric metric, int references, int dimension, SubsetMetrics overall,
-                               Map<QualityBucket, SubsetMetrics> buckets, List<String> notes) {
+public record EvaluationReport(SimilarityMetric metric, int references, int dimension, List<SubsetMetrics> subsets,
+                               List<String> notes) {
+
+    public static final String ALL = "all";
+    public static final String DEGRADED = "degraded";
 
     public EvaluationReport {
-        buckets = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(buckets));
+        subsets = List.copyOf(subsets);
         notes = List.copyOf(notes);
+        if (subsets.isEmpty() || !subsets.get(0).name().equals(ALL)) {
+            throw new IllegalArgumentException("the first subset must be '" + ALL + "'");
+        }
     }
 
-    /** "all" first, then each bucket: name -> figures. */
+    /** The figures over all queries. */
+    public SubsetMetrics overall() {
+        return subsets.get(0);
+    }
+
+    /** The subset of that name ("all", "clean", "mild", "strong", "degraded"), if present. */
+    public Optional<SubsetMetrics> subset(String name) {
+        return subsets.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    /** Subset name -> figures, in report order. */
     public Map<String, Map<String, Double>> figuresBySubset() {
         Map<String, Map<String, Double>> m = new LinkedHashMap<>();
-        m.put(overall.name(), overall.figures());
-        buckets.forEach((b, s) -> m.put(b.label(), s.figures()));
+        subsets.forEach(s -> m.put(s.name(), s.figures()));
         return m;
     }
 }

@@ -6,19 +6,18 @@ import io.embedstream.model.metrics.NormMetrics;
 import io.embedstream.model.metrics.WindowMetrics;
 import io.embedstream.model.metrics.WindowReport;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 
 /**
  * Evaluates the embeddings of a query set (e.g. the test split) against a reference set (e.g. the train split):
  * Precision@1, R-precision and MAP@R over all neighbours ({@link NeighbourRetrieval}), nearest-centroid accuracy,
  * NMI of a k-means clustering of the queries, effective rank and norm/quality rank correlation (computed by
- * {@link WindowMetrics}, the same code as the streaming metrics), each over all queries and per
- * {@link QualityBucket} when the queries carry buckets.
+ * {@link WindowMetrics}, the same code as the streaming metrics), each over all queries, per
+ * {@link QualityBucket} and over all degraded queries when the queries carry buckets.
  *
  * <p>Cost: the similarity of every query with every reference in blocked float dot products (2,000 x 8,000 at
  * d = 128 is 2 GFLOP), a linear-time selection of each query's R nearest, then a sort of those R only.
@@ -62,15 +61,20 @@ public final class RetrievalEvaluator {
         for (int i = 0; i < all; i++) {
             everything[i] = i;
         }
-        SubsetMetrics overall = subset("all", everything, queries, retrieval, centroidHit, clusters);
-        Map<QualityBucket, SubsetMetrics> buckets = new EnumMap<>(QualityBucket.class);
+        SubsetMetrics overall = subset(EvaluationReport.ALL, everything, queries, retrieval, centroidHit, clusters);
+        List<SubsetMetrics> subsets = new ArrayList<>();
+        subsets.add(overall);
         if (queries.hasBuckets()) {
             QualityBucket[] b = queries.rawBuckets();
             for (QualityBucket bucket : QualityBucket.values()) {
-                int[] members = java.util.stream.IntStream.range(0, all).filter(i -> b[i] == bucket).toArray();
+                int[] members = IntStream.range(0, all).filter(i -> b[i] == bucket).toArray();
                 if (members.length > 0) {
-                    buckets.put(bucket, subset(bucket.label(), members, queries, retrieval, centroidHit, clusters));
+                    subsets.add(subset(bucket.label(), members, queries, retrieval, centroidHit, clusters));
                 }
+            }
+            int[] degraded = IntStream.range(0, all).filter(i -> b[i] != QualityBucket.CLEAN).toArray();
+            if (degraded.length > 0 && degraded.length < all) {
+                subsets.add(subset(EvaluationReport.DEGRADED, degraded, queries, retrieval, centroidHit, clusters));
             }
         }
         if (overall.queriesWithoutClass() > 0) {
@@ -80,7 +84,7 @@ public final class RetrievalEvaluator {
         if (!queries.hasQualities()) {
             notes.add("no quality scores given: norm/quality correlation unavailable");
         }
-        return new EvaluationReport(metric, references.n(), references.d(), overall, buckets, notes);
+        return new EvaluationReport(metric, references.n(), references.d(), subsets, notes);
     }
 
     private SubsetMetrics subset(String name, int[] members, LabeledEmbeddings queries,

@@ -7,7 +7,7 @@ import java.util.OptionalDouble;
 /**
  * The evaluation figures of one set of queries (all of them, or one quality bucket). Fractions are in [0, 1].
  *
- * @param name                 "all" or the bucket's label
+ * @param name                 "all", a bucket's label (clean, mild, strong) or "degraded" (mild and strong)
  * @param queries              queries in the subset
  * @param precisionAt1         share of queries whose nearest reference has their class (kNN@1)
  * @param rPrecision           mean R-precision over queries with R &ge; 1 (see {@link NeighbourRetrieval})

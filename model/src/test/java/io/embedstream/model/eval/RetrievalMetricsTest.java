@@ -142,11 +142,12 @@ class RetrievalMetricsTest {
                 .withQualities(new float[] {1f, 0.9f, 0.2f, 0.1f});
         EvaluationReport report = RetrievalEvaluator.withDefaults().evaluate(queries, refs);
         assertEquals(0.5, report.overall().precisionAt1());
-        assertEquals(1.0, report.buckets().get(QualityBucket.CLEAN).precisionAt1());
-        assertEquals(0.0, report.buckets().get(QualityBucket.STRONG).precisionAt1());
-        assertEquals(0.0, report.buckets().get(QualityBucket.STRONG).mapAtR().getAsDouble());
-        assertFalse(report.buckets().containsKey(QualityBucket.MILD));
-        assertEquals("[all, clean, strong]", report.figuresBySubset().keySet().toString());
+        assertEquals(1.0, report.subset("clean").orElseThrow().precisionAt1());
+        assertEquals(0.0, report.subset("strong").orElseThrow().precisionAt1());
+        assertEquals(0.0, report.subset("strong").orElseThrow().mapAtR().getAsDouble());
+        assertEquals(0.0, report.subset("degraded").orElseThrow().precisionAt1());
+        assertFalse(report.subset("mild").isPresent());
+        assertEquals("[all, clean, strong, degraded]", report.figuresBySubset().keySet().toString());
         assertTrue(report.overall().normQualitySpearman().isEmpty() || Double.isFinite(
                 report.overall().normQualitySpearman().getAsDouble()));
     }
