@@ -80,6 +80,7 @@ final class ChartCanvas {
 
     /** Title, y grid with ticks, axes and axis labels; x ticks too unless the chart labels categories itself. */
     void frame(String title, String xLabel, String yLabel, boolean xTicks) {
+        g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
         centered(title, width / 2, 30);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));

@@ -236,8 +236,10 @@ public final class CollapseCommand implements Callable<Integer> {
         Integer alarm = r.firstAlarmWindow().isPresent() ? r.firstAlarmWindow().getAsInt() : null;
         f.put("first_alarm_window", alarm);
         f.put("first_alarm", alarm == null ? null : w.get(alarm).alarms());
-        Integer onset = collapseWindow == null ? rateDropWindow
-                : rateDropWindow == null ? collapseWindow : Math.min(collapseWindow, rateDropWindow);
+        Integer onset = collapseWindow;
+        if (rateDropWindow != null && (onset == null || rateDropWindow < onset)) {
+            onset = rateDropWindow;
+        }
         f.put("alarm_delay_windows", alarm != null && onset != null ? alarm - onset : null);
         f.put("alarm_delay_from_switch_windows", alarm != null && switchWindow != null ? alarm - switchWindow : null);
         return f;

@@ -71,7 +71,7 @@ class EvalCommandTest {
         assertEquals(0, code);
         JsonNode printed = JSON.readTree(captured.toString(StandardCharsets.UTF_8));
         assertEquals(1, printed.get("version").asInt());
-        assertEquals(List.of("all"), names(printed.get("subsets")));
+        assertEquals(List.of("all", "clean"), names(printed.get("subsets")), "every test image clean");
 
         assertEquals(2, Main.run("eval", "--model-dir", dir.resolve("absent").toString()));
         assertEquals(2, Main.run("eval", "--model-dir", models.toString(), "--version", "7", "--dataset", "synthetic:30:10"));
