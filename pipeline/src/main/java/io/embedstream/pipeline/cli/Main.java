@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "embedstream", mixinStandardHelpOptions = true, version = "embedstream 0.1.0",
         description = "Streaming online learning of image embeddings, with collapse and drift monitoring.",
         subcommands = {DemoCommand.class, TrainCommand.class, ProduceCommand.class, BrokerCli.class, FitCommand.class,
+                EvalCommand.class, ExperimentCommand.class,
                 BenchCommand.class, PipelineBenchCommand.class, EmbedCommand.class, WatchCommand.class,
                 KeygenCommand.class, SwapBenchCommand.class, DashboardCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -1,0 +1,24 @@
+package io.embedstream.model.experiment;
+
+import java.util.List;
+
+/**
+ * One monitoring window of a training run.
+ *
+ * @param window            0-based window number
+ * @param step              training steps done at the end of the window
+ * @param probeEffectiveRank RankMe effective rank of the fixed probe set embedded by the current model
+ * @param probeCodingRate   coding rate of the probe set's normalised embeddings (nats)
+ * @param batchEffectiveRank effective rank of the embeddings of the window's training batches
+ * @param loss              mean training loss over the window's steps
+ * @param skippedSteps      steps of the window the trainer skipped (non-finite loss or gradient)
+ * @param alarms            alarm transitions the detector raised or cleared at this window, e.g.
+ *                          {@code EFFECTIVE_RANK_COLLAPSE RAISED}
+ */
+public record WindowPoint(int window, long step, double probeEffectiveRank, double probeCodingRate,
+                          double batchEffectiveRank, double loss, int skippedSteps, List<String> alarms) {
+
+    public WindowPoint {
+        alarms = List.copyOf(alarms);
+    }
+}

@@ -1,0 +1,53 @@
+package io.embedstream.pipeline.cli;
+
+import io.embedstream.model.eval.QualityBucket;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Size, seeds and output options shared by the experiment commands. */
+public final class ExperimentOptions {
+
+    @Option(names = "--dataset", defaultValue = "synthetic",
+            description = "synthetic, synthetic:TRAIN:TEST[:SEED] or idx:DIR (default: ${DEFAULT-VALUE}).")
+    String dataset;
+
+    @Option(names = "--epochs", defaultValue = "5", description = "Passes over the training split per run (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--steps", defaultValue = "0", description = "Stop each run after this many steps; 0 = all epochs (default: ${DEFAULT-VALUE}).")
+    long steps;
+
+    @Option(names = "--batch", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--seeds", defaultValue = "3", description = "Runs per configuration, with seeds first-seed, first-seed+1, ... (default: ${DEFAULT-VALUE}).")
+    int seeds;
+
+    @Option(names = "--first-seed", defaultValue = "1", description = "Trainer seed of the first run (default: ${DEFAULT-VALUE}).")
+    long firstSeed;
+
+    @Option(names = "--window-steps", defaultValue = "10",
+            description = "Steps per monitoring window: the probe set is embedded and measured, the collapse detector fed (default: ${DEFAULT-VALUE}).")
+    int windowSteps;
+
+    @Option(names = "--probe-size", defaultValue = "256", description = "Clean test images in the fixed probe set (default: ${DEFAULT-VALUE}).")
+    int probeSize;
+
+    @Option(names = "--strong-from", defaultValue = "" + QualityBucket.DEFAULT_STRONG_FROM,
+            description = "Degradation severity from which a test image counts as strongly degraded, below it mildly (default: ${DEFAULT-VALUE}).")
+    double strongFrom;
+
+    @Option(names = "--out", description = "Output directory for results.json, results.md and the PNG plots (default: experiments/<experiment>).")
+    Path out;
+
+    void validate() {
+        if (epochs < 1 || steps < 0 || batch < 2 || seeds < 1 || windowSteps < 1 || probeSize < 2) {
+            throw new IllegalArgumentException("need --epochs >= 1, --steps >= 0, --batch >= 2, --seeds >= 1,"
+                    + " --window-steps >= 1 and --probe-size >= 2");
+        }
+    }
+
+    Path outputDirectory(String experiment) {
+        return out != null ? out : Path.of("experiments", experiment);
+    }
+}
