@@ -4,9 +4,12 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import javax.imageio.ImageIO;
@@ -47,6 +50,9 @@ public final class ImageRecordDecoder implements java.io.Serializable {
     // Up to 10 digits: enough for any int, small enough that parsing cannot overflow a long.
     private static final Pattern DECIMAL = Pattern.compile("[+-]?[0-9]{1,10}");
     private static final int MAX_QUOTED_CHARS = 40;
+    private static final int MAX_QUOTED_WARNING_CHARS = 120;
+    /** Upper-case ImageIO format names of the encodings the wire format accepts. */
+    private static final Set<String> ACCEPTED_FORMATS = Set.of("PNG", "JPEG", "BMP", "GIF");
 
     private final int classes;
     private final int targetWidth;
@@ -106,7 +112,7 @@ public final class ImageRecordDecoder implements java.io.Serializable {
         if (labelText.isEmpty()) {
             return new Rejected("missing header '" + ImageHeaders.LABEL + "'", DecodeResult.STAGE_HEADERS);
         }
-        String label = labelText.get().trim();
+        String label = labelText.get().strip(); // whitespace only: a NUL or other control byte is not a number
         if (!DECIMAL.matcher(label).matches()) {
             return new Rejected("label '" + quote(labelText.get()) + "' is not a decimal integer",
                     DecodeResult.STAGE_HEADERS);
@@ -180,16 +186,23 @@ public final class ImageRecordDecoder implements java.io.Serializable {
         if (value.length == 0) {
             return DecodeStep.rejected(new Rejected("empty value: " + NOT_AN_IMAGE, DecodeResult.STAGE_DECODE));
         }
+        if (PngStructure.hasSignature(value)) {
+            String defect = PngStructure.defect(value);
+            if (defect != null) {
+                return DecodeStep.rejected(new Rejected(defect, DecodeResult.STAGE_DECODE));
+            }
+        }
         // MemoryCacheImageInputStream: never spills to a temp file, whatever ImageIO.setUseCache says globally.
         try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(value))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
-            if (!readers.hasNext()) {
+            ImageReader reader = acceptedReader(input);
+            if (reader == null) {
                 return DecodeStep.rejected(new Rejected(NOT_AN_IMAGE, DecodeResult.STAGE_DECODE));
             }
-            ImageReader reader = readers.next();
             String format = formatName(reader);
+            List<String> warnings = new ArrayList<>(1);
             try {
                 reader.setInput(input, true, true);
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
                 int width;
                 int height;
                 try {
@@ -221,6 +234,12 @@ public final class ImageRecordDecoder implements java.io.Serializable {
                     return DecodeStep.rejected(new Rejected(format + " reader returned no image",
                             DecodeResult.STAGE_DECODE));
                 }
+                if (!warnings.isEmpty()) {
+                    // The reader repaired the data (libjpeg fills a truncated or desynchronised scan with grey):
+                    // the pixels are not what the producer sent, so the record is refused rather than trained on.
+                    return DecodeStep.rejected(new Rejected("corrupt " + format + " data: "
+                            + quote(warnings.get(0), MAX_QUOTED_WARNING_CHARS), DecodeResult.STAGE_DECODE));
+                }
                 return DecodeStep.of(PixelConversions.fromBufferedImage(image));
             } finally {
                 reader.dispose();
@@ -228,6 +247,23 @@ public final class ImageRecordDecoder implements java.io.Serializable {
         } catch (IOException e) {
             return DecodeStep.rejected(new Rejected("cannot read image bytes: " + describe(e), DecodeResult.STAGE_DECODE));
         }
+    }
+
+    /**
+     * The first reader for the bytes among the documented formats. ImageIO also offers TIFF and WBMP; WBMP has no
+     * magic number (two zero bytes and a size), so random bytes could pass for one, and neither is part of the
+     * wire format.
+     */
+    private static ImageReader acceptedReader(ImageInputStream input) {
+        Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
+        while (readers.hasNext()) {
+            ImageReader reader = readers.next();
+            if (ACCEPTED_FORMATS.contains(formatName(reader))) {
+                return reader;
+            }
+            reader.dispose();
+        }
+        return null;
     }
 
     private DecodeStep<PixelBuffer> checkDeclaredSize(int width, int height) {
@@ -258,7 +294,7 @@ public final class ImageRecordDecoder implements java.io.Serializable {
             return DecodeStep.rejected(new Rejected("missing header '" + name + "' (required with content-type "
                     + ImageHeaders.RAW_U8 + ")", DecodeResult.STAGE_HEADERS));
         }
-        String trimmed = text.get().trim();
+        String trimmed = text.get().strip();
         if (!DECIMAL.matcher(trimmed).matches()) {
             return DecodeStep.rejected(new Rejected("header '" + name + "' value '" + quote(text.get())
                     + "' is not a decimal integer", DecodeResult.STAGE_HEADERS));
@@ -275,7 +311,7 @@ public final class ImageRecordDecoder implements java.io.Serializable {
     private static String mediaType(String contentType) {
         int semicolon = contentType.indexOf(';');
         String type = semicolon < 0 ? contentType : contentType.substring(0, semicolon);
-        return type.trim().toLowerCase(Locale.ROOT);
+        return type.strip().toLowerCase(Locale.ROOT);
     }
 
     private static String formatName(ImageReader reader) {
@@ -288,8 +324,15 @@ public final class ImageRecordDecoder implements java.io.Serializable {
 
     /** Header text for a reason: control characters escaped, long values cut. */
     private static String quote(String text) {
+        return quote(text, MAX_QUOTED_CHARS);
+    }
+
+    private static String quote(String text, int maxChars) {
+        if (text == null) {
+            return "";
+        }
         StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < text.length() && i < MAX_QUOTED_CHARS; i++) {
+        for (int i = 0; i < text.length() && i < maxChars; i++) {
             char ch = text.charAt(i);
             if (ch < 0x20 || ch == 0x7f) {
                 sb.append(String.format("\\x%02x", (int) ch));
@@ -297,7 +340,7 @@ public final class ImageRecordDecoder implements java.io.Serializable {
                 sb.append(ch);
             }
         }
-        if (text.length() > MAX_QUOTED_CHARS) {
+        if (text.length() > maxChars) {
             sb.append("...");
         }
         return sb.toString();
