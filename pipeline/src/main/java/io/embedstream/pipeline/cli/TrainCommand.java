@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -20,11 +21,14 @@ import picocli.CommandLine.Option;
 /**
  * {@code embedstream train}: the job against an existing Kafka cluster. Started with {@code java -jar} it runs on
  * an in-process MiniCluster; submitted with {@code flink run embedstream.jar train ...} it runs on that Flink
- * cluster. Ctrl-C stops it with a savepoint, whose path it prints for {@code --from-savepoint}.
+ * cluster. Ctrl-C stops it with a savepoint, whose path it prints for {@code --from-savepoint}. With
+ * {@code flink run -d} it returns once the job is submitted; in application mode it waits for the job.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Run the streaming job against an existing Kafka cluster until Ctrl-C (then stop with a savepoint).")
 public final class TrainCommand implements Callable<Integer> {
+    /** {@code execution.target} of a main method run inside the JobManager (application mode). */
+    private static final String EMBEDDED_TARGET = "embedded";
 
     @Option(names = "--bootstrap", description = "Kafka bootstrap servers (overrides kafka.bootstrap.servers).")
     String bootstrap;
@@ -71,9 +75,22 @@ public final class TrainCommand implements Callable<Integer> {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         EmbedstreamJob.build(env, config);
         JobClient client = env.executeAsync(LocalJob.NAME);
-        System.out.printf(Locale.ROOT, "job %s running: %s -> %s, %s, %s; Ctrl-C stops it with a savepoint%n",
-                client.getJobID(), config.kafka().imagesTopic(), config.kafka().bootstrapServers(),
-                config.kafka().modelsTopic(), config.kafka().metricsTopic());
+        String route = config.kafka().imagesTopic() + " -> " + config.kafka().bootstrapServers() + ", "
+                + config.kafka().modelsTopic() + ", " + config.kafka().metricsTopic();
+        // `flink run -d` sets execution.attached=false: submit and return, the job runs on without this client.
+        if (!env.getConfiguration().getOptional(DeploymentOptions.ATTACHED).orElse(true)) {
+            System.out.printf(Locale.ROOT, "job %s submitted (detached): %s%n", client.getJobID(), route);
+            return 0;
+        }
+        // Application mode (the Kubernetes operator, standalone-job): main runs inside the JobManager, which owns
+        // the job's lifecycle and savepoints; a JobManager shutdown must not stop the job.
+        if (EMBEDDED_TARGET.equals(env.getConfiguration().get(DeploymentOptions.TARGET))) {
+            System.out.printf(Locale.ROOT, "job %s running in application mode: %s%n", client.getJobID(), route);
+            client.getJobExecutionResult().get();
+            return 0;
+        }
+        System.out.printf(Locale.ROOT, "job %s running: %s; Ctrl-C stops it with a savepoint%n",
+                client.getJobID(), route);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
