@@ -48,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Hostile input against the real job (embedded KRaft broker, Flink MiniCluster, RocksDB, exactly-once sinks):
  * 10,000 malformed records of ten kinds (random bytes, magic numbers followed by noise, truncated PNG and JPEG,
  * PNGs with flipped bits, decompression bombs, bad labels, empty and null values, records above the maximum size,
- * bad content types and raw size headers, formats outside the wire format), 400 corrupted JPEGs, and 400 good
+ * bad content types and raw size headers, formats outside the wire format), 240 corrupted JPEGs, and 240 good
  * images (some of them hostile but valid, such as PNGs carrying an 8 MiB compressed comment).
  *
  * <p>The job runs with no restart strategy, so a single failure of any operator fails the job and the test.
@@ -59,9 +59,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HostileInputFuzzTest {
     private static final long SEED = 20261123L;
+    private static final String AUDIT_TOPIC = "embedstream.audit";
     private static final int MALFORMED_PER_KIND = 1000;
-    private static final int GOOD = 400;
-    private static final int JPEG_FLIPS = 400;
+    private static final int GOOD = 240;
+    private static final int JPEG_FLIPS = 240;
     /** Small, so that records above it are cheap to produce; the good ones include one of exactly this size. */
     private static final int MAX_RECORD_BYTES = 16 * 1024;
     /**
@@ -92,11 +93,12 @@ class HostileInputFuzzTest {
             String bootstrap = broker.bootstrapServers();
             PipelineConfig small = PipelineTestSupport.smallJob(bootstrap, temp.resolve("checkpoints"), 10);
             RuntimeSettings rt = small.runtime();
-            PipelineConfig config = new PipelineConfig(small.kafka(), small.trainer(), small.batcher(), small.publish(),
+            PipelineConfig config = new PipelineConfig(small.kafka().withAuditTopic(AUDIT_TOPIC), small.trainer(),
+                    small.batcher(), small.publish(),
                     small.metrics(), new RuntimeSettings(rt.checkpointIntervalMillis(), rt.stateBackend(),
                     rt.checkpointDirectory(), 1, 1, MAX_RECORD_BYTES));
             broker.createTopics(config.kafka().imagesTopic(), config.kafka().deadLetterTopic(),
-                    config.kafka().modelsTopic(), config.kafka().metricsTopic());
+                    config.kafka().modelsTopic(), config.kafka().metricsTopic(), AUDIT_TOPIC);
 
             JobClient job = startWithoutRestarts(config);
             try {
@@ -107,7 +109,7 @@ class HostileInputFuzzTest {
                     produce(bootstrap, config.kafka().imagesTopic(), records);
                     System.out.printf("fuzz: sent in %.1f s%n", (System.nanoTime() - sendStart) / 1e9);
                     await("every record decoded or dead-lettered, and the good ones trained on",
-                            Duration.ofMinutes(4), () -> failFastIfNotRunning(job)
+                            Duration.ofMinutes(6), () -> failFastIfNotRunning(job)
                                     && progress(job, sendStart) >= expectDeadLetter.size()
                                     && accumulator(job, Accumulators.TRAINED_FRESH)
                                     + accumulator(job, Accumulators.BATCHER_DROPPED) >= expectTrained);
@@ -121,6 +123,7 @@ class HostileInputFuzzTest {
                             + accumulator(job, Accumulators.BATCHER_DROPPED));
 
                     Map<String, String> reasons = checkDeadLetters(bootstrap, config, records, expectDeadLetter);
+                    checkAudit(bootstrap, records, expectDeadLetter);
                     long liveAfter = HeapSampler.liveHeap();
                     System.out.printf("fuzz: %d records (%d malformed, %d corrupted JPEGs of which %d refused, %d good)"
                                     + " processed in %.1f s; test %.1f s; live heap %d MiB before, max %d MiB over %d"
@@ -201,6 +204,22 @@ class HostileInputFuzzTest {
                 + missing.stream().limit(5).map(id -> id + " (" + byId.get(id).kind() + ")").toList());
         assertEquals(expected.size(), dlq.size());
         return reasons;
+    }
+
+    /** Every record that is not dead-lettered is in the audit topic once, trained on or dropped, under its id. */
+    private static void checkAudit(String bootstrap, List<Hostile> records, Set<String> deadLettered) throws Exception {
+        Set<String> expected = new HashSet<>();
+        records.stream().map(Hostile::id).filter(id -> !deadLettered.contains(id)).forEach(expected::add);
+        Map<String, Integer> seen = new HashMap<>();
+        await("every trained id in the committed audit topic", Duration.ofSeconds(60), () -> {
+            seen.clear();
+            for (AuditIds.Entry entry : AuditIds.read(bootstrap, AUDIT_TOPIC)) {
+                entry.ids().forEach(id -> seen.merge(id, 1, Integer::sum));
+            }
+            return seen.keySet().containsAll(expected);
+        });
+        assertEquals(expected, seen.keySet(), "audited ids are exactly the records not dead-lettered");
+        assertTrue(seen.values().stream().allMatch(n -> n == 1), "an id was audited twice");
     }
 
     /** Dead-letter reasons grouped by their first words, for the test's report. */

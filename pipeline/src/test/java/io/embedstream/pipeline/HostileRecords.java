@@ -225,7 +225,13 @@ final class HostileRecords {
             case TRAIN -> "good-" + good++;
             case EITHER -> "maybe-" + maybe++;
         };
-        out.add(new Hostile(id, kind, expect, value, headers));
+        List<Header> withId = headers;
+        if (expect != Expect.DEAD_LETTER) {
+            // The id the job reports in the audit topic when it trains on the image.
+            withId = new ArrayList<>(headers);
+            withId.add(new Header("id", utf8(id)));
+        }
+        out.add(new Hostile(id, kind, expect, value, withId));
     }
 
     private void repeat(int n, Consumer<Integer> body) {

@@ -8,11 +8,12 @@ import java.util.Properties;
  * Where the job reads and writes. Defaults: localhost:9092, topics {@code images}, {@code images.dlq},
  * {@code embedstream.models}, {@code embedstream.metrics}, consumer group {@code embedstream}, reading the input
  * from the earliest offset when the group has none. {@code clientProperties} go to every Kafka client (security
- * settings, for example).
+ * settings, for example). {@code auditTopic} (null = off, the default) receives which image ids were trained on and
+ * which were dropped (see {@code AuditRecords}).
  */
 public record KafkaSettings(String bootstrapServers, String imagesTopic, String deadLetterTopic, String modelsTopic,
-                            String metricsTopic, String groupId, Map<String, String> clientProperties)
-        implements Serializable {
+                            String metricsTopic, String groupId, Map<String, String> clientProperties,
+                            String auditTopic) implements Serializable {
 
     public KafkaSettings {
         clientProperties = Map.copyOf(clientProperties);
@@ -21,6 +22,16 @@ public record KafkaSettings(String bootstrapServers, String imagesTopic, String 
                 throw new IllegalArgumentException("topic names must not be empty");
             }
         }
+        if (auditTopic != null && auditTopic.isBlank()) {
+            auditTopic = null;
+        }
+    }
+
+    /** No audit topic. */
+    public KafkaSettings(String bootstrapServers, String imagesTopic, String deadLetterTopic, String modelsTopic,
+                         String metricsTopic, String groupId, Map<String, String> clientProperties) {
+        this(bootstrapServers, imagesTopic, deadLetterTopic, modelsTopic, metricsTopic, groupId, clientProperties,
+                null);
     }
 
     public static KafkaSettings defaults() {
@@ -30,13 +41,19 @@ public record KafkaSettings(String bootstrapServers, String imagesTopic, String 
 
     public KafkaSettings withBootstrapServers(String servers) {
         return new KafkaSettings(servers, imagesTopic, deadLetterTopic, modelsTopic, metricsTopic, groupId,
-                clientProperties);
+                clientProperties, auditTopic);
     }
 
     /** These settings with {@code properties} as the settings of every Kafka client (replacing the current ones). */
     public KafkaSettings withClientProperties(Map<String, String> properties) {
         return new KafkaSettings(bootstrapServers, imagesTopic, deadLetterTopic, modelsTopic, metricsTopic, groupId,
-                properties);
+                properties, auditTopic);
+    }
+
+    /** These settings with the audit topic {@code topic} (null or blank = off). */
+    public KafkaSettings withAuditTopic(String topic) {
+        return new KafkaSettings(bootstrapServers, imagesTopic, deadLetterTopic, modelsTopic, metricsTopic, groupId,
+                clientProperties, topic);
     }
 
     public Properties clientProperties(Properties base) {

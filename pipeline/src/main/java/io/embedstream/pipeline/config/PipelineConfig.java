@@ -19,7 +19,7 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
     /** Keys accepted by {@link #fromProperties}, besides {@code kafka.client.*}. */
     public static final Set<String> KEYS = Set.of(
             "kafka.bootstrap.servers", "kafka.group.id",
-            "topics.images", "topics.dead-letters", "topics.models", "topics.metrics",
+            "topics.images", "topics.dead-letters", "topics.models", "topics.metrics", "topics.audit",
             "batcher.classes-per-batch", "batcher.samples-per-class", "batcher.per-class-capacity",
             "batcher.replay-per-class", "batcher.timeout-ms", "batcher.min-classes",
             "publish.every-steps", "publish.every-seconds", "publish.exactly-once", "publish.model-dir",
@@ -57,7 +57,7 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
         KafkaSettings kafka = new KafkaSettings(r.string("kafka.bootstrap.servers", k.bootstrapServers()),
                 r.string("topics.images", k.imagesTopic()), r.string("topics.dead-letters", k.deadLetterTopic()),
                 r.string("topics.models", k.modelsTopic()), r.string("topics.metrics", k.metricsTopic()),
-                r.string("kafka.group.id", k.groupId()), clientProps);
+                r.string("kafka.group.id", k.groupId()), clientProps, r.string("topics.audit", k.auditTopic()));
         BatcherConfig b = BatcherConfig.defaults();
         BatcherConfig batcher = new BatcherConfig(r.integer("batcher.classes-per-batch", b.classesPerBatch()),
                 r.integer("batcher.samples-per-class", b.samplesPerClass()),

@@ -3,6 +3,7 @@ package io.embedstream.pipeline.job;
 import io.embedstream.connectors.model.ManifestSigner;
 import io.embedstream.pipeline.config.KafkaSettings;
 import io.embedstream.pipeline.config.PipelineConfig;
+import io.embedstream.pipeline.operators.AuditRecordsFunction;
 import io.embedstream.pipeline.operators.ClassDiverseBatcher;
 import io.embedstream.pipeline.operators.DecodeOperator;
 import io.embedstream.pipeline.operators.KafkaBytesSerializer;
@@ -91,18 +92,28 @@ public final class EmbedstreamJob {
                 .name("quality").uid("quality")
                 .setParallelism(config.runtime().qualityParallelism());
 
-        DataStream<MiniBatch> batches = scored
+        boolean audit = kafka.auditTopic() != null;
+        SingleOutputStreamOperator<MiniBatch> batches = scored
                 .keyBy(image -> 0, TypeInformation.of(Integer.class))
-                .process(new ClassDiverseBatcher(config.batcher(), config.trainer().classes(), config.trainer().seed()))
+                .process(new ClassDiverseBatcher(config.batcher(), config.trainer().classes(), config.trainer().seed(),
+                        audit))
                 .returns(TypeInformation.of(MiniBatch.class))
                 .name("class-diverse-batcher").uid("class-diverse-batcher")
                 .setParallelism(1).setMaxParallelism(1);
 
         SingleOutputStreamOperator<StepRecord> steps = batches
-                .process(new TrainerOperator(config.trainer(), config.publish()))
+                .process(new TrainerOperator(config.trainer(), config.publish(), audit))
                 .returns(TypeInformation.of(StepRecord.class))
                 .name("trainer").uid("trainer")
                 .setParallelism(1).setMaxParallelism(1);
+
+        if (audit) {
+            steps.getSideOutput(TrainerOperator.AUDIT).union(batches.getSideOutput(ClassDiverseBatcher.AUDIT))
+                    .map(new AuditRecordsFunction(kafka.auditTopic()))
+                    .returns(TypeInformation.of(KafkaBytesRecord.class))
+                    .name("audit-records").uid("audit-records").setParallelism(1)
+                    .sinkTo(sink(config, guarantee, "audit")).name("audit-sink").uid("audit-sink").setParallelism(1);
+        }
 
         DataStream<ModelSnapshot> models = steps.getSideOutput(TrainerOperator.MODELS);
         String signingKey = config.publish().signingKey();

@@ -2,6 +2,7 @@ package io.embedstream.pipeline.operators;
 
 import io.embedstream.model.train.Rng;
 import io.embedstream.pipeline.config.BatcherConfig;
+import io.embedstream.pipeline.types.AuditEntry;
 import io.embedstream.pipeline.types.MiniBatch;
 import io.embedstream.pipeline.types.ScoredImage;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Builds class-diverse batches of P classes x K images (see {@link BatcherConfig} for the buffer, replay and
@@ -25,11 +27,14 @@ import org.apache.flink.util.Collector;
  * writes one image, not a whole buffer. The key is the trainer shard; with one trainer every image has key 0.
  */
 public final class ClassDiverseBatcher extends KeyedProcessFunction<Integer, ScoredImage, MiniBatch> {
+    /** The ids of dropped images, when the audit is on. */
+    public static final OutputTag<AuditEntry> AUDIT = new OutputTag<>("batcher-audit") {};
     private static final long SLOT_BITS = 32;
 
     private final BatcherConfig config;
     private final int classes;
     private final long seed;
+    private final boolean audit;
 
     private transient MapState<Long, ScoredImage> fresh;
     private transient MapState<Long, ScoredImage> replay;
@@ -41,9 +46,15 @@ public final class ClassDiverseBatcher extends KeyedProcessFunction<Integer, Sco
     private transient LongCounter droppedTotal;
 
     public ClassDiverseBatcher(BatcherConfig config, int classes, long seed) {
+        this(config, classes, seed, false);
+    }
+
+    /** @param audit emit an {@link AuditEntry} with the id of each dropped image on {@link #AUDIT} */
+    public ClassDiverseBatcher(BatcherConfig config, int classes, long seed, boolean audit) {
         this.config = config;
         this.classes = classes;
         this.seed = seed;
+        this.audit = audit;
     }
 
     @Override
@@ -82,7 +93,12 @@ public final class ClassDiverseBatcher extends KeyedProcessFunction<Integer, Sco
         if (idx.freshCount[c] == capacity) {
             if (!cutBatch(idx, out, ctx, false, true)) {
                 // Nothing to mix this class with: drop its oldest image and count it.
-                fresh.remove(slotKey(c, idx.freshHead[c]));
+                long oldest = slotKey(c, idx.freshHead[c]);
+                if (audit) {
+                    ctx.output(AUDIT, AuditEntry.of(AuditEntry.DROPPED, idx.batches, false,
+                            new String[] {fresh.get(oldest).id}));
+                }
+                fresh.remove(oldest);
                 idx.freshHead[c] = (idx.freshHead[c] + 1) % capacity;
                 idx.freshCount[c]--;
                 idx.dropped++;
@@ -168,7 +184,9 @@ public final class ClassDiverseBatcher extends KeyedProcessFunction<Integer, Sco
                 }
             }
         }
-        if (chosen.size() + fromReplay.size() < config.minClasses()) {
+        if (chosen.isEmpty() || chosen.size() + fromReplay.size() < config.minClasses()) {
+            // No fresh image: an idle stream does not train on the replay reservoir alone (the model would keep
+            // changing, and overfitting the reservoir, after the data stopped).
             return false;
         }
         List<ScoredImage> images = new ArrayList<>();
@@ -205,10 +223,14 @@ public final class ClassDiverseBatcher extends KeyedProcessFunction<Integer, Sco
             buffered += count;
         }
         batch.buffered = buffered;
-        idx.lastBatchMillis = ctx.timerService().currentProcessingTime();
         batches.inc();
         replayed.inc(replayedCount);
         out.collect(batch);
+        // After the batch is handed on: the trainer is chained to the batcher, so this is when its step ended. The
+        // timeout then gives the stream its full length to fill the next batch; timed from the cut instead, a step
+        // longer than the timeout (a loaded machine) made every later batch a timeout batch of a few fresh images
+        // topped up from the replay reservoir.
+        idx.lastBatchMillis = ctx.timerService().currentProcessingTime();
         return true;
     }
 

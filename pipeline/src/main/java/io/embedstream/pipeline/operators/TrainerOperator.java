@@ -6,6 +6,7 @@ import io.embedstream.model.train.StepResult;
 import io.embedstream.model.train.TrainerConfig;
 import io.embedstream.model.train.TrainingBatch;
 import io.embedstream.pipeline.config.PublishConfig;
+import io.embedstream.pipeline.types.AuditEntry;
 import io.embedstream.pipeline.types.MiniBatch;
 import io.embedstream.pipeline.types.ModelSnapshot;
 import io.embedstream.pipeline.types.StepRecord;
@@ -36,10 +37,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class TrainerOperator extends ProcessFunction<MiniBatch, StepRecord> implements CheckpointedFunction {
     public static final OutputTag<ModelSnapshot> MODELS = new OutputTag<>("models") {};
+    /** Which fresh image ids each step consumed, when the audit is on. */
+    public static final OutputTag<AuditEntry> AUDIT = new OutputTag<>("trainer-audit") {};
     private static final Logger LOG = LoggerFactory.getLogger(TrainerOperator.class);
 
     private final TrainerConfig config;
     private final PublishConfig publish;
+    private final boolean audit;
 
     private transient EmbeddingTrainer trainer;
     private transient ListState<byte[]> trainerState;
@@ -59,8 +63,14 @@ public final class TrainerOperator extends ProcessFunction<MiniBatch, StepRecord
     private transient Accumulators.LastValue restoredDigest;
 
     public TrainerOperator(TrainerConfig config, PublishConfig publish) {
+        this(config, publish, false);
+    }
+
+    /** @param audit emit an {@link AuditEntry} per batch on {@link #AUDIT} */
+    public TrainerOperator(TrainerConfig config, PublishConfig publish, boolean audit) {
         this.config = config;
         this.publish = publish;
+        this.audit = audit;
     }
 
     @Override
@@ -119,7 +129,13 @@ public final class TrainerOperator extends ProcessFunction<MiniBatch, StepRecord
             // A batch the trainer cannot use (the batcher guarantees this does not happen): count it, go on.
             rejectedBatches.inc();
             LOG.warn("batch {} refused by the trainer: {}", batch.sequence, e.getMessage());
+            if (audit) {
+                ctx.output(AUDIT, AuditEntry.of(AuditEntry.REFUSED, trainer.step(), false, freshIds(batch)));
+            }
             return;
+        }
+        if (audit) {
+            ctx.output(AUDIT, AuditEntry.of(AuditEntry.TRAINED, result.step(), result.applied(), freshIds(batch)));
         }
         steps.inc();
         images.inc(batch.images.length);
@@ -144,6 +160,15 @@ public final class TrainerOperator extends ProcessFunction<MiniBatch, StepRecord
             lastPublishMillis = now;
         }
         out.collect(toRecord(result, batch, now));
+    }
+
+    /** The batcher puts fresh images first and replayed copies after them. */
+    private static String[] freshIds(MiniBatch batch) {
+        String[] ids = new String[batch.images.length - batch.replayed];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = batch.images[i].id;
+        }
+        return ids;
     }
 
     private StepRecord toRecord(StepResult result, MiniBatch batch, long now) {
