@@ -8,8 +8,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
-/** The few calls of Flink's REST API the cluster test needs: a job's state and restarts, and cancelling it. */
+/** The few calls of Flink's REST API the cluster test needs: a job's state, failures and tasks; cancelling it. */
 final class FlinkRest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -25,15 +27,19 @@ final class FlinkRest {
         return get("/jobs/" + jobId).get("state").asText();
     }
 
-    /** The job's numRestarts metric: how many times it failed over. */
-    long restarts(String jobId) throws IOException, InterruptedException {
-        JsonNode metrics = get("/jobs/" + jobId + "/metrics?get=numRestarts");
-        for (JsonNode metric : metrics) {
-            if (metric.get("id").asText().equals("numRestarts")) {
-                return Long.parseLong(metric.get("value").asText());
-            }
+    /**
+     * The failures the job recovered from, oldest first, as "exception on location" lines: the scheduler's exception
+     * history (the numRestarts metric is served from a cache refreshed every 10 s, so it can lag behind).
+     */
+    List<String> failures(String jobId) throws IOException, InterruptedException {
+        List<String> failures = new ArrayList<>();
+        for (JsonNode entry : get("/jobs/" + jobId + "/exceptions?maxExceptions=100").get("exceptionHistory")
+                .get("entries")) {
+            JsonNode location = entry.get("taskManagerId");
+            failures.add(0, entry.get("exceptionName").asText() + " on "
+                    + (location == null || location.isNull() ? "?" : location.asText()));
         }
-        throw new IllegalStateException("no numRestarts metric for job " + jobId + ": " + metrics);
+        return failures;
     }
 
     /** The resource ids of the TaskManagers that run tasks of the job now. */
