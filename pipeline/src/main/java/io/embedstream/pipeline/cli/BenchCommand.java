@@ -3,6 +3,7 @@ package io.embedstream.pipeline.cli;
 import io.embedstream.model.data.LabeledImage;
 import io.embedstream.model.data.SyntheticShapes;
 import io.embedstream.model.loss.ObjectiveConfig;
+import io.embedstream.model.net.OperatorProfiler;
 import io.embedstream.model.train.EmbeddingTrainer;
 import io.embedstream.model.train.TrainerConfig;
 import io.embedstream.model.train.TrainingBatch;
@@ -38,11 +39,20 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "4", description = "Timed steps per configuration per round (default: ${DEFAULT-VALUE}).")
     int steps;
 
+    @Option(names = "--profile-steps", defaultValue = "0",
+            description = "After the rounds, profile this many steps of the full objective with PyTorch's operator"
+                    + " profiler and print the self time per operator (default: ${DEFAULT-VALUE}, off).")
+    int profileSteps;
+
+    @Option(names = "--profile-trace", paramLabel = "FILE",
+            description = "Keep the profiler's Chrome trace here (default: a temporary file, deleted).")
+    java.nio.file.Path profileTrace;
+
     @Mixin
     TrainingOptions training;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         Map<String, ObjectiveConfig> variants = variants(training.objective());
         List<LabeledImage> images = SyntheticShapes.builder().seed(1).build().generate(batch * 4);
         LabeledImage first = images.get(0);
@@ -72,6 +82,9 @@ public final class BenchCommand implements Callable<Integer> {
                     rates.get(t.getKey()).add(steps * batch / ((System.nanoTime() - start) / 1e9));
                 }
             }
+            if (profileSteps > 0) {
+                profile(trainers.get("full objective"), images);
+            }
         } finally {
             trainers.values().forEach(EmbeddingTrainer::close);
         }
@@ -80,6 +93,33 @@ public final class BenchCommand implements Callable<Integer> {
         rates.forEach((name, r) -> System.out.printf(Locale.ROOT, "%-28s %12.1f %10.2f %s%n", name, median(r),
                 median(r) / full, r.stream().map(x -> String.format(Locale.ROOT, "%.0f", x)).toList()));
         return 0;
+    }
+
+    /** Self time per operator over {@code profileSteps} steps, and what the convolutions alone allow. */
+    private void profile(EmbeddingTrainer trainer, List<LabeledImage> images) throws java.io.IOException {
+        java.nio.file.Path trace = profileTrace != null ? profileTrace
+                : java.nio.file.Files.createTempFile("embedstream-profile", ".json");
+        try {
+            OperatorProfiler.start();
+            for (int i = 0; i < profileSteps; i++) {
+                trainer.step(batchAt(images, i));
+            }
+            OperatorProfiler.stop(trace);
+            Map<String, Double> self = OperatorTimes.selfMicros(trace);
+            double total = self.values().stream().mapToDouble(Double::doubleValue).sum() / profileSteps / 1000;
+            double conv = self.entrySet().stream().filter(e -> e.getKey().contains("convolution"))
+                    .mapToDouble(Map.Entry::getValue).sum() / profileSteps / 1000;
+            System.out.printf(Locale.ROOT, "profile of %d full-objective steps: %.1f ms of native operators per step;"
+                            + " convolutions %.1f ms (%.0f%%), so at most %.0f images/s with every other operator"
+                            + " free%n", profileSteps, total, conv, 100 * conv / total, batch / (conv / 1000));
+            System.out.printf(Locale.ROOT, "%-50s %10s %7s%n", "operator (self time)", "ms/step", "share");
+            self.entrySet().stream().limit(12).forEach(e -> System.out.printf(Locale.ROOT, "%-50s %10.1f %6.1f%%%n",
+                    e.getKey(), e.getValue() / profileSteps / 1000, 100 * e.getValue() / profileSteps / 1000 / total));
+        } finally {
+            if (profileTrace == null) {
+                java.nio.file.Files.deleteIfExists(trace);
+            }
+        }
     }
 
     private TrainingBatch batchAt(List<LabeledImage> images, int index) {
