@@ -35,7 +35,7 @@ public final class CollapseCommand implements Callable<Integer> {
 
     /** How the run is made to collapse. */
     enum Scenario {
-        /** The stream turns into one class; CM or plain softmax alone (LDMAT needs two classes). */
+        /** The stream turns into one class; plain softmax or CM alone (LDMAT needs two classes). */
         ONE_CLASS,
         /** LDMAT alone with a tiny margin: every distance is pulled towards (almost) zero. */
         LDMAT,
@@ -59,9 +59,10 @@ public final class CollapseCommand implements Callable<Integer> {
             description = "high_lr: the constant learning rate (default: ${DEFAULT-VALUE}).")
     float collapseLr;
 
-    @Option(names = "--loss", defaultValue = "cm",
-            description = "one_class and high_lr: the loss of the 'without' configuration, cm (CM-M-Softmax) or softmax"
-                    + " (plain softmax, whose logits grow without bound) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--loss", defaultValue = "softmax",
+            description = "one_class and high_lr: the loss of the 'without' configuration, softmax (plain softmax, whose"
+                    + " logits keep growing along the one class: collapses) or cm (CM-M-Softmax: its loss reaches 0 soon"
+                    + " after the switch and the rank stops falling) (default: ${DEFAULT-VALUE}).")
     String loss;
 
     @Option(names = "--ac-weight", defaultValue = "1",
@@ -180,7 +181,7 @@ public final class CollapseCommand implements Callable<Integer> {
         settings.put("rank_threshold", threshold);
         report.writeJson(out.resolve("results.json"), settings, Map.of("runs", findings));
         LineChart.Builder chart = report.effectiveRankChart("Collapse (" + scenario.name().toLowerCase(Locale.ROOT)
-                + "): probe effective rank, mean over " + options.seeds + " seeds")
+                + "): probe effective rank, " + seedsPhrase())
                 .horizontalLine(String.format(Locale.ROOT, "alarm threshold %.1f", threshold), threshold);
         if (switchStep >= 0) {
             chart.verticalLine("stream turns into one class", switchStep);
@@ -193,13 +194,17 @@ public final class CollapseCommand implements Callable<Integer> {
         }
         chart.build().write(out.resolve("effective_rank.png"));
         LineChart.Builder rate = report.codingRateChart("Collapse (" + scenario.name().toLowerCase(Locale.ROOT)
-                + "): probe coding rate, mean over " + options.seeds + " seeds");
+                + "): probe coding rate, " + seedsPhrase());
         if (switchStep >= 0) {
             rate.verticalLine("stream turns into one class", switchStep);
         }
         rate.build().write(out.resolve("coding_rate.png"));
         System.out.println("wrote " + out.resolve("results.json") + ", results.md, effective_rank.png, coding_rate.png");
         return 0;
+    }
+
+    private String seedsPhrase() {
+        return options.seeds == 1 ? "1 seed" : "mean over " + options.seeds + " seeds";
     }
 
     static Map<String, Object> findings(RunResult r, double threshold, long switchStep) {

@@ -43,6 +43,7 @@ final class ExperimentSetup {
      */
     static ExperimentData data(LabeledDataset dataset, double trainDegraded, double testDegraded, boolean pairedTest,
                                int probeSize) {
+        // Fixed data seeds (11 train, 12 test): every configuration and every trainer seed sees the same images.
         List<LabeledImage> train = plan(trainDegraded, 11).apply(dataset.train()).stream()
                 .map(DegradedImage::image).toList();
         List<DegradedImage> queries;
