@@ -12,7 +12,13 @@ import ai.djl.pytorch.jni.JniUtils;
 public final class IntraOpThreads {
     private IntraOpThreads() {}
 
-    /** Sets the operator parallelism of the calling thread only; other threads keep theirs. */
+    /**
+     * Sets the operator parallelism of the calling thread only; other threads keep theirs.
+     *
+     * <p>A thread that never calls this does not get the machine's count: PyTorch initialises it, at its first
+     * operator, with the count chosen last on any thread. So a thread beside one that chose a small team (the
+     * trainer beside the metrics operator) must choose its own.
+     */
     public static void setForCurrentThread(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("intra-op threads must be >= 1, got " + threads);

@@ -26,7 +26,8 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
             "publish.signing-key",
             "metrics.window-size", "metrics.probe-size", "metrics.drift-sample", "metrics.inference-threads",
             "runtime.checkpoint-interval-ms", "runtime.state-backend", "runtime.checkpoint-dir",
-            "runtime.decode-parallelism", "runtime.quality-parallelism", "runtime.max-record-bytes");
+            "runtime.decode-parallelism", "runtime.quality-parallelism", "runtime.max-record-bytes",
+            "runtime.trainer-threads");
 
     public static PipelineConfig defaults(TrainerConfig trainer) {
         return new PipelineConfig(KafkaSettings.defaults(), trainer, BatcherConfig.defaults(), PublishConfig.defaults(),
@@ -80,7 +81,8 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
                 r.string("runtime.checkpoint-dir", rt.checkpointDirectory()),
                 r.integer("runtime.decode-parallelism", rt.decodeParallelism()),
                 r.integer("runtime.quality-parallelism", rt.qualityParallelism()),
-                r.integer("runtime.max-record-bytes", rt.maxRecordBytes()));
+                r.integer("runtime.max-record-bytes", rt.maxRecordBytes()),
+                r.integer("runtime.trainer-threads", rt.trainerThreads()));
         if (batcher.classesPerBatch() > trainer.classes()) {
             throw new IllegalArgumentException("batcher.classes-per-batch (" + batcher.classesPerBatch()
                     + ") exceeds the number of classes (" + trainer.classes() + ")");

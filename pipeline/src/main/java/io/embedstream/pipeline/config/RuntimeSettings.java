@@ -4,12 +4,16 @@ import java.io.Serializable;
 
 /**
  * Flink runtime settings. Defaults: checkpoint every 10 s, RocksDB state backend, checkpoints under
- * {@code file:///tmp/embedstream/checkpoints}, decode and quality parallelism 1, records up to 4 MiB.
+ * {@code file:///tmp/embedstream/checkpoints}, decode and quality parallelism 1, records up to 4 MiB, the trainer's
+ * operators on every core.
  *
- * @param stateBackend {@code rocksdb} or {@code hashmap}
+ * @param stateBackend   {@code rocksdb} or {@code hashmap}
+ * @param trainerThreads operator threads of the training step; 0 = one per available core. Set explicitly on the
+ *                       trainer's thread because PyTorch gives a thread that never chose the count set last by any
+ *                       other thread (the metrics operator's single inference thread, for one)
  */
 public record RuntimeSettings(long checkpointIntervalMillis, String stateBackend, String checkpointDirectory,
-                              int decodeParallelism, int qualityParallelism, int maxRecordBytes)
+                              int decodeParallelism, int qualityParallelism, int maxRecordBytes, int trainerThreads)
         implements Serializable {
 
     public RuntimeSettings {
@@ -22,6 +26,21 @@ public record RuntimeSettings(long checkpointIntervalMillis, String stateBackend
         if (decodeParallelism < 1 || qualityParallelism < 1 || maxRecordBytes < 1) {
             throw new IllegalArgumentException("parallelism and max record bytes must be positive");
         }
+        if (trainerThreads < 0) {
+            throw new IllegalArgumentException("runtime.trainer-threads must be >= 0 (0 = every core), got "
+                    + trainerThreads);
+        }
+    }
+
+    public RuntimeSettings(long checkpointIntervalMillis, String stateBackend, String checkpointDirectory,
+                           int decodeParallelism, int qualityParallelism, int maxRecordBytes) {
+        this(checkpointIntervalMillis, stateBackend, checkpointDirectory, decodeParallelism, qualityParallelism,
+                maxRecordBytes, 0);
+    }
+
+    /** The trainer's operator threads: {@link #trainerThreads} or, when 0, the available cores. */
+    public int effectiveTrainerThreads() {
+        return trainerThreads > 0 ? trainerThreads : Runtime.getRuntime().availableProcessors();
     }
 
     public static RuntimeSettings defaults() {
@@ -30,6 +49,6 @@ public record RuntimeSettings(long checkpointIntervalMillis, String stateBackend
 
     public RuntimeSettings withCheckpointDirectory(String dir) {
         return new RuntimeSettings(checkpointIntervalMillis, stateBackend, dir, decodeParallelism, qualityParallelism,
-                maxRecordBytes);
+                maxRecordBytes, trainerThreads);
     }
 }

@@ -102,7 +102,8 @@ public final class EmbedstreamJob {
                 .setParallelism(1).setMaxParallelism(1);
 
         SingleOutputStreamOperator<StepRecord> steps = batches
-                .process(new TrainerOperator(config.trainer(), config.publish(), audit))
+                .process(new TrainerOperator(config.trainer(), config.publish(), audit,
+                        config.runtime().effectiveTrainerThreads()))
                 .returns(TypeInformation.of(StepRecord.class))
                 .name("trainer").uid("trainer")
                 .setParallelism(1).setMaxParallelism(1);

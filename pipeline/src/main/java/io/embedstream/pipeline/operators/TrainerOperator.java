@@ -1,6 +1,7 @@
 package io.embedstream.pipeline.operators;
 
 import io.embedstream.model.data.LabeledImage;
+import io.embedstream.model.net.IntraOpThreads;
 import io.embedstream.model.train.EmbeddingTrainer;
 import io.embedstream.model.train.StepResult;
 import io.embedstream.model.train.TrainerConfig;
@@ -44,6 +45,7 @@ public final class TrainerOperator extends ProcessFunction<MiniBatch, StepRecord
     private final TrainerConfig config;
     private final PublishConfig publish;
     private final boolean audit;
+    private final int threads;
 
     private transient EmbeddingTrainer trainer;
     private transient ListState<byte[]> trainerState;
@@ -68,13 +70,25 @@ public final class TrainerOperator extends ProcessFunction<MiniBatch, StepRecord
 
     /** @param audit emit an {@link AuditEntry} per batch on {@link #AUDIT} */
     public TrainerOperator(TrainerConfig config, PublishConfig publish, boolean audit) {
+        this(config, publish, audit, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** @param threads operator threads of the training step (PyTorch's intra-op parallelism on this task thread) */
+    public TrainerOperator(TrainerConfig config, PublishConfig publish, boolean audit, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("trainer threads must be >= 1, got " + threads);
+        }
         this.config = config;
         this.publish = publish;
         this.audit = audit;
+        this.threads = threads;
     }
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
+        // Before the first operator runs on this thread: otherwise PyTorch gives it the count last set by any thread,
+        // e.g. the metrics operator's single inference thread, and the trainer runs on one core.
+        IntraOpThreads.setForCurrentThread(threads);
         trainerState = context.getOperatorStateStore().getListState(
                 new ListStateDescriptor<>("trainer-state", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         publishState = context.getOperatorStateStore().getListState(
