@@ -50,6 +50,7 @@ public final class EmbeddingTrainer implements AutoCloseable {
     private final List<NDArray> trainableArrays;
     private final List<NamedArray> savedTensors;
     private final Optimizer optimizer;
+    private final RandomShift shift;
     private Rng rng;
     private long step;
     private long skippedSteps;
@@ -72,6 +73,7 @@ public final class EmbeddingTrainer implements AutoCloseable {
         this.savedTensors = List.copyOf(tensors);
         this.optimizer = config.optimizer().create(trainable);
         this.rng = new Rng(config.seed());
+        this.shift = new RandomShift(config.shiftAugmentation());
     }
 
     /** A trainer with a freshly initialised model on the configured device. */
@@ -127,7 +129,7 @@ public final class EmbeddingTrainer implements AutoCloseable {
         // The collector restores the thread's previous grad mode when it closes; the update below needs it off.
         GradMode.disable();
         try (NDScope scope = new NDScope(); NDManager stepManager = model.manager().newSubManager()) {
-            NDArray input = model.toInput(stepManager, batch.images());
+            NDArray input = model.toInput(stepManager, shift.apply(batch.images(), rng));
             NDArray embeddings;
             CombinedObjective.Evaluation evaluation;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {

@@ -7,14 +7,18 @@ import io.embedstream.model.net.NetworkConfig;
  * Everything that defines a training run.
  *
  * <p>Defaults: the default {@link NetworkConfig} and {@link ObjectiveConfig}, 10 classes, SGD (momentum 0.9,
- * weight decay 5e-4) at a constant learning rate 0.01, gradient-norm clipping at 10, seed 42, device auto.
+ * weight decay 5e-4) at a constant learning rate 0.01, gradient-norm clipping at 10, seed 42, device auto, no
+ * augmentation.
  *
+ * @param shiftAugmentation largest random translation of a training image, in pixels on each axis ({@link RandomShift});
+ *                          0 = off
  * @param gradientClipNorm clip the global gradient norm to this value; 0 disables clipping
  * @param device {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}
  */
 public record TrainerConfig(
         NetworkConfig network, int classes, ObjectiveConfig objective, OptimizerConfig optimizer,
-        LearningRateSchedule schedule, float gradientClipNorm, long seed, String device) implements java.io.Serializable {
+        LearningRateSchedule schedule, float gradientClipNorm, long seed, String device, int shiftAugmentation)
+        implements java.io.Serializable {
 
     public TrainerConfig {
         if (network == null || objective == null || optimizer == null || schedule == null || device == null) {
@@ -26,6 +30,10 @@ public record TrainerConfig(
         if (!(gradientClipNorm >= 0) || !Float.isFinite(gradientClipNorm)) {
             throw new IllegalArgumentException("gradient clip norm must be >= 0 (0 = off), got " + gradientClipNorm);
         }
+        if (shiftAugmentation < 0) {
+            throw new IllegalArgumentException("shift augmentation must be >= 0 pixels (0 = off), got "
+                    + shiftAugmentation);
+        }
     }
 
     public static Builder builder() {
@@ -34,7 +42,8 @@ public record TrainerConfig(
 
     public Builder toBuilder() {
         return new Builder().network(network).classes(classes).objective(objective).optimizer(optimizer)
-                .schedule(schedule).gradientClipNorm(gradientClipNorm).seed(seed).device(device);
+                .schedule(schedule).gradientClipNorm(gradientClipNorm).seed(seed).device(device)
+                .shiftAugmentation(shiftAugmentation);
     }
 
     /** Builder with the defaults documented on {@link TrainerConfig}. */
@@ -47,6 +56,7 @@ public record TrainerConfig(
         private float gradientClipNorm = 10f;
         private long seed = 42;
         private String device = "auto";
+        private int shiftAugmentation = 0;
 
         public Builder network(NetworkConfig v) { this.network = v; return this; }
         public Builder classes(int v) { this.classes = v; return this; }
@@ -57,9 +67,11 @@ public record TrainerConfig(
         public Builder gradientClipNorm(float v) { this.gradientClipNorm = v; return this; }
         public Builder seed(long v) { this.seed = v; return this; }
         public Builder device(String v) { this.device = v; return this; }
+        public Builder shiftAugmentation(int v) { this.shiftAugmentation = v; return this; }
 
         public TrainerConfig build() {
-            return new TrainerConfig(network, classes, objective, optimizer, schedule, gradientClipNorm, seed, device);
+            return new TrainerConfig(network, classes, objective, optimizer, schedule, gradientClipNorm, seed, device,
+                    shiftAugmentation);
         }
     }
 }

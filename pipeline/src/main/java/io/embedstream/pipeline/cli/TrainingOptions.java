@@ -77,6 +77,10 @@ public final class TrainingOptions {
     @Option(names = "--clip", defaultValue = "10", description = "Clip the global gradient norm; 0 = off (default: ${DEFAULT-VALUE}).")
     float clip;
 
+    @Option(names = "--augment-shift", defaultValue = "0", description = "Move each training image by a random offset of"
+            + " up to this many pixels on each axis (border filled with 0); 0 = off (default: ${DEFAULT-VALUE}).")
+    int augmentShift;
+
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
     String device;
 
@@ -117,6 +121,7 @@ public final class TrainingOptions {
                 .gradientClipNorm(clip)
                 .seed(seed)
                 .device(device)
+                .shiftAugmentation(augmentShift)
                 .build();
     }
 }
