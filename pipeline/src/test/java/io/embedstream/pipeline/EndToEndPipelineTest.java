@@ -1,8 +1,10 @@
 package io.embedstream.pipeline;
 
 import static io.embedstream.pipeline.PipelineTestSupport.accumulator;
+import static io.embedstream.pipeline.PipelineTestSupport.assertRunning;
 import static io.embedstream.pipeline.PipelineTestSupport.await;
 import static io.embedstream.pipeline.PipelineTestSupport.readAll;
+import static io.embedstream.pipeline.PipelineTestSupport.startWithoutRestarts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,7 +23,6 @@ import io.embedstream.model.data.LabeledImage;
 import io.embedstream.model.data.SyntheticShapes;
 import io.embedstream.model.net.EmbeddingModel;
 import io.embedstream.pipeline.config.PipelineConfig;
-import io.embedstream.pipeline.job.LocalJob;
 import io.embedstream.pipeline.operators.Accumulators;
 import ai.djl.Device;
 import java.nio.charset.StandardCharsets;
@@ -74,10 +75,10 @@ class EndToEndPipelineTest {
             produceWithKcat(bootstrap, config.kafka().imagesTopic());
             produceMalformed(bootstrap, config.kafka().imagesTopic());
 
-            JobClient job = LocalJob.start(config, null);
+            JobClient job = startWithoutRestarts(config);
             try {
                 int expectedGood = GOOD + KCAT;
-                await("every good image trained on or dropped, every bad one dead-lettered", Duration.ofMinutes(6),
+                await(job, "every good image trained on or dropped, every bad one dead-lettered", Duration.ofMinutes(6),
                         () -> accumulator(job, Accumulators.TRAINED_FRESH)
                                 + accumulator(job, Accumulators.BATCHER_DROPPED) >= expectedGood
                                 && accumulator(job, Accumulators.DEAD_LETTERED) >= 5L * BAD_PER_KIND);
@@ -91,6 +92,7 @@ class EndToEndPipelineTest {
                 checkModels(bootstrap, config);
                 checkMetrics(bootstrap, config);
                 checkKcatReadsWhatWePublish(bootstrap, config);
+                assertRunning(job);
             } finally {
                 job.cancel().get();
             }

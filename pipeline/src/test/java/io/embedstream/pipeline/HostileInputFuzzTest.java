@@ -3,6 +3,7 @@ package io.embedstream.pipeline;
 import static io.embedstream.pipeline.PipelineTestSupport.accumulator;
 import static io.embedstream.pipeline.PipelineTestSupport.await;
 import static io.embedstream.pipeline.PipelineTestSupport.readAll;
+import static io.embedstream.pipeline.PipelineTestSupport.startWithoutRestarts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,7 +18,6 @@ import io.embedstream.pipeline.HostileRecords.Expect;
 import io.embedstream.pipeline.HostileRecords.Hostile;
 import io.embedstream.pipeline.config.PipelineConfig;
 import io.embedstream.pipeline.config.RuntimeSettings;
-import io.embedstream.pipeline.job.EmbedstreamJob;
 import io.embedstream.pipeline.operators.Accumulators;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,10 +32,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -232,14 +229,6 @@ class HostileInputFuzzTest {
             counts.merge(key, 1, Integer::sum);
         }
         return counts;
-    }
-
-    private static JobClient startWithoutRestarts(PipelineConfig config) throws Exception {
-        Configuration flink = EmbedstreamJob.flinkConfiguration(config);
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, flink);
-        EmbedstreamJob.build(env, config);
-        return env.executeAsync("embedstream-fuzz");
     }
 
     private static long lastProgress;

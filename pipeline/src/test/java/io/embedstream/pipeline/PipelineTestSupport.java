@@ -16,7 +16,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
+import io.embedstream.pipeline.job.EmbedstreamJob;
+import io.embedstream.pipeline.job.LocalJob;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -39,6 +45,48 @@ final class PipelineTestSupport {
                 new PublishConfig(publishEverySteps, 0, true, null),
                 new MetricsSettings(256, 64, 32),
                 new RuntimeSettings(1000, "rocksdb", checkpoints.toUri().toString(), 1, 1, 4 * 1024 * 1024));
+    }
+
+    /**
+     * The job on a local MiniCluster with no restart strategy. Flink's default restarts a failed job from its last
+     * checkpoint, which lets a test pass over an operator that threw; here any failure fails the job, and the
+     * job-aware {@link #await(JobClient, String, Duration, BooleanSupplier)} fails the test at once.
+     */
+    static JobClient startWithoutRestarts(PipelineConfig config) throws Exception {
+        Configuration flink = EmbedstreamJob.flinkConfiguration(config);
+        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        int parallelism = Math.max(config.runtime().decodeParallelism(), config.runtime().qualityParallelism());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
+        EmbedstreamJob.build(env, config);
+        return env.executeAsync(LocalJob.NAME);
+    }
+
+    /** Fails the test if the job is no longer running (with no restart strategy: an operator failed). */
+    static void assertRunning(JobClient job) {
+        JobStatus status;
+        try {
+            status = job.getJobStatus().get();
+        } catch (Exception e) {
+            throw new AssertionError("cannot read the job's status: " + e, e);
+        }
+        if (status != JobStatus.RUNNING) {
+            String cause = "";
+            try {
+                job.getJobExecutionResult().get();
+            } catch (Exception e) {
+                cause = ": " + e;
+            }
+            throw new AssertionError("job is " + status + ", not RUNNING: an operator failed" + cause);
+        }
+    }
+
+    /** {@link #await(String, Duration, BooleanSupplier)}, failing at once if the job stops running. */
+    static void await(JobClient job, String what, Duration timeout, BooleanSupplier condition)
+            throws InterruptedException {
+        await(what, timeout, () -> {
+            assertRunning(job);
+            return condition.getAsBoolean();
+        });
     }
 
     /** Polls until the condition holds or fails the test after {@code timeout}. */

@@ -1,8 +1,10 @@
 package io.embedstream.pipeline;
 
 import static io.embedstream.pipeline.PipelineTestSupport.accumulator;
+import static io.embedstream.pipeline.PipelineTestSupport.assertRunning;
 import static io.embedstream.pipeline.PipelineTestSupport.await;
 import static io.embedstream.pipeline.PipelineTestSupport.readAll;
+import static io.embedstream.pipeline.PipelineTestSupport.startWithoutRestarts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,7 +14,6 @@ import io.embedstream.connectors.model.AssemblyResult;
 import io.embedstream.connectors.model.ModelAssembler;
 import io.embedstream.pipeline.cli.Main;
 import io.embedstream.pipeline.config.PipelineConfig;
-import io.embedstream.pipeline.job.LocalJob;
 import io.embedstream.pipeline.operators.Accumulators;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -61,17 +62,18 @@ class SecuredKafkaPipelineTest {
                     "--dataset", "synthetic:600:10", "--count", "600"}, credentials));
             assertEquals(0, produced.exitCode(), produced.stderr());
 
-            JobClient job = LocalJob.start(config, null);
+            JobClient job = startWithoutRestarts(config);
             try {
-                await("600 images trained on or accounted for", Duration.ofMinutes(3),
+                await(job, "600 images trained on or accounted for", Duration.ofMinutes(3),
                         () -> accumulator(job, Accumulators.TRAINED_FRESH)
                                 + accumulator(job, Accumulators.BATCHER_DROPPED) >= 600);
-                await("a model version readable with credentials", Duration.ofMinutes(2),
+                await(job, "a model version readable with credentials", Duration.ofMinutes(2),
                         () -> completeVersions(bootstrap, credentials, config) > 0);
                 // 600 images fill at least one metrics window of 256 embeddings.
-                await("a metrics record readable with credentials", Duration.ofMinutes(1),
+                await(job, "a metrics record readable with credentials", Duration.ofMinutes(1),
                         () -> !readAll(bootstrap, credentials, config.kafka().metricsTopic(), Duration.ofSeconds(2))
                                 .isEmpty());
+                assertRunning(job);
             } finally {
                 job.cancel().get();
             }
