@@ -16,13 +16,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
-import io.embedstream.pipeline.job.EmbedstreamJob;
 import io.embedstream.pipeline.job.LocalJob;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -53,12 +51,9 @@ final class PipelineTestSupport {
      * job-aware {@link #await(JobClient, String, Duration, BooleanSupplier)} fails the test at once.
      */
     static JobClient startWithoutRestarts(PipelineConfig config) throws Exception {
-        Configuration flink = EmbedstreamJob.flinkConfiguration(config);
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        int parallelism = Math.max(config.runtime().decodeParallelism(), config.runtime().qualityParallelism());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
-        EmbedstreamJob.build(env, config);
-        return env.executeAsync(LocalJob.NAME);
+        Configuration noRestarts = new Configuration();
+        noRestarts.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        return LocalJob.start(config, null, noRestarts);
     }
 
     /** Fails the test if the job is no longer running (with no restart strategy: an operator failed). */

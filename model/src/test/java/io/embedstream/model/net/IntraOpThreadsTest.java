@@ -11,10 +11,22 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The setting belongs to the calling thread: a secondary thread's small team leaves the other threads' alone. */
 class IntraOpThreadsTest {
+    /**
+     * These tests leave a small count as the one chosen last, which every fresh thread of later tests would inherit:
+     * put the machine's count back.
+     */
+    @AfterEach
+    void chooseTheMachinesCountLast() throws InterruptedException {
+        Thread t = new Thread(() -> IntraOpThreads.setForCurrentThread(Runtime.getRuntime().availableProcessors()));
+        t.start();
+        t.join();
+    }
+
     @Test
     void settingIsPerThread() throws Exception {
         int before = IntraOpThreads.ofCurrentThread();

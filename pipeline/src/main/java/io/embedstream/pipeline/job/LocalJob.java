@@ -18,7 +18,17 @@ public final class LocalJob {
      * @param savepoint a savepoint or retained checkpoint to resume from, or null for a fresh start
      */
     public static JobClient start(PipelineConfig config, String savepoint) throws Exception {
+        return start(config, savepoint, new Configuration());
+    }
+
+    /**
+     * Starts the job with Flink settings that override the job's own (e.g. the restart strategy) and returns at once.
+     *
+     * @param savepoint a savepoint or retained checkpoint to resume from, or null for a fresh start
+     */
+    public static JobClient start(PipelineConfig config, String savepoint, Configuration overrides) throws Exception {
         Configuration flink = EmbedstreamJob.flinkConfiguration(config);
+        flink.addAll(overrides);
         if (savepoint != null) {
             flink.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         }

@@ -64,16 +64,10 @@ public final class TrainerOperator extends ProcessFunction<MiniBatch, StepRecord
     private transient Accumulators.LastValue restoredStep;
     private transient Accumulators.LastValue restoredDigest;
 
-    public TrainerOperator(TrainerConfig config, PublishConfig publish) {
-        this(config, publish, false);
-    }
-
-    /** @param audit emit an {@link AuditEntry} per batch on {@link #AUDIT} */
-    public TrainerOperator(TrainerConfig config, PublishConfig publish, boolean audit) {
-        this(config, publish, audit, Runtime.getRuntime().availableProcessors());
-    }
-
-    /** @param threads operator threads of the training step (PyTorch's intra-op parallelism on this task thread) */
+    /**
+     * @param audit   emit an {@link AuditEntry} per batch on {@link #AUDIT}
+     * @param threads operator threads of the training step (PyTorch's intra-op parallelism on this task thread)
+     */
     public TrainerOperator(TrainerConfig config, PublishConfig publish, boolean audit, int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("trainer threads must be >= 1, got " + threads);
