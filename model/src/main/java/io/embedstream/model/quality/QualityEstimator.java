@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * No-reference image quality estimator. For one image (grayscale, or RGB converted to BT.601 luminance) it
  * computes the raw measures of {@link QualityReport}, maps each through a {@link ScoreRamp} to a sub-score in
- * [0, 1] and multiplies the five sub-scores into {@code q} (1 = clean). Each sub-score is monotone in its raw
+ * [0, 1] and multiplies the six sub-scores into {@code q} (1 = clean). Each sub-score is monotone in its raw
  * measure, so q is too; the product means any single strong defect lowers q.
  *
  * <p>Design choices, each for a reason (the images of interest are as small as 28x28, where a few edges make up
@@ -32,6 +32,11 @@ import java.util.Objects;
  *       lines. The measure is the mean excess on the grid lines minus that off them (0 = no grid structure).
  *       Near-flat positions (the three steps summing to at most a few grey levels) are skipped. The grid is
  *       assumed anchored at (0, 0); images cropped after compression are not searched for a shifted grid.</li>
+ *   <li><b>JPEG quality</b>: the quality factor of an earlier JPEG compression, read off the DCT coefficients of
+ *       the 8x8 blocks ({@link JpegQuantization}): they are multiples of the quantisation table's steps. It is
+ *       exact where it fires, unlike the block-boundary steps, which on a 28x28 image rest on three grid lines per
+ *       axis and vary with content. It recognises the standard (IJG) tables that nearly every encoder scales;
+ *       the blockiness measure stays for the others.</li>
  * </ul>
  *
  * <p>Defaults (see {@link Builder}) were chosen so that clean synthetic shapes and clean MNIST digits score about
@@ -69,6 +74,7 @@ public final class QualityEstimator {
     private final ScoreRamp contrast;
     private final ScoreRamp exposure;
     private final ScoreRamp blockiness;
+    private final ScoreRamp jpegQuality;
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
     private QualityEstimator(Builder b) {
@@ -77,6 +83,7 @@ public final class QualityEstimator {
         this.contrast = b.contrast;
         this.exposure = b.exposure;
         this.blockiness = b.blockiness;
+        this.jpegQuality = b.jpegQuality;
     }
 
     /** An estimator with the default reference points. */
@@ -273,10 +280,12 @@ public final class QualityEstimator {
         double contrastScore = contrast.score(tonalRange);
         double exposureScore = exposure.score(exposureError);
         double blockinessScore = blockiness.score(blockinessExcess);
-        double q = blurScore * noiseScore * contrastScore * exposureScore * blockinessScore;
+        int jpegQualityFactor = JpegQuantization.estimateQuality(lum, width, height, s.dct);
+        double jpegScore = jpegQuality.score(jpegQualityFactor);
+        double q = blurScore * noiseScore * contrastScore * exposureScore * blockinessScore * jpegScore;
         return new QualityReport(laplacianVariance, edgeWidth, noiseSigma, noiseSigmaRobust, rmsContrast,
-                tonalRange, lowClip, highClip, exposureError, blockinessExcess, blurScore, noiseScore,
-                contrastScore, exposureScore, blockinessScore, q);
+                tonalRange, lowClip, highClip, exposureError, blockinessExcess, jpegQualityFactor, blurScore,
+                noiseScore, contrastScore, exposureScore, blockinessScore, jpegScore, q);
     }
 
     /** Smallest grey level whose cumulative count reaches fraction {@code f} of {@code n}. */
@@ -322,6 +331,7 @@ public final class QualityEstimator {
     private static final class Scratch {
         final int[] histogram = new int[256];
         final int[] noiseHistogram = new int[NOISE_BINS];
+        final double[] dct = new double[JpegQuantization.scratchSize()];
         int[] lum = new int[0];
 
         int[] luminance(int n) {
@@ -337,6 +347,7 @@ public final class QualityEstimator {
     public ScoreRamp contrastRamp() { return contrast; }
     public ScoreRamp exposureRamp() { return exposure; }
     public ScoreRamp blockinessRamp() { return blockiness; }
+    public ScoreRamp jpegQualityRamp() { return jpegQuality; }
 
     /**
      * Reference points of the sub-score ramps. Defaults (chosen so that clean synthetic shapes and clean MNIST
@@ -347,7 +358,10 @@ public final class QualityEstimator {
      *   <li>noise on the robust sigma (grey levels): good {@value #NOISE_GOOD}, bad {@value #NOISE_BAD};</li>
      *   <li>contrast on the tonal range: good {@value #CONTRAST_GOOD}, bad {@value #CONTRAST_BAD};</li>
      *   <li>exposure on the exposure error: good {@value #EXPOSURE_GOOD}, bad {@value #EXPOSURE_BAD};</li>
-     *   <li>blockiness on the grid step excess: good {@value #BLOCKINESS_GOOD}, bad {@value #BLOCKINESS_BAD}.</li>
+     *   <li>blockiness on the grid step excess: good {@value #BLOCKINESS_GOOD}, bad {@value #BLOCKINESS_BAD};</li>
+     *   <li>JPEG on the estimated quality factor: good {@value #JPEG_QUALITY_GOOD} (the IJG reference table, where
+     *       the artifacts on small images become hard to see), bad {@value #JPEG_QUALITY_BAD}; an image in which no
+     *       standard table is found scores 1.</li>
      * </ul>
      */
     public static final class Builder {
@@ -361,12 +375,15 @@ public final class QualityEstimator {
         public static final double EXPOSURE_BAD = 1.0;
         public static final double BLOCKINESS_GOOD = 0.15;
         public static final double BLOCKINESS_BAD = 0.6;
+        public static final double JPEG_QUALITY_GOOD = 50.0;
+        public static final double JPEG_QUALITY_BAD = 0.0;
 
         private ScoreRamp blur = ScoreRamp.linear(EDGE_WIDTH_GOOD, EDGE_WIDTH_BAD);
         private ScoreRamp noise = ScoreRamp.linear(NOISE_GOOD, NOISE_BAD);
         private ScoreRamp contrast = ScoreRamp.linear(CONTRAST_GOOD, CONTRAST_BAD);
         private ScoreRamp exposure = ScoreRamp.linear(EXPOSURE_GOOD, EXPOSURE_BAD);
         private ScoreRamp blockiness = ScoreRamp.linear(BLOCKINESS_GOOD, BLOCKINESS_BAD);
+        private ScoreRamp jpegQuality = ScoreRamp.linear(JPEG_QUALITY_GOOD, JPEG_QUALITY_BAD);
 
         private Builder() {}
 
@@ -397,6 +414,12 @@ public final class QualityEstimator {
         /** Grid step excess (0 = no block structure): lower is better, so {@code good < bad}. */
         public Builder blockiness(double good, double bad) {
             this.blockiness = ordered("blockiness", good, bad, false, false);
+            return this;
+        }
+
+        /** Estimated JPEG quality factor in [1, 100]: higher is better, so {@code good > bad}. */
+        public Builder jpegQuality(double good, double bad) {
+            this.jpegQuality = ordered("JPEG quality", good, bad, true, false);
             return this;
         }
 

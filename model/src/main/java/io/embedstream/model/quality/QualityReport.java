@@ -20,12 +20,17 @@ package io.embedstream.model.quality;
  * @param highClipFraction  fraction of pixels with luminance at least {@value QualityEstimator#HIGH_CLIP}
  * @param exposureError     clipping not explained by content, in [0, 1]; see {@link QualityEstimator}
  * @param blockiness        mean relative step excess on the 8x8 block grid lines minus that off them (0 = none)
+ * @param jpegQuality       quality factor (1-100, IJG scale) of an earlier JPEG compression, estimated from the
+ *                          quantisation of the DCT coefficients; {@value JpegQuantization#NONE} when no standard
+ *                          table up to {@value JpegQuantization#MAX_QUALITY} fits (not compressed, or too lightly
+ *                          to tell)
  * @param blurScore         sub-score of {@code edgeWidth}
  * @param noiseScore        sub-score of {@code noiseSigmaRobust}
  * @param contrastScore     sub-score of {@code tonalRange}
  * @param exposureScore     sub-score of {@code exposureError}
  * @param blockinessScore   sub-score of {@code blockiness}
- * @param q                 product of the five sub-scores, in [0, 1]
+ * @param jpegScore         sub-score of {@code jpegQuality}
+ * @param q                 product of the six sub-scores, in [0, 1]
  */
 public record QualityReport(
         double laplacianVariance,
@@ -38,10 +43,12 @@ public record QualityReport(
         double highClipFraction,
         double exposureError,
         double blockiness,
+        double jpegQuality,
         double blurScore,
         double noiseScore,
         double contrastScore,
         double exposureScore,
         double blockinessScore,
+        double jpegScore,
         double q) {
 }

@@ -81,7 +81,11 @@ class QualityEstimatorTest {
         assertTrue(estimator.estimate(Degradation.NOISE.apply(im, 1, rng)).noiseScore() < clean.noiseScore());
         assertTrue(estimator.estimate(Degradation.LOW_CONTRAST.apply(im, 1, rng)).contrastScore()
                 < clean.contrastScore());
-        assertTrue(estimator.estimate(Degradation.JPEG.apply(im, 1, rng)).blockiness() > clean.blockiness());
+        QualityReport jpeg = estimator.estimate(Degradation.JPEG.apply(im, 1, rng));
+        assertTrue(jpeg.blockiness() > clean.blockiness());
+        assertEquals(Degradation.jpegQuality(1), jpeg.jpegQuality(), 1.0, "quality factor of the JDK encoder");
+        assertTrue(jpeg.jpegScore() < clean.jpegScore());
+        assertEquals(1.0, clean.jpegScore());
     }
 
     @Test
