@@ -37,6 +37,26 @@ public record LabeledDataset(String name, List<LabeledImage> train, List<Labeled
         return new LabeledDataset(name, train, test, maxLabel + 1, first.width(), first.height(), first.channels());
     }
 
+    /**
+     * A dataset for choosing settings without looking at the test split: {@code size} images drawn from the train
+     * split (a seeded shuffle, so the same seed gives the same split) become the test split, the rest stay the
+     * train split. The original test split is not used.
+     */
+    public LabeledDataset validationSplit(int size, long seed) {
+        if (size < 1 || size >= train.size()) {
+            throw new IllegalArgumentException("validation split of " + size + " images needs 1 <= size < "
+                    + train.size() + " (the train split's size)");
+        }
+        List<LabeledImage> shuffled = new java.util.ArrayList<>(train);
+        java.util.Collections.shuffle(shuffled, new java.util.Random(seed));
+        List<LabeledImage> validation = shuffled.subList(0, size);
+        java.util.Set<LabeledImage> held = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        held.addAll(validation);
+        // The rest keeps the train split's order, which the training stream follows.
+        List<LabeledImage> rest = train.stream().filter(im -> !held.contains(im)).toList();
+        return new LabeledDataset(name + "/validation", rest, validation, numClasses, width, height, channels);
+    }
+
     private static void check(List<LabeledImage> images, String split, int numClasses, int w, int h, int c) {
         for (LabeledImage im : images) {
             if (im.width() != w || im.height() != h || im.channels() != c) {

@@ -47,7 +47,7 @@ public final class AblationCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         options.validate();
         Map<String, ObjectiveConfig> configurations = ObjectiveVariants.of(configs, training.objective());
-        LabeledDataset dataset = Datasets.load(options.dataset);
+        LabeledDataset dataset = options.load();
         ExperimentData data = ExperimentSetup.data(dataset, degradeTrain, degradeTest, false, options.probeSize);
         LabeledImage first = dataset.train().get(0);
         TrainerConfig base = training.trainerConfig(first.height(), first.width(), first.channels(),
@@ -99,6 +99,7 @@ public final class AblationCommand implements Callable<Integer> {
         s.put("batch", options.batch);
         s.put("seeds", options.seeds);
         s.put("first_seed", options.firstSeed);
+        s.put("validation", options.validation);
         s.put("window_steps", options.windowSteps);
         s.put("probe_size", options.probeSize);
         s.put("strong_from", options.strongFrom);

@@ -101,7 +101,7 @@ public final class CollapseCommand implements Callable<Integer> {
         if (!(switchAt >= 0 && switchAt < 1)) {
             throw new IllegalArgumentException("--switch-at must be in [0, 1), got " + switchAt);
         }
-        LabeledDataset dataset = Datasets.load(options.dataset);
+        LabeledDataset dataset = options.load();
         ExperimentData data = ExperimentSetup.data(dataset, 0, 0, false, options.probeSize);
         LabeledImage first = dataset.train().get(0);
         long total = ExperimentSetup.totalSteps(options, data.train().size());

@@ -1,5 +1,6 @@
 package io.embedstream.pipeline.cli;
 
+import io.embedstream.model.data.LabeledDataset;
 import io.embedstream.model.eval.QualityBucket;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -37,13 +38,25 @@ public final class ExperimentOptions {
             description = "Degradation severity from which a test image counts as strongly degraded, below it mildly (default: ${DEFAULT-VALUE}).")
     double strongFrom;
 
+    @Option(names = "--validation", defaultValue = "0",
+            description = "Hold out this many training images as the query set and leave the test split unused,"
+                    + " to choose settings without looking at it; 0 = evaluate on the test split (default: ${DEFAULT-VALUE}).")
+    int validation;
+
     @Option(names = "--out", description = "Output directory for results.json, results.md and the PNG plots (default: experiments/<experiment>).")
     Path out;
 
+    /** The dataset of {@code --dataset}, or its validation split when {@code --validation} is set. */
+    LabeledDataset load() throws java.io.IOException {
+        LabeledDataset dataset = Datasets.load(this.dataset);
+        // Fixed split seed: every configuration and every trainer seed sees the same held-out images.
+        return validation > 0 ? dataset.validationSplit(validation, 13) : dataset;
+    }
+
     void validate() {
-        if (epochs < 1 || steps < 0 || batch < 2 || seeds < 1 || windowSteps < 1 || probeSize < 2) {
+        if (epochs < 1 || steps < 0 || batch < 2 || seeds < 1 || windowSteps < 1 || probeSize < 2 || validation < 0) {
             throw new IllegalArgumentException("need --epochs >= 1, --steps >= 0, --batch >= 2, --seeds >= 1,"
-                    + " --window-steps >= 1 and --probe-size >= 2");
+                    + " --window-steps >= 1, --probe-size >= 2 and --validation >= 0");
         }
     }
 

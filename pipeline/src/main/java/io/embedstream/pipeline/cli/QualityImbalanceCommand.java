@@ -55,7 +55,7 @@ public final class QualityImbalanceCommand implements Callable<Integer> {
             throw new IllegalArgumentException("quality-imbalance compares at least two configurations, got " + configs);
         }
         Map<String, ObjectiveConfig> configurations = ObjectiveVariants.of(configs, training.objective());
-        LabeledDataset dataset = Datasets.load(options.dataset);
+        LabeledDataset dataset = options.load();
         ExperimentData data = ExperimentSetup.data(dataset, degradedShare, 1.0, true, options.probeSize);
         LabeledImage first = dataset.train().get(0);
         long total = ExperimentSetup.totalSteps(options, data.train().size());
