@@ -52,6 +52,11 @@ final class JpegQuantization {
     private static final int[] U;
     /** INVERSE_STEP[q][j]: 1 / step of coefficient j in the table of quality q. */
     private static final double[][] INVERSE_STEP = new double[MAX_QUALITY + 1][];
+    /**
+     * Half the smallest step of coefficient j over the searched tables: a coefficient below it rounds to 0 under
+     * every table, so it never enters the test and is dropped before the search.
+     */
+    private static final double[] NEVER_NON_ZERO;
     /** COS[u][x]: the orthonormal 8-point DCT-II basis, the transform JPEG uses. */
     private static final double[][] COS = new double[8][8];
 
@@ -76,6 +81,8 @@ final class JpegQuantization {
                 }
             }
         }
+        NEVER_NON_ZERO = new double[count];
+        java.util.Arrays.fill(NEVER_NON_ZERO, Double.MAX_VALUE);
         for (int q = 1; q <= MAX_QUALITY; q++) {
             // libjpeg's jpeg_quality_scaling and jpeg_add_quant_table (baseline: steps clamped to [1, 255]).
             int scale = q < 50 ? 5000 / q : 200 - 2 * q;
@@ -83,6 +90,7 @@ final class JpegQuantization {
             for (int k = 0; k < count; k++) {
                 int step = Math.max(1, Math.min(255, (REFERENCE[V[k] * 8 + U[k]] * scale + 50) / 100));
                 INVERSE_STEP[q][k] = 1.0 / step;
+                NEVER_NON_ZERO[k] = Math.min(NEVER_NON_ZERO[k], 0.5 * step);
             }
         }
         for (int u = 0; u < 8; u++) {
@@ -94,22 +102,19 @@ final class JpegQuantization {
 
     private JpegQuantization() {}
 
-    /** Number of coefficients kept per block. */
-    static int coefficientsPerBlock() {
-        return V.length;
-    }
-
-    /** Number of doubles of scratch space {@link #estimateQuality} needs. */
-    static int scratchSize() {
-        return MAX_BLOCKS * V.length + 8 * 8;
+    /** Reusable buffers of one thread, so that the estimate allocates nothing. */
+    static final class Workspace {
+        final double[] coefficients = new double[MAX_BLOCKS * V.length];
+        final int[] frequency = new int[MAX_BLOCKS * V.length];
+        final double[] rows = new double[8 * 8];
     }
 
     /**
-     * @param lum     row-major luminance, 0..255
-     * @param scratch at least {@link #scratchSize()} doubles, overwritten
+     * @param lum       row-major luminance, 0..255
+     * @param workspace overwritten
      * @return the estimated quality factor in [1, {@value #MAX_QUALITY}], or {@link #NONE}
      */
-    static int estimateQuality(int[] lum, int width, int height, double[] scratch) {
+    static int estimateQuality(int[] lum, int width, int height, Workspace workspace) {
         int bw = width / 8;
         int bh = height / 8;
         int blocks = bw * bh;
@@ -118,7 +123,10 @@ final class JpegQuantization {
         }
         int used = Math.min(blocks, MAX_BLOCKS);
         int perBlock = V.length;
-        int rowPass = MAX_BLOCKS * perBlock;
+        double[] coefficients = workspace.coefficients;
+        int[] frequency = workspace.frequency;
+        double[] rows = workspace.rows;
+        int kept = 0;
         for (int b = 0; b < used; b++) {
             // Evenly spread over the image when there are more blocks than used.
             int block = (int) ((long) b * blocks / used);
@@ -133,27 +141,32 @@ final class JpegQuantization {
                     for (int x = 0; x < 8; x++) {
                         s += basis[x] * (lum[row + x] - 128);
                     }
-                    scratch[rowPass + y * 8 + u] = s;
+                    rows[y * 8 + u] = s;
                 }
             }
-            int out = b * perBlock;
             for (int k = 0; k < perBlock; k++) {
                 double[] basis = COS[V[k]];
                 int u = U[k];
                 double s = 0;
                 for (int y = 0; y < 8; y++) {
-                    s += basis[y] * scratch[rowPass + y * 8 + u];
+                    s += basis[y] * rows[y * 8 + u];
                 }
-                scratch[out + k] = s;
+                if (Math.abs(s) >= NEVER_NON_ZERO[k]) {
+                    coefficients[kept] = s;
+                    frequency[kept] = k;
+                    kept++;
+                }
             }
         }
-        int coefficients = used * perBlock;
+        if (kept < MIN_COEFFICIENTS) {
+            return NONE;
+        }
         for (int q = 1; q <= MAX_QUALITY; q++) {
             double[] inverse = INVERSE_STEP[q];
             double sumD2 = 0;
             int n = 0;
-            for (int i = 0, k = 0; i < coefficients; i++, k = k + 1 == perBlock ? 0 : k + 1) {
-                double r = scratch[i] * inverse[k];
+            for (int i = 0; i < kept; i++) {
+                double r = coefficients[i] * inverse[frequency[i]];
                 double nearest = Math.rint(r);
                 if (nearest != 0) {
                     double d = r - nearest;

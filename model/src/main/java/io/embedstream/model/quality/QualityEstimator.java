@@ -280,7 +280,7 @@ public final class QualityEstimator {
         double contrastScore = contrast.score(tonalRange);
         double exposureScore = exposure.score(exposureError);
         double blockinessScore = blockiness.score(blockinessExcess);
-        int jpegQualityFactor = JpegQuantization.estimateQuality(lum, width, height, s.dct);
+        int jpegQualityFactor = JpegQuantization.estimateQuality(lum, width, height, s.jpeg);
         double jpegScore = jpegQuality.score(jpegQualityFactor);
         double q = blurScore * noiseScore * contrastScore * exposureScore * blockinessScore * jpegScore;
         return new QualityReport(laplacianVariance, edgeWidth, noiseSigma, noiseSigmaRobust, rmsContrast,
@@ -331,7 +331,7 @@ public final class QualityEstimator {
     private static final class Scratch {
         final int[] histogram = new int[256];
         final int[] noiseHistogram = new int[NOISE_BINS];
-        final double[] dct = new double[JpegQuantization.scratchSize()];
+        final JpegQuantization.Workspace jpeg = new JpegQuantization.Workspace();
         int[] lum = new int[0];
 
         int[] luminance(int n) {

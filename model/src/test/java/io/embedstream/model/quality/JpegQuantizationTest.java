@@ -13,14 +13,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class JpegQuantizationTest {
-    private final double[] scratch = new double[JpegQuantization.scratchSize()];
+    private final JpegQuantization.Workspace workspace = new JpegQuantization.Workspace();
 
     private int estimate(LabeledImage im) {
         int[] lum = new int[im.width() * im.height()];
         for (int i = 0; i < lum.length; i++) {
             lum[i] = im.pixels()[i] & 0xFF;
         }
-        return JpegQuantization.estimateQuality(lum, im.width(), im.height(), scratch);
+        return JpegQuantization.estimateQuality(lum, im.width(), im.height(), workspace);
     }
 
     /**
