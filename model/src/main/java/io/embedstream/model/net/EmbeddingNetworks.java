@@ -19,16 +19,17 @@ public final class EmbeddingNetworks {
 
     public static Block build(NetworkConfig config) {
         return switch (config.architecture()) {
-            case CM_MNIST -> cmMnist(config);
+            case CM_MNIST -> cmMnist(config, 5);
+            case CM_MNIST_3X3 -> cmMnist(config, 3);
             case RESNET -> resnet(config);
         };
     }
 
-    private static Block cmMnist(NetworkConfig config) {
+    private static Block cmMnist(NetworkConfig config, int kernel) {
         SequentialBlock net = new SequentialBlock();
         for (int filters : new int[] {32, 64, 128}) {
-            net.add(conv(filters, 5, 1, true)).add(new PReLU())
-                    .add(conv(filters, 5, 1, true)).add(new PReLU())
+            net.add(conv(filters, kernel, 1, true)).add(new PReLU())
+                    .add(conv(filters, kernel, 1, true)).add(new PReLU())
                     .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
         }
         return net.add(Blocks.batchFlattenBlock())

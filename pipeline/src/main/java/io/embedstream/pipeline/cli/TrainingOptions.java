@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 /** Network, objective and optimiser options shared by every command that trains. */
 public final class TrainingOptions {
 
-    @Option(names = "--arch", defaultValue = "cm-mnist", description = "Network: cm-mnist or resnet (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--arch", defaultValue = "cm-mnist", description = "Network: cm-mnist, cm-mnist-3x3 or resnet (default: ${DEFAULT-VALUE}).")
     String architecture;
 
     @Option(names = "--embedding", defaultValue = "128", description = "Embedding size (default: ${DEFAULT-VALUE}).")
