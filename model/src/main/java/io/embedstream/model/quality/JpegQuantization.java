@@ -27,13 +27,19 @@ package io.embedstream.model.quality;
 final class JpegQuantization {
     /** Returned when no table of quality up to {@link #MAX_QUALITY} fits. */
     static final int NONE = 100;
-    /** Highest quality factor searched: above it the tables' steps are too small to tell from rounding. */
-    static final int MAX_QUALITY = 60;
-    static final int MAX_FREQUENCY_SUM = 6;
+    /**
+     * Highest quality factor searched: the reference table itself. Lighter compression leaves artifacts too small
+     * to matter (the score is 1 from there), and each extra candidate costs a pass over the coefficients.
+     */
+    static final int MAX_QUALITY = 50;
+    static final int MAX_FREQUENCY_SUM = 5;
     static final int MAX_BLOCKS = 64;
     static final double MAX_MEAN_D2 = 0.05;
     static final double Z = 3.5;
     static final double NULL_SD_D2 = 0.0745;
+    /** Coefficients of the quick screen of each candidate table, and the mean d² above which it is dropped. */
+    static final int SCREEN = 6; // at most MIN_COEFFICIENTS, so every candidate has that many
+    static final double SCREEN_MEAN_D2 = 0.12;
     /** At least this many non-zero coefficients for a fit to count. */
     static final int MIN_COEFFICIENTS = 6;
 
@@ -90,6 +96,9 @@ final class JpegQuantization {
             for (int k = 0; k < count; k++) {
                 int step = Math.max(1, Math.min(255, (REFERENCE[V[k] * 8 + U[k]] * scale + 50) / 100));
                 INVERSE_STEP[q][k] = 1.0 / step;
+                if (q > 1 && INVERSE_STEP[q][k] < INVERSE_STEP[q - 1][k]) {
+                    throw new AssertionError("quantisation steps must not grow with the quality"); // firstNonZero's premise
+                }
                 NEVER_NON_ZERO[k] = Math.min(NEVER_NON_ZERO[k], 0.5 * step);
             }
         }
@@ -102,11 +111,49 @@ final class JpegQuantization {
 
     private JpegQuantization() {}
 
+    /**
+     * The lowest quality whose table makes a coefficient of this magnitude non-zero (|c| / step above 1/2, as
+     * {@code Math.rint} rounds), or MAX_QUALITY + 1; steps do not grow with the quality, so a binary search finds it.
+     */
+    private static boolean flat(int[] lum, int width, int x0, int y0) {
+        int first = lum[y0 * width + x0];
+        for (int y = 0; y < 8; y++) {
+            int row = (y0 + y) * width + x0;
+            for (int x = 0; x < 8; x++) {
+                if (lum[row + x] != first) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static int firstNonZero(double magnitude, int k) {
+        int lo = 1;
+        int hi = MAX_QUALITY + 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (magnitude * INVERSE_STEP[mid][k] > 0.5) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo;
+    }
+
     /** Reusable buffers of one thread, so that the estimate allocates nothing. */
     static final class Workspace {
         final double[] coefficients = new double[MAX_BLOCKS * V.length];
         final int[] frequency = new int[MAX_BLOCKS * V.length];
         final double[] rows = new double[8 * 8];
+        /** Coarsest quality at which each kept coefficient is non-zero. */
+        final int[] firstNonZero = new int[MAX_BLOCKS * V.length];
+        /** The kept coefficients ordered by firstNonZero, and their frequencies. */
+        final double[] ordered = new double[MAX_BLOCKS * V.length];
+        final int[] orderedFrequency = new int[MAX_BLOCKS * V.length];
+        /** Start of each quality's coefficients in the ordered arrays (counting sort). */
+        final int[] start = new int[MAX_QUALITY + 2];
     }
 
     /**
@@ -132,16 +179,24 @@ final class JpegQuantization {
             int block = (int) ((long) b * blocks / used);
             int x0 = (block % bw) * 8;
             int y0 = (block / bw) * 8;
-            // Row pass: tmp[y][u] = sum_x COS[u][x] * (lum - 128), for the u that occur (u <= MAX_FREQUENCY_SUM).
+            if (flat(lum, width, x0, y0)) {
+                continue; // every AC coefficient is 0: backgrounds cost nothing
+            }
+            // Row pass: rows[y][u] = sum_x COS[u][x] * (lum - 128), for the u that occur (u <= MAX_FREQUENCY_SUM).
             for (int y = 0; y < 8; y++) {
                 int row = (y0 + y) * width + x0;
-                for (int u = 0; u <= Math.min(7, MAX_FREQUENCY_SUM); u++) {
-                    double[] basis = COS[u];
-                    double s = 0;
-                    for (int x = 0; x < 8; x++) {
-                        s += basis[x] * (lum[row + x] - 128);
-                    }
-                    rows[y * 8 + u] = s;
+                double p0 = lum[row] - 128;
+                double p1 = lum[row + 1] - 128;
+                double p2 = lum[row + 2] - 128;
+                double p3 = lum[row + 3] - 128;
+                double p4 = lum[row + 4] - 128;
+                double p5 = lum[row + 5] - 128;
+                double p6 = lum[row + 6] - 128;
+                double p7 = lum[row + 7] - 128;
+                for (int u = 0; u <= MAX_FREQUENCY_SUM; u++) {
+                    double[] c = COS[u];
+                    rows[y * 8 + u] = c[0] * p0 + c[1] * p1 + c[2] * p2 + c[3] * p3
+                            + c[4] * p4 + c[5] * p5 + c[6] * p6 + c[7] * p7;
                 }
             }
             for (int k = 0; k < perBlock; k++) {
@@ -152,33 +207,69 @@ final class JpegQuantization {
                     s += basis[y] * rows[y * 8 + u];
                 }
                 if (Math.abs(s) >= NEVER_NON_ZERO[k]) {
-                    coefficients[kept] = s;
-                    frequency[kept] = k;
-                    kept++;
+                    int q = firstNonZero(Math.abs(s), k);
+                    if (q <= MAX_QUALITY) {
+                        coefficients[kept] = s;
+                        frequency[kept] = k;
+                        workspace.firstNonZero[kept] = q;
+                        kept++;
+                    }
                 }
             }
         }
         if (kept < MIN_COEFFICIENTS) {
             return NONE;
         }
+        // Steps shrink as the quality rises, so a coefficient that is non-zero at some quality stays non-zero above
+        // it: ordered by the quality where they become non-zero, the non-zero coefficients at quality q are a
+        // prefix, and the test visits nothing else.
+        int[] first = workspace.firstNonZero;
+        int[] start = workspace.start;
+        java.util.Arrays.fill(start, 0);
+        for (int i = 0; i < kept; i++) {
+            start[first[i] + 1]++;
+        }
+        for (int q = 1; q <= MAX_QUALITY + 1; q++) {
+            start[q] += start[q - 1];
+        }
+        double[] ordered = workspace.ordered;
+        int[] orderedFrequency = workspace.orderedFrequency;
+        for (int i = 0; i < kept; i++) {
+            int slot = start[first[i]]++;
+            ordered[slot] = coefficients[i];
+            orderedFrequency[slot] = frequency[i];
+        }
+        // After the pass, start[q] is the end of quality q's coefficients: the prefix length at q.
         for (int q = 1; q <= MAX_QUALITY; q++) {
+            int n = start[q];
+            if (n < MIN_COEFFICIENTS) {
+                continue;
+            }
+            // The fit test as a bound on the sum of d², so a table that fails can be left as soon as it does.
+            double limit = n * Math.min(MAX_MEAN_D2, 1.0 / 12 - Z * NULL_SD_D2 / Math.sqrt(n));
+            if (limit <= 0) {
+                continue;
+            }
             double[] inverse = INVERSE_STEP[q];
             double sumD2 = 0;
-            int n = 0;
-            for (int i = 0; i < kept; i++) {
-                double r = coefficients[i] * inverse[frequency[i]];
-                double nearest = Math.rint(r);
-                if (nearest != 0) {
-                    double d = r - nearest;
-                    sumD2 += d * d;
-                    n++;
-                }
+            int i = 0;
+            // Screen on the first coefficients, the most clearly non-zero: a wrong table puts their mean d² near
+            // 1/12; a right one keeps it small unless most of them were clipped.
+            for (; i < SCREEN; i++) {
+                double r = ordered[i] * inverse[orderedFrequency[i]];
+                double d = r - Math.rint(r);
+                sumD2 += d * d;
             }
-            if (n >= MIN_COEFFICIENTS) {
-                double meanD2 = sumD2 / n;
-                if (meanD2 < MAX_MEAN_D2 && meanD2 < 1.0 / 12 - Z * NULL_SD_D2 / Math.sqrt(n)) {
-                    return q;
-                }
+            if (sumD2 > SCREEN * SCREEN_MEAN_D2) {
+                continue;
+            }
+            for (; i < n && sumD2 < limit; i++) {
+                double r = ordered[i] * inverse[orderedFrequency[i]];
+                double d = r - Math.rint(r);
+                sumD2 += d * d;
+            }
+            if (i == n && sumD2 < limit) {
+                return q;
             }
         }
         return NONE;
