@@ -56,6 +56,8 @@ final class JpegQuantization {
     /** (v, u) of the coefficients used: u + v in [1, MAX_FREQUENCY_SUM]. */
     private static final int[] V;
     private static final int[] U;
+    /** INDEX[v * 8 + u]: the position of (v, u) in V and U. */
+    private static final int[] INDEX = new int[64];
     /** INVERSE_STEP[q][j]: 1 / step of coefficient j in the table of quality q. */
     private static final double[][] INVERSE_STEP = new double[MAX_QUALITY + 1][];
     /**
@@ -63,6 +65,11 @@ final class JpegQuantization {
      * every table, so it never enters the test and is dropped before the search.
      */
     private static final double[] NEVER_NON_ZERO;
+    /**
+     * FIRST_QUALITY_WITH_STEP_AT_MOST[k][t]: the lowest quality whose step for coefficient k is at most t, or
+     * MAX_QUALITY + 1. Steps do not grow with the quality, so from there on every step is at most t.
+     */
+    private static final int[][] FIRST_QUALITY_WITH_STEP_AT_MOST;
     /** COS[u][x]: the orthonormal 8-point DCT-II basis, the transform JPEG uses. */
     private static final double[][] COS = new double[8][8];
 
@@ -83,11 +90,13 @@ final class JpegQuantization {
                 if (u + v >= 1 && u + v <= MAX_FREQUENCY_SUM) {
                     V[j] = v;
                     U[j] = u;
+                    INDEX[v * 8 + u] = j;
                     j++;
                 }
             }
         }
         NEVER_NON_ZERO = new double[count];
+        int[][] steps = new int[MAX_QUALITY + 1][count];
         java.util.Arrays.fill(NEVER_NON_ZERO, Double.MAX_VALUE);
         for (int q = 1; q <= MAX_QUALITY; q++) {
             // libjpeg's jpeg_quality_scaling and jpeg_add_quant_table (baseline: steps clamped to [1, 255]).
@@ -100,6 +109,17 @@ final class JpegQuantization {
                     throw new AssertionError("quantisation steps must not grow with the quality"); // firstNonZero's premise
                 }
                 NEVER_NON_ZERO[k] = Math.min(NEVER_NON_ZERO[k], 0.5 * step);
+                steps[q][k] = step;
+            }
+        }
+        FIRST_QUALITY_WITH_STEP_AT_MOST = new int[count][256];
+        for (int k = 0; k < count; k++) {
+            for (int t = 0; t < 256; t++) {
+                int q = 1;
+                while (q <= MAX_QUALITY && steps[q][k] > t) {
+                    q++;
+                }
+                FIRST_QUALITY_WITH_STEP_AT_MOST[k][t] = q;
             }
         }
         for (int u = 0; u < 8; u++) {
@@ -111,10 +131,6 @@ final class JpegQuantization {
 
     private JpegQuantization() {}
 
-    /**
-     * The lowest quality whose table makes a coefficient of this magnitude non-zero (|c| / step above 1/2, as
-     * {@code Math.rint} rounds), or MAX_QUALITY + 1; steps do not grow with the quality, so a binary search finds it.
-     */
     private static boolean flat(int[] lum, int width, int x0, int y0) {
         int first = lum[y0 * width + x0];
         for (int y = 0; y < 8; y++) {
@@ -128,18 +144,13 @@ final class JpegQuantization {
         return true;
     }
 
+    /**
+     * The lowest quality whose table makes a coefficient of this magnitude non-zero, or MAX_QUALITY + 1. It is
+     * non-zero where its step is below 2|c|, i.e. at most ceil(2|c|) - 1 as steps are integers.
+     */
     private static int firstNonZero(double magnitude, int k) {
-        int lo = 1;
-        int hi = MAX_QUALITY + 1;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (magnitude * INVERSE_STEP[mid][k] > 0.5) {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        return lo;
+        int largestStep = (int) Math.min(255, Math.ceil(2 * magnitude) - 1);
+        return largestStep < 1 ? MAX_QUALITY + 1 : FIRST_QUALITY_WITH_STEP_AT_MOST[k][largestStep];
     }
 
     /** Reusable buffers of one thread, so that the estimate allocates nothing. */
@@ -199,20 +210,29 @@ final class JpegQuantization {
                             + c[4] * p4 + c[5] * p5 + c[6] * p6 + c[7] * p7;
                 }
             }
-            for (int k = 0; k < perBlock; k++) {
-                double[] basis = COS[V[k]];
-                int u = U[k];
-                double s = 0;
-                for (int y = 0; y < 8; y++) {
-                    s += basis[y] * rows[y * 8 + u];
-                }
-                if (Math.abs(s) >= NEVER_NON_ZERO[k]) {
-                    int q = firstNonZero(Math.abs(s), k);
-                    if (q <= MAX_QUALITY) {
-                        coefficients[kept] = s;
-                        frequency[kept] = k;
-                        workspace.firstNonZero[kept] = q;
-                        kept++;
+            // Column pass, one column of the row pass at a time, for the v with u + v in [1, MAX_FREQUENCY_SUM].
+            for (int u = 0; u <= MAX_FREQUENCY_SUM; u++) {
+                double r0 = rows[u];
+                double r1 = rows[8 + u];
+                double r2 = rows[16 + u];
+                double r3 = rows[24 + u];
+                double r4 = rows[32 + u];
+                double r5 = rows[40 + u];
+                double r6 = rows[48 + u];
+                double r7 = rows[56 + u];
+                for (int v = u == 0 ? 1 : 0; v <= MAX_FREQUENCY_SUM - u; v++) {
+                    double[] c = COS[v];
+                    double s = c[0] * r0 + c[1] * r1 + c[2] * r2 + c[3] * r3
+                            + c[4] * r4 + c[5] * r5 + c[6] * r6 + c[7] * r7;
+                    int k = INDEX[v * 8 + u];
+                    if (Math.abs(s) >= NEVER_NON_ZERO[k]) {
+                        int q = firstNonZero(Math.abs(s), k);
+                        if (q <= MAX_QUALITY) {
+                            coefficients[kept] = s;
+                            frequency[kept] = k;
+                            workspace.firstNonZero[kept] = q;
+                            kept++;
+                        }
                     }
                 }
             }
