@@ -24,6 +24,11 @@ public final class IntraOpThreads {
             throw new IllegalArgumentException("intra-op threads must be >= 1, got " + threads);
         }
         loadEngine();
+        // PyTorch initialises a thread's count lazily, at its first parallel operator or count query, to the count
+        // chosen last on any thread. Force that initialisation now, or it would later overwrite this choice: whether
+        // it already happened depends on which operators this thread ran, so without this the outcome depends on
+        // test and operator order.
+        JniUtils.getNumThreads();
         JniUtils.setNumThreads(threads);
     }
 
