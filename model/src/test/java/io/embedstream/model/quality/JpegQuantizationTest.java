@@ -76,7 +76,7 @@ class JpegQuantizationTest {
     }
 
     @Test
-    void largeImagesUseABoundedNumberOfBlocks() {
+    void findsTheQualityOnALargeImageFromASampleOfItsBlocks() {
         LabeledImage large = SyntheticShapes.builder().size(224, 224).seed(5).build().image(2);
         int found = estimate(Degradation.JPEG.apply(large, 0.3, new Random(1)));
         assertTrue(Math.abs(found - Degradation.jpegQuality(0.3)) <= 2.5, "found " + found);
