@@ -78,7 +78,8 @@ public final class ExperimentRunner {
                             "%s seed %d: step %d/%d, probe effective rank %.1f, batch effective rank %.1f, loss %.3f%s",
                             spec.configuration(), spec.trainer().seed(), point.step(), total,
                             point.probeEffectiveRank(), point.batchEffectiveRank(), point.loss(),
-                            point.alarms().isEmpty() ? "" : " " + point.alarms()));
+                            point.alarms().isEmpty() ? "" : " " + point.alarms())
+                            + (point.skipReasons().isEmpty() ? "" : ", skipped " + point.skipReasons()));
                 }
             };
             FitLoop loop = new FitLoop(trainer, spec.batchSize());
@@ -136,7 +137,7 @@ public final class ExperimentRunner {
         double probeRate = probeReport.collapse().map(c -> c.codingRate()).orElse(0.0);
         double batchRank = batchReport.collapse().map(c -> c.effectiveRank()).orElse(0.0);
         WindowPoint point = new WindowPoint(index, step, probeRank, probeRate, batchRank, window.meanLoss(),
-                window.skipped, alarms);
+                window.skipReasons, alarms);
         window.reset();
         return point;
     }
@@ -146,8 +147,8 @@ public final class ExperimentRunner {
         final int steps;
         final int d;
         final List<float[]> embeddings = new ArrayList<>();
+        final List<String> skipReasons = new ArrayList<>();
         int count;
-        int skipped;
         double lossSum;
         int lossCount;
 
@@ -159,7 +160,8 @@ public final class ExperimentRunner {
         void add(StepResult r) {
             count++;
             if (!r.applied()) {
-                skipped++;
+                // The trainer's counter did not move for a skipped step: it is the attempt after r.step().
+                skipReasons.add("step " + (r.step() + 1) + ": " + r.skipReason());
             }
             if (Float.isFinite(r.loss())) {
                 lossSum += r.loss();
@@ -190,7 +192,7 @@ public final class ExperimentRunner {
         void reset() {
             embeddings.clear();
             count = 0;
-            skipped = 0;
+            skipReasons.clear();
             lossSum = 0;
             lossCount = 0;
         }

@@ -11,14 +11,21 @@ import java.util.List;
  * @param probeCodingRate   coding rate of the probe set's normalised embeddings (nats)
  * @param batchEffectiveRank effective rank of the embeddings of the window's training batches
  * @param loss              mean training loss over the window's steps
- * @param skippedSteps      steps of the window the trainer skipped (non-finite loss or gradient)
+ * @param skipReasons       why the trainer skipped each step of the window it skipped (non-finite loss or
+ *                          gradient), with the step, e.g. {@code step 14: non-finite loss NaN (ldmat NaN)}
  * @param alarms            alarm transitions the detector raised or cleared at this window, e.g.
  *                          {@code EFFECTIVE_RANK_COLLAPSE RAISED}
  */
 public record WindowPoint(int window, long step, double probeEffectiveRank, double probeCodingRate,
-                          double batchEffectiveRank, double loss, int skippedSteps, List<String> alarms) {
+                          double batchEffectiveRank, double loss, List<String> skipReasons, List<String> alarms) {
 
     public WindowPoint {
+        skipReasons = List.copyOf(skipReasons);
         alarms = List.copyOf(alarms);
+    }
+
+    /** Steps of the window the trainer skipped. */
+    public int skippedSteps() {
+        return skipReasons.size();
     }
 }

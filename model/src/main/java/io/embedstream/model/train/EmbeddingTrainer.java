@@ -155,9 +155,9 @@ public final class EmbeddingTrainer implements AutoCloseable {
             float lr = config.schedule().at(step);
             String skipReason = null;
             if (!Float.isFinite(loss)) {
-                skipReason = "non-finite loss " + loss;
+                skipReason = "non-finite loss " + loss + nonFiniteTerms(components);
             } else if (!Float.isFinite(gradientNorm)) {
-                skipReason = "non-finite gradient norm " + gradientNorm;
+                skipReason = "non-finite gradient norm " + gradientNorm + nonFiniteGradients(gradients);
             }
             if (skipReason == null) {
                 float clip = config.gradientClipNorm();
@@ -173,6 +173,32 @@ public final class EmbeddingTrainer implements AutoCloseable {
         } finally {
             COLLECTOR_LOCK.unlock();
         }
+    }
+
+    /** Which terms made the loss non-finite: a skip that names no term cannot be traced to one. */
+    private static String nonFiniteTerms(Map<String, Float> components) {
+        List<String> terms = new ArrayList<>();
+        components.forEach((name, value) -> {
+            if (!Float.isFinite(value)) {
+                terms.add(name + " " + value);
+            }
+        });
+        return terms.isEmpty() ? "" : " (" + String.join(", ", terms) + ")";
+    }
+
+    /** Which parameters' gradients are non-finite, the first three by name, and how many in all. */
+    private String nonFiniteGradients(List<NDArray> gradients) {
+        List<String> names = new ArrayList<>();
+        int count = 0;
+        for (int i = 0; i < gradients.size(); i++) {
+            if (!Float.isFinite(gradients.get(i).square().sum().getFloat())) {
+                if (count++ < 3) {
+                    names.add(trainable.get(i).name());
+                }
+            }
+        }
+        return count == 0 ? "" : " (in " + count + " of " + gradients.size() + " parameters: "
+                + String.join(", ", names) + (count > 3 ? ", ..." : "") + ")";
     }
 
     private void validate(TrainingBatch batch, int[] labels) {

@@ -135,6 +135,8 @@ class TrainingStateTest {
             StepResult result = trainer.step(TrainingBatch.of(pool));
             assertFalse(result.applied());
             assertTrue(result.skipReason().startsWith("non-finite"), result.skipReason());
+            assertTrue(result.skipReason().contains("cm NaN"), "names the term that went non-finite: "
+                    + result.skipReason());
             assertEquals(1, trainer.step());
             assertEquals(1, trainer.skippedSteps());
             assertArrayEquals(before, trainer.model().parametersToBytes(), "a skipped step must not change parameters");

@@ -201,6 +201,9 @@ final class ExperimentReport {
             p.put("batch_effective_rank", finite(w.batchEffectiveRank()));
             p.put("loss", finite(w.loss()));
             p.put("skipped_steps", w.skippedSteps());
+            if (!w.skipReasons().isEmpty()) {
+                p.put("skip_reasons", w.skipReasons());
+            }
             p.put("alarms", w.alarms());
             windows.add(p);
         }

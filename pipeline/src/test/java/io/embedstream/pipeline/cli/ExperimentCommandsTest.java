@@ -67,6 +67,29 @@ class ExperimentCommandsTest {
     }
 
     @Test
+    void skippedStepsAreReportedWithTheirReason() throws Exception {
+        Path out = dir.resolve("diverged");
+        // A learning rate no network survives: after the first update every loss is non-finite.
+        assertEquals(0, Main.run(args("experiment", "ablation", "--configs", "cm", "--seeds", "1",
+                "--lr", "1e30", "--clip", "0", "--out", out.toString())));
+        JsonNode run = JSON.readTree(out.resolve("results.json").toFile()).get("runs").get(0);
+        assertTrue(run.get("skipped_steps").asInt() > 0, "the guard skipped steps: " + run);
+        int reasons = 0;
+        for (JsonNode window : run.get("windows")) {
+            JsonNode listed = window.get("skip_reasons");
+            int skipped = window.get("skipped_steps").asInt();
+            assertEquals(skipped, listed == null ? 0 : listed.size(), "one reason per skipped step: " + window);
+            for (int i = 0; i < skipped; i++) {
+                String reason = listed.get(i).asText();
+                assertTrue(reason.matches("step \\d+: non-finite .*\\(.+\\)"),
+                        "names the step and what went non-finite: " + reason);
+                reasons++;
+            }
+        }
+        assertEquals(run.get("skipped_steps").asInt(), reasons);
+    }
+
+    @Test
     void qualityImbalanceReportsPairedDifferencesOnDegradedImages() throws Exception {
         Path out = dir.resolve("imbalance");
         assertEquals(0, Main.run(args("experiment", "quality-imbalance", "--seeds", "2", "--out", out.toString())));
