@@ -69,9 +69,11 @@ public final class ExperimentRunner {
         try (EmbeddingTrainer trainer = EmbeddingTrainer.create(spec.trainer())) {
             Window window = new Window(spec.windowSteps(), trainer.model().config().embeddingSize());
             FitLoop.Listener listener = (epoch, inEpoch, perEpoch, result) -> {
-                window.add(result);
+                // Steps attempted so far, this one included: the numbering of the windows and the skip reasons.
+                long attempted = result.step() + trainer.skippedSteps();
+                window.add(result, attempted);
                 if (window.full()) {
-                    WindowPoint point = closeWindow(windows.size(), result.step() + trainer.skippedSteps(), window,
+                    WindowPoint point = closeWindow(windows.size(), attempted, window,
                             trainer, data.probe(), metrics, detector, firstAlarm);
                     windows.add(point);
                     progress.accept(String.format(java.util.Locale.ROOT,
@@ -157,11 +159,10 @@ public final class ExperimentRunner {
             this.d = d;
         }
 
-        void add(StepResult r) {
+        void add(StepResult r, long attempted) {
             count++;
             if (!r.applied()) {
-                // The trainer's counter did not move for a skipped step: it is the attempt after r.step().
-                skipReasons.add("step " + (r.step() + 1) + ": " + r.skipReason());
+                skipReasons.add("step " + attempted + ": " + r.skipReason());
             }
             if (Float.isFinite(r.loss())) {
                 lossSum += r.loss();

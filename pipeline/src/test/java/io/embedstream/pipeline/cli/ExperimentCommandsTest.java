@@ -83,6 +83,9 @@ class ExperimentCommandsTest {
                 String reason = listed.get(i).asText();
                 assertTrue(reason.matches("step \\d+: non-finite .*\\(.+\\)"),
                         "names the step and what went non-finite: " + reason);
+                long step = Long.parseLong(reason.substring(5, reason.indexOf(':')));
+                long end = window.get("step").asLong();
+                assertTrue(step > end - 2 && step <= end, "step " + step + " lies in its window of 2 ending at " + end);
                 reasons++;
             }
         }
