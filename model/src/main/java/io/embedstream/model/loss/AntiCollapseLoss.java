@@ -83,8 +83,8 @@ public record AntiCollapseLoss(Mode mode, float gamma1, float gamma2, float eps)
         }
         NDManager manager = gram.getManager();
         NDArray surrogate = gram.mul(manager.create(inverse, new Shape(k, k))).sum()
-                .mul((float) (-gamma2 * value * c / 2));
-        return surrogate.sub(surrogate.stopGradient()).add((float) value);
+                .mul(GraphConstant.of(gram, (float) (-gamma2 * value * c / 2)));
+        return surrogate.sub(surrogate.stopGradient()).add(GraphConstant.of(gram, (float) value));
     }
 
     private static int[] presentClasses(int[] labels, int classes) {

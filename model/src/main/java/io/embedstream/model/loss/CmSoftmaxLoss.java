@@ -59,8 +59,8 @@ public record CmSoftmaxLoss(float scale, float margin, boolean contraction, bool
         if (cosine) {
             NDArray norms = LossInput.safeNorms(x);
             NDArray cos = x.div(norms).matMul(w.div(LossInput.safeNorms(w)).transpose());
-            NDArray phi = margin == 0f ? cos : cos.sub(oneHot.mul(margin));
-            logits = phi.mul(scale);
+            NDArray phi = margin == 0f ? cos : cos.sub(oneHot.mul(GraphConstant.of(oneHot, margin)));
+            logits = phi.mul(GraphConstant.of(phi, scale));
             if (contraction) {
                 logits = logits.mul(Activation.sigmoid(norms));
             }

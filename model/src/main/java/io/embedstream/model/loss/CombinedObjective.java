@@ -29,7 +29,7 @@ public final class CombinedObjective {
         for (WeightedLoss term : terms) {
             NDArray value = term.loss().evaluate(input);
             components.add(value);
-            NDArray weighted = term.weight() == 1f ? value : value.mul(term.weight());
+            NDArray weighted = term.weight() == 1f ? value : value.mul(GraphConstant.of(value, term.weight()));
             total = total == null ? weighted : total.add(weighted);
         }
         return new Evaluation(total, components);

@@ -58,9 +58,10 @@ public record LdmatLoss(float margin, float delta) implements EmbeddingLoss, jav
         NDArray mask = x.getManager().create(offDiagonal, new Shape(b, b));
         NDArray t = x.getManager().create(target, new Shape(b, b));
         NDArray squared = x.square().sum(new int[] {1}, true);
-        NDArray d2 = squared.add(squared.transpose()).sub(x.matMul(x.transpose()).mul(2f)).maximum(0f);
-        NDArray distances = d2.mul(mask).add(1e-12f).sqrt();
-        return distances.sub(t).square().mul(mask).sum().div((float) b * b);
+        NDArray d2 = squared.add(squared.transpose()).sub(x.matMul(x.transpose()).mul(GraphConstant.of(x, 2f)))
+                .maximum(GraphConstant.of(x, 0f));
+        NDArray distances = d2.mul(mask).add(GraphConstant.of(x, 1e-12f)).sqrt();
+        return distances.sub(t).square().mul(mask).sum().div(GraphConstant.of(x, (float) b * b));
     }
 
     static void requireTwoClasses(int[] labels) {

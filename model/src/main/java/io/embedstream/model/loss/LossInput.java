@@ -27,6 +27,7 @@ public record LossInput(NDArray embeddings, int[] labels, int classes, NDArray c
 
     /** Row-wise L2 norms (B x 1) as sqrt(sum x^2 + 1e-12), so that the gradient at 0 is finite. */
     static NDArray safeNorms(NDArray rows) {
-        return rows.square().sum(new int[] {1}, true).add(1e-12f).sqrt();
+        NDArray squares = rows.square().sum(new int[] {1}, true);
+        return squares.add(GraphConstant.of(squares, 1e-12f)).sqrt();
     }
 }

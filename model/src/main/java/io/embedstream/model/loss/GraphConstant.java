@@ -1,0 +1,24 @@
+package io.embedstream.model.loss;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * Constants for arithmetic on arrays that autograd differentiates later. Use {@code x.mul(GraphConstant.of(x, 2f))},
+ * never DJL's {@code x.mul(2f)}, in a loss.
+ *
+ * <p>Why: DJL's {@code mul(Number)}, {@code div(Number)}, {@code maximum(Number)} and the rest wrap the constant in
+ * a scalar tensor that borrows a direct buffer's memory, and close that tensor as soon as the operation returns.
+ * PyTorch's graph still points at the memory for the backward pass. Once the garbage collector frees the buffer
+ * and the memory is reused, backward reads whatever is there: training runs skipped steps whose gradients were
+ * 1e17 to 1e30 times too large, and a smaller error would have passed unseen
+ * ({@code GradientAfterGarbageCollectionTest}). The array made here belongs to the operand's manager, so it lives
+ * until that manager, or the training step's scope, closes, which is after backward.
+ */
+final class GraphConstant {
+    private GraphConstant() {}
+
+    /** {@code value} as a scalar array of {@code like}'s manager. */
+    static NDArray of(NDArray like, float value) {
+        return like.getManager().create(value);
+    }
+}
