@@ -9,10 +9,10 @@ import ai.djl.ndarray.NDArray;
  * <p>Why: DJL's {@code mul(Number)}, {@code div(Number)}, {@code maximum(Number)} and the rest wrap the constant in
  * a scalar tensor that borrows a direct buffer's memory, and close that tensor as soon as the operation returns.
  * PyTorch's graph still points at the memory for the backward pass. Once the garbage collector frees the buffer
- * and the memory is reused, backward reads whatever is there: training runs skipped steps whose gradients were
- * 1e17 to 1e30 times too large, and a smaller error would have passed unseen
- * ({@code GradientAfterGarbageCollectionTest}). The array made here belongs to the operand's manager, so it lives
- * until that manager, or the training step's scope, closes, which is after backward.
+ * and the memory is reused, backward reads whatever is there ({@code GradientAfterGarbageCollectionTest} makes
+ * that happen). A step whose gradient overflows is skipped by the trainer; a smaller error would pass unseen. The
+ * array made here belongs to the operand's manager, so it lives until that manager, or the training step's scope,
+ * closes, which is after backward.
  */
 final class GraphConstant {
     private GraphConstant() {}

@@ -143,11 +143,13 @@ public final class EmbeddingTrainer implements AutoCloseable {
                 components.put(objective.componentNames().get(i), evaluation.components().get(i).getFloat());
             }
             List<NDArray> gradients = new ArrayList<>(trainableArrays.size());
+            List<NDArray> squaredNorms = new ArrayList<>(trainableArrays.size());
             NDArray squaredNorm = null;
             for (NDArray parameter : trainableArrays) {
                 NDArray gradient = parameter.getGradient();
                 gradients.add(gradient);
                 NDArray sq = gradient.square().sum();
+                squaredNorms.add(sq);
                 squaredNorm = squaredNorm == null ? sq : squaredNorm.add(sq);
             }
             float gradientNorm = (float) Math.sqrt(squaredNorm.getFloat());
@@ -157,7 +159,7 @@ public final class EmbeddingTrainer implements AutoCloseable {
             if (!Float.isFinite(loss)) {
                 skipReason = "non-finite loss " + loss + nonFiniteTerms(components);
             } else if (!Float.isFinite(gradientNorm)) {
-                skipReason = "non-finite gradient norm " + gradientNorm + nonFiniteGradients(gradients);
+                skipReason = "non-finite gradient norm " + gradientNorm + nonFiniteSquaredNorms(squaredNorms);
             }
             if (skipReason == null) {
                 float clip = config.gradientClipNorm();
@@ -186,19 +188,22 @@ public final class EmbeddingTrainer implements AutoCloseable {
         return terms.isEmpty() ? "" : " (" + String.join(", ", terms) + ")";
     }
 
-    /** Which parameters' gradients are non-finite, the first three by name, and how many in all. */
-    private String nonFiniteGradients(List<NDArray> gradients) {
+    /**
+     * In which parameters the squared gradient norm is not finite, the first three by name, and how many in all. A
+     * gradient can be finite and still overflow here (beyond about 1e19 per element): that is a blow-up too.
+     */
+    private String nonFiniteSquaredNorms(List<NDArray> squaredNorms) {
         List<String> names = new ArrayList<>();
         int count = 0;
-        for (int i = 0; i < gradients.size(); i++) {
-            if (!Float.isFinite(gradients.get(i).square().sum().getFloat())) {
+        for (int i = 0; i < squaredNorms.size(); i++) {
+            if (!Float.isFinite(squaredNorms.get(i).getFloat())) {
                 if (count++ < 3) {
                     names.add(trainable.get(i).name());
                 }
             }
         }
-        return count == 0 ? "" : " (in " + count + " of " + gradients.size() + " parameters: "
-                + String.join(", ", names) + (count > 3 ? ", ..." : "") + ")";
+        return count == 0 ? "" : " (squared norm not finite in " + count + " of " + squaredNorms.size()
+                + " parameters: " + String.join(", ", names) + (count > 3 ? ", ..." : "") + ")";
     }
 
     private void validate(TrainingBatch batch, int[] labels) {

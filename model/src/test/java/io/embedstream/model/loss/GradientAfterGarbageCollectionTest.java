@@ -15,72 +15,74 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
- * The losses' gradients do not change when the garbage collector runs between the forward and the backward pass,
- * as it may in any training step. DJL's {@code mul(Number)} and its kind put the constant in a scalar tensor that
- * borrows a direct buffer's memory and close it straight after the forward operation, while PyTorch's graph keeps
- * pointing at that memory for the backward pass; once the buffer is collected and its memory reused, backward read
- * garbage (training runs skipped steps whose gradients were 1e17 to 1e30 times too large).
+ * The losses' gradients, with respect to the features and the class weights, do not change when the garbage
+ * collector runs between the forward and the backward pass, as it may in any training step. DJL's
+ * {@code mul(Number)} and its kind put the constant in a scalar tensor that borrows a direct buffer's memory and
+ * close it straight after the forward operation, while PyTorch's graph keeps pointing at that memory for the
+ * backward pass ({@link GraphConstant}). This test frees and refills that memory in between; before the losses
+ * used {@link GraphConstant} it failed for every loss on the first trial.
  */
 class GradientAfterGarbageCollectionTest {
     private static final int TRIALS = 8;
 
     @Test
     void cm() throws InterruptedException {
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray w = SpecFixture.w(m);
-            check(m, a -> CmSoftmaxLoss.defaults().evaluate(new LossInput(a[0], Y, 2, w)));
-        }
+        check(in -> CmSoftmaxLoss.defaults().evaluate(in));
     }
 
     @Test
     void ldmat() throws InterruptedException {
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray w = SpecFixture.w(m);
-            check(m, a -> new LdmatLoss(10f, 0.5f).evaluate(new LossInput(a[0], Y, 2, w)));
-        }
+        check(in -> new LdmatLoss(10f, 0.5f).evaluate(in));
     }
 
     @Test
     void antiCollapseOnFeatures() throws InterruptedException {
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray w = SpecFixture.w(m);
-            check(m, a -> AntiCollapseLoss.defaults(AntiCollapseLoss.Mode.FEATURES)
-                    .evaluate(new LossInput(a[0], Y, 2, w)));
-        }
+        check(in -> AntiCollapseLoss.defaults(AntiCollapseLoss.Mode.FEATURES).evaluate(in));
+    }
+
+    @Test
+    void antiCollapseOnProxies() throws InterruptedException {
+        check(in -> AntiCollapseLoss.defaults(AntiCollapseLoss.Mode.PROXIES).evaluate(in));
     }
 
     @Test
     void weightedSum() throws InterruptedException {
         ObjectiveConfig config = ObjectiveConfig.builder().cmWeight(0.5f).ldmatWeight(3f).ldmat(new LdmatLoss(4f, 0f))
                 .antiCollapseFeaturesWeight(2f).build();
+        check(in -> new CombinedObjective(config).evaluate(in).total());
+    }
+
+    private static void check(Function<LossInput, NDArray> loss) throws InterruptedException {
         try (NDManager m = NDManager.newBaseManager()) {
-            NDArray w = SpecFixture.w(m);
-            check(m, a -> new CombinedObjective(config).evaluate(new LossInput(a[0], Y, 2, w)).total());
+            float[] expected = gradient(m, loss, false);
+            for (int trial = 0; trial < TRIALS; trial++) {
+                assertArrayEquals(expected, gradient(m, loss, true), 1e-6f, "trial " + trial);
+            }
         }
     }
 
-    private static void check(NDManager m, Function<NDArray[], NDArray> loss) throws InterruptedException {
-        float[] expected = gradient(m, loss, false);
-        for (int trial = 0; trial < TRIALS; trial++) {
-            assertArrayEquals(expected, gradient(m, loss, true), 1e-6f, "trial " + trial);
-        }
-    }
-
-    private static float[] gradient(NDManager m, Function<NDArray[], NDArray> loss, boolean collectInBetween)
+    /** The gradients with respect to the features, then the class weights, in one array. */
+    private static float[] gradient(NDManager m, Function<LossInput, NDArray> loss, boolean collectInBetween)
             throws InterruptedException {
         NDArray z = SpecFixture.z(m);
+        NDArray w = SpecFixture.w(m);
         z.setRequiresGradient(true);
-        List<ByteBuffer> poison = new ArrayList<>();
+        w.setRequiresGradient(true);
+        List<ByteBuffer> poison = List.of();
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDArray out = loss.apply(new NDArray[] {z});
+            NDArray out = loss.apply(new LossInput(z, Y, 2, w));
             if (collectInBetween) {
                 poison = collectAndReuseFreedMemory();
             }
             collector.backward(out);
+            java.lang.ref.Reference.reachabilityFence(poison); // the refilled blocks stay taken through backward
         }
-        float[] g = z.getGradient().toFloatArray();
-        poison.clear();
-        return g;
+        float[] gz = z.getGradient().toFloatArray();
+        float[] gw = w.getGradient().toFloatArray();
+        float[] both = new float[gz.length + gw.length];
+        System.arraycopy(gz, 0, both, 0, gz.length);
+        System.arraycopy(gw, 0, both, gz.length, gw.length);
+        return both;
     }
 
     /** Collects unreachable direct buffers, then fills freshly allocated small blocks with a huge value. */
