@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.embedstream.connectors.kafka.EmbeddedKafkaBroker;
+import io.embedstream.broker.EmbeddedKafkaBroker;
 import io.embedstream.connectors.wire.DeadLetters;
 import io.embedstream.connectors.wire.DecodeResult;
 import io.embedstream.connectors.wire.ImageRecordDecoder;

@@ -4,7 +4,7 @@ import io.embedstream.connectors.wire.HostileImages;
 import io.embedstream.connectors.wire.ImageRecordEncoder;
 import io.embedstream.connectors.wire.PixelBuffer;
 import io.embedstream.connectors.wire.PixelConversions;
-import io.embedstream.model.data.LabeledImage;
+import io.embedstream.types.LabeledImage;
 import io.embedstream.model.data.SyntheticShapes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -26,7 +26,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** A small, fast job configuration and helpers shared by the pipeline's integration tests. */
-final class PipelineTestSupport {
+public final class PipelineTestSupport {
     private PipelineTestSupport() {}
 
     static PipelineConfig smallJob(String bootstrap, Path checkpoints, long publishEverySteps) {
@@ -76,7 +76,7 @@ final class PipelineTestSupport {
     }
 
     /** {@link #await(String, Duration, BooleanSupplier)}, failing at once if the job stops running. */
-    static void await(JobClient job, String what, Duration timeout, BooleanSupplier condition)
+    public static void await(JobClient job, String what, Duration timeout, BooleanSupplier condition)
             throws InterruptedException {
         await(what, timeout, () -> {
             assertRunning(job);
@@ -85,7 +85,7 @@ final class PipelineTestSupport {
     }
 
     /** Polls until the condition holds or fails the test after {@code timeout}. */
-    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    public static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -109,11 +109,11 @@ final class PipelineTestSupport {
     }
 
     /** Every committed record of a topic (read_committed), reading until {@code quiet} passes without news. */
-    static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic, Duration quiet) {
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic, Duration quiet) {
         return readAll(bootstrap, java.util.Map.of(), topic, quiet);
     }
 
-    static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, java.util.Map<String, String> clientProperties,
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, java.util.Map<String, String> clientProperties,
             String topic, Duration quiet) {
         Properties p = new Properties();
         p.putAll(clientProperties);

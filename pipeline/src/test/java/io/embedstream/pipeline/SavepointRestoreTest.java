@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.embedstream.connectors.dataset.DatasetProducer;
-import io.embedstream.connectors.kafka.EmbeddedKafkaBroker;
+import io.embedstream.broker.EmbeddedKafkaBroker;
 import io.embedstream.connectors.model.AssemblyResult;
 import io.embedstream.connectors.model.ModelAssembler;
 import io.embedstream.model.data.SyntheticShapes;

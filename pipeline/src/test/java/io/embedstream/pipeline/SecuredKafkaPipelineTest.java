@@ -8,11 +8,11 @@ import static io.embedstream.pipeline.PipelineTestSupport.startWithoutRestarts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.embedstream.connectors.kafka.EmbeddedKafkaBroker;
-import io.embedstream.connectors.kafka.TestCertificates;
+import io.embedstream.pipeline.cli.PipelineLauncher;
+import io.embedstream.broker.EmbeddedKafkaBroker;
+import io.embedstream.broker.TestCertificates;
 import io.embedstream.connectors.model.AssemblyResult;
 import io.embedstream.connectors.model.ModelAssembler;
-import io.embedstream.pipeline.cli.Main;
 import io.embedstream.pipeline.config.PipelineConfig;
 import io.embedstream.pipeline.operators.Accumulators;
 import java.io.ByteArrayOutputStream;
@@ -109,7 +109,7 @@ class SecuredKafkaPipelineTest {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            int code = Main.run(args);
+            int code = PipelineLauncher.run(args);
             return new CommandOutput(code, captured.toString(StandardCharsets.UTF_8));
         } finally {
             System.setErr(original);

@@ -1,6 +1,6 @@
 package io.embedstream.benchmarks.quality;
 
-import io.embedstream.model.data.LabeledImage;
+import io.embedstream.types.LabeledImage;
 import io.embedstream.model.data.SyntheticShapes;
 import io.embedstream.model.quality.QualityEstimator;
 import io.embedstream.model.quality.QualityReport;

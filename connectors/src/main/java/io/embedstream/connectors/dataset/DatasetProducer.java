@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 import io.embedstream.connectors.wire.ImageHeaders;
 import io.embedstream.connectors.wire.ImageRecord;
 import io.embedstream.connectors.wire.ImageRecordEncoder;
-import io.embedstream.model.data.LabeledImage;
+import io.embedstream.types.LabeledImage;
 
 /**
  * Sends labeled images to the image input topic in the wire format of {@link ImageRecordEncoder}, optionally

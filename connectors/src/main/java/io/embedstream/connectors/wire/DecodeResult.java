@@ -2,7 +2,7 @@ package io.embedstream.connectors.wire;
 
 import java.util.Objects;
 
-import io.embedstream.model.data.LabeledImage;
+import io.embedstream.types.LabeledImage;
 
 /** Outcome of decoding one input record: an image, or a rejection that says why. */
 public sealed interface DecodeResult permits DecodeResult.Decoded, DecodeResult.Rejected {

@@ -21,7 +21,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import io.embedstream.connectors.wire.DecodeResult.Decoded;
 import io.embedstream.connectors.wire.DecodeResult.Rejected;
-import io.embedstream.model.data.LabeledImage;
+import io.embedstream.types.LabeledImage;
 
 /**
  * Turns one record of the image input topic (see {@link ImageHeaders}) into a {@link LabeledImage}, or a

@@ -8,7 +8,7 @@ import java.util.Objects;
 
 import javax.imageio.ImageIO;
 
-import io.embedstream.model.data.LabeledImage;
+import io.embedstream.types.LabeledImage;
 
 /**
  * Writes a {@link LabeledImage} in the image input format (see {@link ImageHeaders}) so that

@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * Unlabeled 8-bit pixels, row-major with interleaved channels (HWC), as in
- * {@link io.embedstream.model.data.LabeledImage}. The array is not copied.
+ * {@link io.embedstream.types.LabeledImage}. The array is not copied.
  *
  * @param width    width in pixels, &gt; 0
  * @param height   height in pixels, &gt; 0

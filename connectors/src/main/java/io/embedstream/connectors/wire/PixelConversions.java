@@ -1,5 +1,6 @@
 package io.embedstream.connectors.wire;
 
+import io.embedstream.types.Resampler;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.Raster;
@@ -105,35 +106,8 @@ public final class PixelConversions {
         if (pixels.width() == width && pixels.height() == height) {
             return pixels;
         }
-        int channels = pixels.channels();
-        int srcW = pixels.width();
-        int srcH = pixels.height();
-        byte[] src = pixels.data();
-        byte[] out = new byte[width * height * channels];
-        double scaleX = (double) srcW / width;
-        double scaleY = (double) srcH / height;
-        for (int y = 0; y < height; y++) {
-            double sy = Math.max(0.0, (y + 0.5) * scaleY - 0.5);
-            int y0 = Math.min((int) sy, srcH - 1);
-            int y1 = Math.min(y0 + 1, srcH - 1);
-            double fy = Math.min(sy - y0, 1.0);
-            for (int x = 0; x < width; x++) {
-                double sx = Math.max(0.0, (x + 0.5) * scaleX - 0.5);
-                int x0 = Math.min((int) sx, srcW - 1);
-                int x1 = Math.min(x0 + 1, srcW - 1);
-                double fx = Math.min(sx - x0, 1.0);
-                for (int c = 0; c < channels; c++) {
-                    double top = (1 - fx) * sample(src, srcW, channels, x0, y0, c) + fx * sample(src, srcW, channels, x1, y0, c);
-                    double bottom = (1 - fx) * sample(src, srcW, channels, x0, y1, c) + fx * sample(src, srcW, channels, x1, y1, c);
-                    out[(y * width + x) * channels + c] = (byte) Math.round((1 - fy) * top + fy * bottom);
-                }
-            }
-        }
-        return new PixelBuffer(width, height, channels, out);
-    }
-
-    private static int sample(byte[] data, int width, int channels, int x, int y, int c) {
-        return data[(y * width + x) * channels + c] & 0xFF;
+        return new PixelBuffer(width, height, pixels.channels(), Resampler.bilinear(pixels.data(), pixels.width(),
+                pixels.height(), pixels.channels(), width, height));
     }
 
     private static byte[] graySamples(Raster raster, int bits) {

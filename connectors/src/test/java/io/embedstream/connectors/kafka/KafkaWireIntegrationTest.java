@@ -1,10 +1,11 @@
 package io.embedstream.connectors.kafka;
 
+import io.embedstream.broker.EmbeddedKafkaBroker;
+import io.embedstream.broker.Kcat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -28,7 +28,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
 import io.embedstream.connectors.dataset.DatasetProducer;
 import io.embedstream.connectors.dataset.SendSummary;
 import io.embedstream.connectors.model.AssemblyResult;
@@ -46,7 +45,7 @@ import io.embedstream.connectors.wire.ImageRecordDecoder;
 import io.embedstream.connectors.wire.ImageRecordEncoder;
 import io.embedstream.connectors.wire.PixelBuffer;
 import io.embedstream.connectors.wire.TestImages;
-import io.embedstream.model.data.LabeledImage;
+import io.embedstream.types.LabeledImage;
 
 /** The wire formats against one real broker (started once for the class), plain clients and kcat. */
 class KafkaWireIntegrationTest {

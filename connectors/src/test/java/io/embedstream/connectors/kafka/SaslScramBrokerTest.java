@@ -1,5 +1,6 @@
 package io.embedstream.connectors.kafka;
 
+import io.embedstream.broker.EmbeddedKafkaBroker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

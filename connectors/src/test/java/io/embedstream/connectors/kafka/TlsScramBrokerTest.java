@@ -1,9 +1,10 @@
 package io.embedstream.connectors.kafka;
 
+import io.embedstream.broker.EmbeddedKafkaBroker;
+import io.embedstream.broker.TestCertificates;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

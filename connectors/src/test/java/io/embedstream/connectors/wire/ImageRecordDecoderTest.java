@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import io.embedstream.connectors.wire.DecodeResult.Decoded;
 import io.embedstream.connectors.wire.DecodeResult.Rejected;
-import io.embedstream.model.data.LabeledImage;
+import io.embedstream.types.LabeledImage;
 
 class ImageRecordDecoderTest {
 

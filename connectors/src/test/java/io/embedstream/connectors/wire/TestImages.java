@@ -2,7 +2,7 @@ package io.embedstream.connectors.wire;
 
 import java.util.Random;
 
-import io.embedstream.model.data.LabeledImage;
+import io.embedstream.types.LabeledImage;
 
 /** Deterministic random images for tests. */
 public final class TestImages {

@@ -1,5 +1,6 @@
 package io.embedstream.model.data;
 
+import io.embedstream.types.LabeledImage;
 import java.util.Objects;
 import java.util.Random;
 

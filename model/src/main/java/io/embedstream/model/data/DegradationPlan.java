@@ -1,5 +1,6 @@
 package io.embedstream.model.data;
 
+import io.embedstream.types.LabeledImage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;

@@ -1,5 +1,6 @@
 package io.embedstream.model.data;
 
+import io.embedstream.types.LabeledImage;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;

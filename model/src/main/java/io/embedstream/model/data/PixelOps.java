@@ -1,5 +1,6 @@
 package io.embedstream.model.data;
 
+import io.embedstream.types.Resampler;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.ByteArrayInputStream;
@@ -95,50 +96,7 @@ final class PixelOps {
         if (sw == w && sh == h) {
             return src.clone();
         }
-        double[] small = new double[sw * sh * ch];
-        double fx = (double) w / sw;
-        double fy = (double) h / sh;
-        for (int sy = 0; sy < sh; sy++) {
-            double y0 = sy * fy;
-            double y1 = y0 + fy;
-            for (int sx = 0; sx < sw; sx++) {
-                double x0 = sx * fx;
-                double x1 = x0 + fx;
-                for (int c = 0; c < ch; c++) {
-                    double acc = 0;
-                    double area = 0;
-                    for (int y = (int) y0; y < Math.min(h, Math.ceil(y1)); y++) {
-                        double wy = Math.min(y + 1, y1) - Math.max(y, y0);
-                        for (int x = (int) x0; x < Math.min(w, Math.ceil(x1)); x++) {
-                            double wx = Math.min(x + 1, x1) - Math.max(x, x0);
-                            acc += wx * wy * (src[(y * w + x) * ch + c] & 0xFF);
-                            area += wx * wy;
-                        }
-                    }
-                    small[(sy * sw + sx) * ch + c] = acc / area;
-                }
-            }
-        }
-        byte[] out = new byte[src.length];
-        for (int y = 0; y < h; y++) {
-            // Pixel centres are aligned: output centre (y + 0.5) maps to small-grid coordinate (y + 0.5) / fy - 0.5.
-            double gy = clamp((y + 0.5) / fy - 0.5, 0, sh - 1);
-            int y0 = (int) gy;
-            int y1 = Math.min(y0 + 1, sh - 1);
-            double ty = gy - y0;
-            for (int x = 0; x < w; x++) {
-                double gx = clamp((x + 0.5) / fx - 0.5, 0, sw - 1);
-                int x0 = (int) gx;
-                int x1 = Math.min(x0 + 1, sw - 1);
-                double tx = gx - x0;
-                for (int c = 0; c < ch; c++) {
-                    double top = (1 - tx) * small[(y0 * sw + x0) * ch + c] + tx * small[(y0 * sw + x1) * ch + c];
-                    double bot = (1 - tx) * small[(y1 * sw + x0) * ch + c] + tx * small[(y1 * sw + x1) * ch + c];
-                    out[(y * w + x) * ch + c] = toByte((1 - ty) * top + ty * bot);
-                }
-            }
-        }
-        return out;
+        return Resampler.bilinear(Resampler.areaAverage(src, w, h, ch, sw, sh), sw, sh, ch, w, h);
     }
 
     /** Round trip through the JDK's baseline JPEG codec at {@code quality} in [0, 1]. */
@@ -188,10 +146,6 @@ final class PixelOps {
     }
 
     private static int clamp(int v, int lo, int hi) {
-        return v < lo ? lo : (v > hi ? hi : v);
-    }
-
-    private static double clamp(double v, double lo, double hi) {
         return v < lo ? lo : (v > hi ? hi : v);
     }
 

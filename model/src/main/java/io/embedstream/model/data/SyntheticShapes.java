@@ -1,5 +1,6 @@
 package io.embedstream.model.data;
 
+import io.embedstream.types.LabeledImage;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;

@@ -8,7 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
-import io.embedstream.model.data.LabeledImage;
+import io.embedstream.types.LabeledImage;
 import io.embedstream.model.loss.CombinedObjective;
 import io.embedstream.model.loss.LossInput;
 import io.embedstream.model.net.ArrayCodec;

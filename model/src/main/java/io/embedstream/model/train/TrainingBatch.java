@@ -1,6 +1,6 @@
 package io.embedstream.model.train;
 
-import io.embedstream.model.data.LabeledImage;
+import io.embedstream.types.LabeledImage;
 import java.util.List;
 
 /**

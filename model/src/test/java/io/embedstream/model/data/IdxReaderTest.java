@@ -1,5 +1,6 @@
 package io.embedstream.model.data;
 
+import io.embedstream.types.LabeledImage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

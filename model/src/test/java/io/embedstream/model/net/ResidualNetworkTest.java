@@ -3,7 +3,7 @@ package io.embedstream.model.net;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.embedstream.model.data.LabeledImage;
+import io.embedstream.types.LabeledImage;
 import io.embedstream.model.data.SyntheticShapes;
 import io.embedstream.model.train.EmbeddingTrainer;
 import io.embedstream.model.train.StepResult;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.embedstream.model.data.Degradation;
-import io.embedstream.model.data.LabeledImage;
+import io.embedstream.types.LabeledImage;
 import io.embedstream.model.data.SyntheticShapes;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;

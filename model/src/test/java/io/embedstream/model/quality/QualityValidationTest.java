@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.embedstream.model.data.Degradation;
 import io.embedstream.model.data.IdxReader;
-import io.embedstream.model.data.LabeledImage;
+import io.embedstream.types.LabeledImage;
 import io.embedstream.model.data.SyntheticShapes;
 import io.embedstream.model.testing.SharedData;
 import java.io.IOException;

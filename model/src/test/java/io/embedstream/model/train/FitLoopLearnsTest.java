@@ -2,7 +2,7 @@ package io.embedstream.model.train;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.embedstream.model.data.LabeledImage;
+import io.embedstream.types.LabeledImage;
 import io.embedstream.model.data.SyntheticShapes;
 import io.embedstream.model.eval.KnnEvaluator;
 import io.embedstream.model.net.NetworkConfig;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.embedstream.model.data.LabeledImage;
+import io.embedstream.types.LabeledImage;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -3,7 +3,7 @@ package io.embedstream.model.train;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.embedstream.model.data.LabeledImage;
+import io.embedstream.types.LabeledImage;
 import io.embedstream.model.loss.AntiCollapseLoss;
 import io.embedstream.model.loss.ObjectiveConfig;
 import io.embedstream.model.net.NetworkConfig;

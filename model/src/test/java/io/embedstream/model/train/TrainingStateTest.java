@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.embedstream.model.data.LabeledImage;
+import io.embedstream.types.LabeledImage;
 import io.embedstream.model.loss.ObjectiveConfig;
 import io.embedstream.model.net.NetworkConfig;
 import java.util.ArrayList;

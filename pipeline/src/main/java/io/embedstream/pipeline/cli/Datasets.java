@@ -2,7 +2,7 @@ package io.embedstream.pipeline.cli;
 
 import io.embedstream.model.data.DatasetSpec;
 import io.embedstream.model.data.LabeledDataset;
-import io.embedstream.model.data.LabeledImage;
+import io.embedstream.types.LabeledImage;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,17 +13,17 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 /** Dataset specs of the command line: those of {@link DatasetSpec}, plus {@code folder:DIR}. */
-final class Datasets {
+public final class Datasets {
     private Datasets() {}
 
-    static List<LabeledImage> trainImages(String spec) throws IOException {
+    public static List<LabeledImage> trainImages(String spec) throws IOException {
         if (spec.startsWith("folder:")) {
             return folder(Path.of(spec.substring("folder:".length())));
         }
         return DatasetSpec.load(spec).train();
     }
 
-    static LabeledDataset load(String spec) throws IOException {
+    public static LabeledDataset load(String spec) throws IOException {
         if (spec.startsWith("folder:")) {
             throw new IllegalArgumentException("folder datasets have no test split; use them with produce");
         }
@@ -34,7 +34,7 @@ final class Datasets {
      * Images in sub-folders named by their label: {@code DIR/0/*.png}, {@code DIR/1/*.jpg}, ... Sub-folder names
      * must be integers (the label). Images keep their size and channels (gray or RGB); the job converts them.
      */
-    static List<LabeledImage> folder(Path dir) throws IOException {
+    public static List<LabeledImage> folder(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException("folder dataset " + dir + " is not a directory");
         }

@@ -2,11 +2,11 @@ package io.embedstream.pipeline.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.embedstream.connectors.dataset.DatasetProducer;
-import io.embedstream.connectors.kafka.EmbeddedKafkaBroker;
+import io.embedstream.broker.EmbeddedKafkaBroker;
 import io.embedstream.connectors.model.ModelDirectoryReader;
 import io.embedstream.connectors.model.PublishedModel;
 import io.embedstream.model.data.LabeledDataset;
-import io.embedstream.model.data.LabeledImage;
+import io.embedstream.types.LabeledImage;
 import io.embedstream.model.eval.KnnEvaluator;
 import io.embedstream.model.net.EmbeddingModel;
 import io.embedstream.model.train.Devices;

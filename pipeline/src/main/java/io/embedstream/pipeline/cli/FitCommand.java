@@ -4,7 +4,7 @@ import io.embedstream.model.data.DatasetSpec;
 import io.embedstream.model.data.DegradationPlan;
 import io.embedstream.model.data.DegradedImage;
 import io.embedstream.model.data.LabeledDataset;
-import io.embedstream.model.data.LabeledImage;
+import io.embedstream.types.LabeledImage;
 import io.embedstream.model.eval.KnnEvaluator;
 import io.embedstream.model.train.EmbeddingTrainer;
 import io.embedstream.model.train.FitLoop;

@@ -2,7 +2,7 @@ package io.embedstream.pipeline.cli;
 
 import io.embedstream.model.data.DegradationPlan;
 import io.embedstream.model.data.DegradedImage;
-import io.embedstream.model.data.LabeledImage;
+import io.embedstream.types.LabeledImage;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;

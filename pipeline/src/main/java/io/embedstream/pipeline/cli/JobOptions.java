@@ -15,10 +15,10 @@ import picocli.CommandLine.Option;
 public final class JobOptions {
 
     @Option(names = "--config", description = "Properties file with job settings (README lists the keys).")
-    Path configFile;
+    public Path configFile;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one setting, e.g. --set batcher.samples-per-class=8 (repeatable).")
-    List<String> overrides = new ArrayList<>();
+    public List<String> overrides = new ArrayList<>();
 
     public Properties properties() throws IOException {
         Properties p = new Properties();

@@ -2,7 +2,7 @@ package io.embedstream.pipeline.cli;
 
 import io.embedstream.connectors.dataset.DatasetProducer;
 import io.embedstream.connectors.dataset.SendSummary;
-import io.embedstream.model.data.LabeledImage;
+import io.embedstream.types.LabeledImage;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;

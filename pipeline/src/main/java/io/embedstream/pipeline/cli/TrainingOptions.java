@@ -14,78 +14,78 @@ import picocli.CommandLine.Option;
 public final class TrainingOptions {
 
     @Option(names = "--arch", defaultValue = "cm-mnist", description = "Network: cm-mnist, cm-mnist-3x3 or resnet (default: ${DEFAULT-VALUE}).")
-    String architecture;
+    public String architecture;
 
     @Option(names = "--embedding", defaultValue = "128", description = "Embedding size (default: ${DEFAULT-VALUE}).")
-    int embeddingSize;
+    public int embeddingSize;
 
     @Option(names = "--w-cm", defaultValue = "1", description = "Weight of CM-M-Softmax (default: ${DEFAULT-VALUE}).")
-    float cmWeight;
+    public float cmWeight;
 
     @Option(names = "--cm-scale", defaultValue = "30", description = "CM scale s (default: ${DEFAULT-VALUE}).")
-    float cmScale;
+    public float cmScale;
 
     @Option(names = "--cm-margin", defaultValue = "0.4", description = "CM additive cosine margin m (default: ${DEFAULT-VALUE}).")
-    float cmMargin;
+    public float cmMargin;
 
     @Option(names = "--no-contraction", description = "Drop the sigmoid(|x|) contraction factor from CM.")
-    boolean noContraction;
+    public boolean noContraction;
 
     @Option(names = "--plain-softmax", description = "Baseline: plain softmax on x W^T, no LDMAT, no anti-collapse (overrides the loss options).")
-    boolean plainSoftmax;
+    public boolean plainSoftmax;
 
     @Option(names = "--w-ldmat", defaultValue = "1", description = "Weight of LDMAT (default: ${DEFAULT-VALUE}).")
-    float ldmatWeight;
+    public float ldmatWeight;
 
     @Option(names = "--ldmat-margin", defaultValue = "1", description = "LDMAT distance between classes (default: ${DEFAULT-VALUE}).")
-    float ldmatMargin;
+    public float ldmatMargin;
 
     @Option(names = "--ldmat-delta", defaultValue = "0", description = "LDMAT within-class relaxation (default: ${DEFAULT-VALUE}).")
-    float ldmatDelta;
+    public float ldmatDelta;
 
     @Option(names = "--w-ac-proxies", defaultValue = "1", description = "Weight of anti-collapse on the class proxies (default: ${DEFAULT-VALUE}).")
-    float acProxiesWeight;
+    public float acProxiesWeight;
 
     @Option(names = "--w-ac-features", defaultValue = "0", description = "Weight of anti-collapse on the batch features (default: ${DEFAULT-VALUE}).")
-    float acFeaturesWeight;
+    public float acFeaturesWeight;
 
     @Option(names = "--ac-gamma1", defaultValue = "1", description = "Anti-collapse gamma1 (default: ${DEFAULT-VALUE}).")
-    float acGamma1;
+    public float acGamma1;
 
     @Option(names = "--ac-gamma2", defaultValue = "1", description = "Anti-collapse gamma2 (default: ${DEFAULT-VALUE}).")
-    float acGamma2;
+    public float acGamma2;
 
     @Option(names = "--ac-eps", defaultValue = "0.5", description = "Anti-collapse eps (default: ${DEFAULT-VALUE}).")
-    float acEps;
+    public float acEps;
 
     @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd or adamw (default: ${DEFAULT-VALUE}).")
-    String optimizer;
+    public String optimizer;
 
     @Option(names = "--lr", description = "Base learning rate (default: 0.01 for sgd, 0.001 for adamw).")
-    Float learningRate;
+    public Float learningRate;
 
     @Option(names = "--schedule", defaultValue = "cosine:warmup=20",
             description = "constant, step[:every=N,gamma=G] or cosine[:warmup=N,min=R] (default: ${DEFAULT-VALUE}).")
-    String schedule;
+    public String schedule;
 
     @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
-    float momentum;
+    public float momentum;
 
     @Option(names = "--weight-decay", defaultValue = "5e-4", description = "Weight decay (default: ${DEFAULT-VALUE}).")
-    float weightDecay;
+    public float weightDecay;
 
     @Option(names = "--clip", defaultValue = "10", description = "Clip the global gradient norm; 0 = off (default: ${DEFAULT-VALUE}).")
-    float clip;
+    public float clip;
 
     @Option(names = "--augment-shift", defaultValue = "0", description = "Move each training image by a random offset of"
             + " up to this many pixels on each axis (border filled with 0); 0 = off (default: ${DEFAULT-VALUE}).")
-    int augmentShift;
+    public int augmentShift;
 
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
-    String device;
+    public String device;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of initialisation and sampling (default: ${DEFAULT-VALUE}).")
-    long seed;
+    public long seed;
 
     public ObjectiveConfig objective() {
         if (plainSoftmax) {

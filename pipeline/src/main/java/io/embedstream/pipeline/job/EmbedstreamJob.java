@@ -12,7 +12,7 @@ import io.embedstream.pipeline.operators.ModelRecordsFunction;
 import io.embedstream.pipeline.operators.QualityOperator;
 import io.embedstream.pipeline.operators.RawImageDeserializer;
 import io.embedstream.pipeline.operators.TrainerOperator;
-import io.embedstream.pipeline.serve.ManifestSigning;
+import io.embedstream.pipeline.operators.ManifestSigning;
 import io.embedstream.pipeline.types.KafkaBytesRecord;
 import io.embedstream.pipeline.types.MetricsSideInput;
 import io.embedstream.pipeline.types.MiniBatch;

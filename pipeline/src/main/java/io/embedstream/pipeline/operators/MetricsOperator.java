@@ -3,7 +3,7 @@ package io.embedstream.pipeline.operators;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.embedstream.model.data.LabeledImage;
+import io.embedstream.types.LabeledImage;
 import io.embedstream.model.metrics.AlarmEvent;
 import io.embedstream.model.metrics.CollapseDriftDetector;
 import io.embedstream.model.metrics.DataDriftResult;

@@ -6,7 +6,7 @@ import io.embedstream.connectors.model.ModelDirectory;
 import io.embedstream.connectors.model.ModelManifest;
 import io.embedstream.connectors.model.ModelManifestJson;
 import io.embedstream.model.train.TrainerConfig;
-import io.embedstream.pipeline.serve.ManifestSigning;
+import io.embedstream.pipeline.operators.ManifestSigning;
 import io.embedstream.pipeline.types.ModelSnapshot;
 import java.io.IOException;
 import java.util.UUID;

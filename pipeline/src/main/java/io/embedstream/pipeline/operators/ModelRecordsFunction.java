@@ -6,7 +6,7 @@ import io.embedstream.connectors.model.ModelChunker;
 import io.embedstream.connectors.model.ModelManifest;
 import io.embedstream.model.net.NetworkConfig;
 import io.embedstream.model.train.TrainerConfig;
-import io.embedstream.pipeline.serve.ManifestSigning;
+import io.embedstream.pipeline.operators.ManifestSigning;
 import io.embedstream.pipeline.types.KafkaBytesRecord;
 import io.embedstream.pipeline.types.ModelSnapshot;
 import java.time.Instant;

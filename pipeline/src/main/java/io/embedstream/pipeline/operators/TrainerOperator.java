@@ -1,6 +1,6 @@
 package io.embedstream.pipeline.operators;
 
-import io.embedstream.model.data.LabeledImage;
+import io.embedstream.types.LabeledImage;
 import io.embedstream.model.net.IntraOpThreads;
 import io.embedstream.model.train.EmbeddingTrainer;
 import io.embedstream.model.train.StepResult;

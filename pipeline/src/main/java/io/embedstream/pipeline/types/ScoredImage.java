@@ -1,6 +1,6 @@
 package io.embedstream.pipeline.types;
 
-import io.embedstream.model.data.LabeledImage;
+import io.embedstream.types.LabeledImage;
 
 /** A decoded image with its estimated quality (Flink POJO). */
 public class ScoredImage {

@@ -3,16 +3,15 @@ package io.embedstream.pipeline.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.embedstream.connectors.kafka.EmbeddedKafkaBroker;
+import io.embedstream.broker.EmbeddedKafkaBroker;
 import io.embedstream.connectors.wire.DecodeResult;
 import io.embedstream.connectors.wire.ImageRecordDecoder;
 import io.embedstream.connectors.wire.PixelBuffer;
 import io.embedstream.connectors.wire.PixelConversions;
-import io.embedstream.model.data.LabeledImage;
+import io.embedstream.types.LabeledImage;
 import io.embedstream.model.data.SyntheticShapes;
 import io.embedstream.model.net.EmbeddingModel;
 import io.embedstream.model.train.TrainerConfig;
@@ -45,7 +44,7 @@ class CommandLineTest {
     void produceSendsDecodableLabeledImages() {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
             broker.createTopics("images");
-            assertEquals(0, Main.run("produce", "--bootstrap", broker.bootstrapServers(),
+            assertEquals(0, PipelineLauncher.run("produce", "--bootstrap", broker.bootstrapServers(),
                     "--dataset", "synthetic:120:10", "--count", "150", "--degraded-share", "0.5"));
             List<ConsumerRecord<byte[], byte[]>> records = readAll(broker.bootstrapServers(), "images", 150);
             assertEquals(150, records.size());
@@ -58,11 +57,11 @@ class CommandLineTest {
 
     @Test
     void badInputGetsExitCodeTwoAndNoStackTrace() {
-        assertEquals(2, Main.run("fit", "--dataset", "nope"));
-        assertEquals(2, Main.run("fit", "--dataset", "synthetic:100:10", "--ac-eps", "-1"));
-        assertEquals(2, Main.run("produce", "--dataset", "folder:/definitely/not/here"));
-        assertEquals(2, Main.run("train", "--input", "28x28"));
-        assertEquals(0, Main.run("demo", "--help"));
+        assertEquals(2, PipelineLauncher.run("fit", "--dataset", "nope"));
+        assertEquals(2, PipelineLauncher.run("fit", "--dataset", "synthetic:100:10", "--ac-eps", "-1"));
+        assertEquals(2, PipelineLauncher.run("produce", "--dataset", "folder:/definitely/not/here"));
+        assertEquals(2, PipelineLauncher.run("train", "--input", "28x28"));
+        assertEquals(0, PipelineLauncher.run("demo", "--help"));
     }
 
     /** What a command printed and returned. */
@@ -76,7 +75,7 @@ class CommandLineTest {
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
+            int code = PipelineLauncher.run(args);
             return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(stdout);
@@ -260,15 +259,15 @@ class CommandLineTest {
     void dashboardRefusesAMissingTopicOrReplayFileWithAClearMessage() {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
             String[] err = new String[1];
-            assertEquals(2, withStderr(err, () -> Main.run("dashboard", "--bootstrap", broker.bootstrapServers(),
+            assertEquals(2, withStderr(err, () -> PipelineLauncher.run("dashboard", "--bootstrap", broker.bootstrapServers(),
                     "--topic", "no.such.topic", "--port", "0")));
             assertTrue(err[0].contains("metrics topic 'no.such.topic' does not exist on " + broker.bootstrapServers()),
                     err[0]);
             assertFalse(err[0].contains("\tat "), "no stack trace: " + err[0]);
-            assertEquals(2, withStderr(err, () -> Main.run("dashboard", "--replay", "/definitely/not/here.jsonl")));
+            assertEquals(2, withStderr(err, () -> PipelineLauncher.run("dashboard", "--replay", "/definitely/not/here.jsonl")));
             assertTrue(err[0].contains("replay file /definitely/not/here.jsonl does not exist"), err[0]);
-            assertEquals(0, Main.run("dashboard", "--help"));
-            assertEquals(0, Main.run("demo", "--help"));
+            assertEquals(0, PipelineLauncher.run("dashboard", "--help"));
+            assertEquals(0, PipelineLauncher.run("demo", "--help"));
         }
     }
 

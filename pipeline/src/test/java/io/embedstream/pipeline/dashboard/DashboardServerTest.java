@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.embedstream.connectors.kafka.EmbeddedKafkaBroker;
+import io.embedstream.broker.EmbeddedKafkaBroker;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;

@@ -1,0 +1,328 @@
+package io.embedstream.app;
+
+import static io.embedstream.pipeline.PipelineTestSupport.await;
+import static io.embedstream.pipeline.PipelineTestSupport.readAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import io.embedstream.connectors.model.AssemblyResult;
+import io.embedstream.connectors.model.ModelAssembler;
+import io.embedstream.connectors.model.PublishedModel;
+import io.embedstream.connectors.wire.ImageRecord;
+import io.embedstream.connectors.wire.ImageRecordEncoder;
+import io.embedstream.types.LabeledImage;
+import io.embedstream.model.data.SyntheticShapes;
+import io.embedstream.model.eval.KnnEvaluator;
+import io.embedstream.model.net.EmbeddingModel;
+import io.embedstream.model.net.NetworkConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job on a real cluster of separate JVMs started by {@code bin/cluster} (a Kafka broker, a Flink JobManager,
+ * two TaskManagers; the job submitted with Flink's command line), under faults: three {@code kill -9}s of a
+ * TaskManager at random points of the run (each restarted a few seconds later) and one {@code kill -9} and restart
+ * of the broker. The same data is first trained on by an uninterrupted run of the same job on the same cluster.
+ *
+ * <p>After the faulty run: the job is running; model versions read with read-committed isolation strictly increase
+ * and the training step in their manifests never goes back; every input id is, exactly once, trained on (the audit
+ * topic) or dead-lettered, and none is lost; the last version's held-out kNN@1 is within one percentage point of
+ * the uninterrupted run's.
+ *
+ * <p>Runs after {@code package} (it needs the fat jar): {@code EMBEDSTREAM_CLUSTER_FAULT_TEST=1 mvn verify}.
+ */
+class ClusterFaultTest {
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path JAR = Path.of("target/embedstream.jar").toAbsolutePath();
+    private static final int GOOD = 4000;
+    private static final int BAD = 150;
+    private static final int TEST_IMAGES = 2000;
+    private static final int EMBEDDING = 32;
+    private static final double ACCURACY_TOLERANCE = 0.01;
+    private static final List<String> JOB_OPTIONS = List.of("--embedding", Integer.toString(EMBEDDING),
+            "--lr", "0.01", "--classes", "10", "--input", "28x28x1",
+            "--set", "batcher.classes-per-batch=8", "--set", "batcher.samples-per-class=8",
+            "--set", "batcher.per-class-capacity=32", "--set", "batcher.replay-per-class=16",
+            "--set", "batcher.timeout-ms=1000",
+            "--set", "publish.every-steps=5", "--set", "publish.every-seconds=5",
+            "--set", "metrics.window-size=512", "--set", "metrics.probe-size=64", "--set", "metrics.drift-sample=32",
+            "--set", "runtime.checkpoint-interval-ms=2000",
+            "--set", "runtime.decode-parallelism=2", "--set", "runtime.quality-parallelism=2");
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void keepsLearningThroughTaskManagerKillsAndABrokerRestart() throws Exception {
+        Assumptions.assumeTrue(Boolean.getBoolean("embedstream.cluster-fault"), "ClusterFaultTest runs in the"
+                + " integration-test phase, after the fat jar is built: EMBEDSTREAM_CLUSTER_FAULT_TEST=1 mvn verify");
+        assertTrue(Files.isRegularFile(JAR), JAR + " is missing: this test runs after package (mvn verify)");
+        long started = System.nanoTime();
+        Random random = new Random(Long.getLong("embedstream.fault.seed", System.nanoTime()));
+        List<LabeledImage> train = SyntheticShapes.builder().seed(7).build().generate(GOOD);
+        List<LabeledImage> test = SyntheticShapes.builder().seed(99).build().generate(TEST_IMAGES);
+        Set<String> allIds = new HashSet<>();
+        try (ClusterScript cluster = new ClusterScript(ROOT, temp.resolve("cluster"), JAR)) {
+            try {
+                cluster.start(2);
+                log(started, "cluster up");
+                createTopics(cluster.bootstrap(), "baseline");
+                createTopics(cluster.bootstrap(), "fault");
+                allIds.addAll(produce(cluster.bootstrap(), train, random));
+                log(started, "produced " + allIds.size() + " records (" + BAD + " malformed)");
+
+                Run baseline = run(cluster, "baseline", allIds, started, null);
+                double baselineAccuracy = accuracy(baseline.lastModel(), train, test);
+                log(started, String.format(Locale.ROOT, "uninterrupted run: v%d (step %d), kNN@1 %.2f%%",
+                        baseline.lastModel().manifest().version(), baseline.lastModel().manifest().trainingStep(),
+                        baselineAccuracy * 100));
+
+                Run faulty = run(cluster, "fault", allIds, started, random);
+                double faultyAccuracy = accuracy(faulty.lastModel(), train, test);
+                log(started, String.format(Locale.ROOT, "run under faults: v%d (step %d), kNN@1 %.2f%%, %d failures"
+                                + " recovered from: %s", faulty.lastModel().manifest().version(),
+                        faulty.lastModel().manifest().trainingStep(), faultyAccuracy * 100, faulty.failures().size(),
+                        faulty.failures()));
+                assertTrue(faulty.failures().size() >= 3, "each TaskManager kill fails the job over: "
+                        + faulty.failures());
+                assertTrue(baseline.failures().isEmpty(), "the uninterrupted run failed: " + baseline.failures());
+                assertTrue(Math.abs(faultyAccuracy - baselineAccuracy) <= ACCURACY_TOLERANCE,
+                        String.format(Locale.ROOT, "kNN@1 %.2f%% under faults vs %.2f%% uninterrupted",
+                                faultyAccuracy * 100, baselineAccuracy * 100));
+            } catch (Throwable e) {
+                for (String process : List.of("jobmanager.log", "taskmanager-1.log", "taskmanager-2.log",
+                        "broker.out", "client.log")) {
+                    System.out.println("---- " + process + " (last lines)\n" + cluster.logTail(process, 40));
+                }
+                throw e;
+            }
+        }
+    }
+
+    private record Run(PublishedModel lastModel, List<String> failures) {}
+
+    /**
+     * One run of the job on the data already in the input topic, under its own consumer group and output topics.
+     * With {@code faults} (a seeded random source), three TaskManager kills and a broker restart happen at random
+     * points; the run's outputs are then checked and the job cancelled.
+     */
+    private Run run(ClusterScript cluster, String name, Set<String> allIds, long started, Random faults)
+            throws Exception {
+        String audit = name + ".audit";
+        String dlq = name + ".dlq";
+        String models = name + ".models";
+        List<String> options = new ArrayList<>(JOB_OPTIONS);
+        options.addAll(List.of("--set", "kafka.group.id=" + name, "--set", "topics.audit=" + audit,
+                "--set", "topics.dead-letters=" + dlq, "--set", "topics.models=" + models,
+                "--set", "topics.metrics=" + name + ".metrics"));
+        FlinkRest rest = new FlinkRest(cluster.rest());
+        String job = cluster.submit(options);
+        log(started, name + ": job " + job + " submitted");
+        try (OutcomeFollower outcomes = new OutcomeFollower(cluster.bootstrap(), audit, dlq)) {
+            if (faults != null) {
+                injectFaults(cluster, rest, job, outcomes, allIds.size(), faults, started);
+            }
+            await(name + ": every input id trained on or dead-lettered", Duration.ofMinutes(8),
+                    () -> outcomes.accounted() >= allIds.size());
+            log(started, name + ": all " + allIds.size() + " ids accounted for");
+            checkOutcomes(name, outcomes, allIds);
+            assertEquals("RUNNING", rest.state(job), name + ": the job must be running");
+            List<String> failures = rest.failures(job);
+            List<PublishedModel> versions = committedVersions(cluster.bootstrap(), models);
+            checkVersions(name, versions);
+            rest.cancel(job);
+            return new Run(versions.get(versions.size() - 1), failures);
+        }
+    }
+
+    /**
+     * Three kills of a TaskManager that runs tasks of the job, and one of the broker, at random fractions of the run,
+     * in a random order; each process restarted 2 to 6 seconds later.
+     */
+    private void injectFaults(ClusterScript cluster, FlinkRest rest, String job, OutcomeFollower outcomes, int total,
+                              Random random, long started) throws Exception {
+        List<String> events = new ArrayList<>(List.of("taskmanager", "taskmanager", "taskmanager", "broker"));
+        Collections.shuffle(events, random);
+        double[] at = new double[events.size()];
+        for (int i = 0; i < at.length; i++) {
+            at[i] = 0.1 + 0.15 * i + random.nextDouble() * 0.12; // spread over the run, in order: 10%..87%
+        }
+        int afterLastFault = 0;
+        for (int i = 0; i < events.size(); i++) {
+            // At the drawn point of the run, and only once the job runs again and has committed news since the
+            // last fault, so that each fault hits a working job rather than one still recovering.
+            int threshold = Math.max((int) (at[i] * total), afterLastFault + total / 50);
+            await("progress " + threshold + " before fault " + (i + 1), Duration.ofMinutes(6),
+                    () -> outcomes.accounted() >= threshold && running(rest, job));
+            String process = "broker";
+            if (events.get(i).equals("taskmanager")) {
+                List<String> busy = new ArrayList<>();
+                await("a TaskManager running the job", Duration.ofMinutes(2), () -> {
+                    try {
+                        busy.clear();
+                        busy.addAll(rest.taskManagersRunning(job));
+                        return !busy.isEmpty();
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
+                process = busy.get(random.nextInt(busy.size()));
+            }
+            cluster.kill(process);
+            long downMillis = 2000 + random.nextInt(4000);
+            log(started, String.format(Locale.ROOT, "fault %d at %d/%d ids: kill -9 %s, restart in %.1f s",
+                    i + 1, outcomes.accounted(), total, process, downMillis / 1000.0));
+            Thread.sleep(downMillis);
+            cluster.restart(process);
+            afterLastFault = outcomes.accounted();
+        }
+    }
+
+    private static boolean running(FlinkRest rest, String job) {
+        try {
+            return rest.state(job).equals("RUNNING");
+        } catch (Exception e) {
+            return false; // the REST call may fail while the cluster recovers
+        }
+    }
+
+    private static void checkOutcomes(String name, OutcomeFollower outcomes, Set<String> allIds) {
+        assertEquals(List.of(), outcomes.duplicates(), name + ": ids committed more than once");
+        Set<String> seen = new HashSet<>(outcomes.trained().keySet());
+        seen.addAll(outcomes.dropped().keySet());
+        seen.addAll(outcomes.deadLettered().keySet());
+        Set<String> missing = new HashSet<>(allIds);
+        missing.removeAll(seen);
+        Set<String> unknown = new HashSet<>(seen);
+        unknown.removeAll(allIds);
+        assertTrue(missing.isEmpty() && unknown.isEmpty(), name + ": " + missing.size() + " ids sent but neither"
+                + " trained on nor dead-lettered (e.g. " + missing.stream().limit(10).toList() + "), "
+                + unknown.size() + " ids never sent (e.g. " + unknown.stream().limit(10).toList() + ")");
+        Set<String> deadLettered = outcomes.deadLettered().keySet();
+        assertTrue(deadLettered.stream().allMatch(id -> id.startsWith("bad-")), name + ": a good image dead-lettered");
+        assertEquals(BAD, deadLettered.size(), name + ": every malformed record dead-lettered");
+        assertEquals(Set.of(), outcomes.dropped().keySet(), name + ": no image should be dropped by the batcher");
+    }
+
+    private static void checkVersions(String name, List<PublishedModel> versions) {
+        assertFalse(versions.isEmpty(), name + ": no committed model version");
+        long version = 0;
+        long step = 0;
+        for (PublishedModel model : versions) {
+            assertTrue(model.manifest().version() > version, name + ": version " + model.manifest().version()
+                    + " after " + version + " (read-committed versions must strictly increase)");
+            assertTrue(model.manifest().trainingStep() > step, name + ": step " + model.manifest().trainingStep()
+                    + " after " + step + " (the training step must never go back)");
+            version = model.manifest().version();
+            step = model.manifest().trainingStep();
+        }
+    }
+
+    private static List<PublishedModel> committedVersions(String bootstrap, String topic) {
+        ModelAssembler assembler = ModelAssembler.builder().build();
+        List<PublishedModel> versions = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : readAll(bootstrap, topic, Duration.ofSeconds(6))) {
+            AssemblyResult result = assembler.accept(r);
+            assertFalse(result instanceof AssemblyResult.Rejected, () -> "rejected: " + result);
+            if (result instanceof AssemblyResult.Completed c) {
+                versions.add(c.model());
+            }
+        }
+        return versions;
+    }
+
+    /** kNN@1 of held-out images against the training images, both embedded by the model. */
+    private static double accuracy(PublishedModel model, List<LabeledImage> train, List<LabeledImage> test) {
+        NetworkConfig network = NetworkConfig.builder().embeddingSize(EMBEDDING).build();
+        try (EmbeddingModel embedder = EmbeddingModel.create(network, Device.cpu(), 1)) {
+            embedder.loadParameters(model.parameters());
+            float[][] reference = embedder.embed(train, 256);
+            float[][] queries = embedder.embed(test, 256);
+            return new KnnEvaluator(reference, train.stream().mapToInt(LabeledImage::label).toArray())
+                    .accuracy(queries, test.stream().mapToInt(LabeledImage::label).toArray());
+        }
+    }
+
+    private static void createTopics(String bootstrap, String run) throws Exception {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        try (Admin admin = Admin.create(p)) {
+            admin.createTopics(Stream.of("audit", "dlq", "models", "metrics")
+                    .map(t -> new NewTopic(run + "." + t, 1, (short) 1)).toList()).all().get();
+        }
+    }
+
+    /** The good images (key and id header {@code img-N}) and malformed records ({@code bad-N}), shuffled. */
+    private static Set<String> produce(String bootstrap, List<LabeledImage> train, Random random) throws Exception {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < train.size(); i++) {
+            LabeledImage image = train.get(i);
+            ImageRecord encoded = ImageRecordEncoder.png().encode(new LabeledImage("img-" + i, image.label(),
+                    image.width(), image.height(), image.channels(), image.pixels()));
+            records.add(encoded.toProducerRecord("images"));
+        }
+        byte[] png = records.get(0).value();
+        for (int i = 0; i < BAD; i++) {
+            byte[] value = png;
+            String label = "3";
+            switch (i % 3) {
+                case 0 -> label = Integer.toString(10 + i); // out of range
+                case 1 -> value = Arrays.copyOf(png, png.length / 2); // truncated
+                default -> {
+                    value = new byte[100 + random.nextInt(400)];
+                    random.nextBytes(value);
+                }
+            }
+            String id = "bad-" + i;
+            ProducerRecord<byte[], byte[]> r = new ProducerRecord<>("images", id.getBytes(StandardCharsets.UTF_8), value);
+            r.headers().add(new RecordHeader("label", label.getBytes(StandardCharsets.UTF_8)));
+            r.headers().add(new RecordHeader("id", id.getBytes(StandardCharsets.UTF_8)));
+            records.add(r);
+        }
+        Collections.shuffle(records, random);
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("linger.ms", "10");
+        Set<String> ids = new HashSet<>();
+        try (KafkaProducer<byte[], byte[]> producer =
+                     new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+            for (ProducerRecord<byte[], byte[]> r : records) {
+                sent.add(producer.send(r));
+                ids.add(new String(r.key(), StandardCharsets.UTF_8));
+            }
+            for (java.util.concurrent.Future<?> f : sent) {
+                f.get(); // fails the test if any record was not written
+            }
+        }
+        return ids;
+    }
+
+    private static void log(long started, String what) {
+        System.out.printf(Locale.ROOT, "cluster-fault: %5.1f s: %s%n", (System.nanoTime() - started) / 1e9, what);
+    }
+}

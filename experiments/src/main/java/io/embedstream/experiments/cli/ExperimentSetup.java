@@ -1,0 +1,91 @@
+package io.embedstream.experiments.cli;
+
+import io.embedstream.model.data.Degradation;
+import io.embedstream.model.data.DegradationPlan;
+import io.embedstream.model.data.DegradedImage;
+import io.embedstream.model.data.LabeledDataset;
+import io.embedstream.types.LabeledImage;
+import io.embedstream.experiments.ExperimentData;
+import io.embedstream.experiments.ExperimentRunner;
+import io.embedstream.experiments.RunResult;
+import io.embedstream.experiments.RunSpec;
+import io.embedstream.model.eval.RetrievalEvaluator;
+import io.embedstream.model.loss.ObjectiveConfig;
+import io.embedstream.model.metrics.DetectorConfig;
+import io.embedstream.model.train.FitLoop;
+import io.embedstream.model.train.TrainerConfig;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** Data preparation and the run loop shared by the experiment commands. */
+final class ExperimentSetup {
+    /** The degradations of the quality experiments: those the quality tests validate, downscale left out. */
+    static final Set<Degradation> QUALITY_DEGRADATIONS =
+            EnumSet.of(Degradation.BLUR, Degradation.NOISE, Degradation.JPEG, Degradation.LOW_CONTRAST);
+    /** The severity levels of the quality tests and of {@link DegradationPlan}'s default. */
+    static final double[] SEVERITY_LEVELS = {0.3, 0.6, 1.0};
+
+    private ExperimentSetup() {}
+
+    static DegradationPlan plan(double share, long seed) {
+        return DegradationPlan.builder().degradedShare(share).degradations(QUALITY_DEGRADATIONS)
+                .severityLevels(SEVERITY_LEVELS).seed(seed).build();
+    }
+
+    /**
+     * @param trainDegraded share of training images degraded
+     * @param testDegraded  share of test images degraded (0 < share < 1); with {@code pairedTest} instead every
+     *                      test image appears twice, clean and degraded
+     */
+    static ExperimentData data(LabeledDataset dataset, double trainDegraded, double testDegraded, boolean pairedTest,
+                               int probeSize) {
+        // Fixed data seeds (11 train, 12 test): every configuration and every trainer seed sees the same images.
+        List<LabeledImage> train = plan(trainDegraded, 11).apply(dataset.train()).stream()
+                .map(DegradedImage::image).toList();
+        List<DegradedImage> queries;
+        if (pairedTest) {
+            queries = new ArrayList<>(dataset.test().stream().map(DegradedImage::clean).toList());
+            queries.addAll(plan(1.0, 12).apply(dataset.test()));
+        } else {
+            queries = plan(testDegraded, 12).apply(dataset.test());
+        }
+        List<LabeledImage> probe = dataset.test().subList(0, Math.min(probeSize, dataset.test().size()));
+        return new ExperimentData(dataset.name(), train, dataset.train(), queries, probe, dataset.numClasses());
+    }
+
+    /** Every configuration for every seed, configuration-major within a seed so that partial output is balanced. */
+    static List<RunResult> runAll(Map<String, ObjectiveConfig> configurations, TrainerConfig base,
+                                  ExperimentOptions options, ExperimentData data, long oneClassFrom,
+                                  DetectorConfig detector) {
+        ExperimentRunner runner = new ExperimentRunner(RetrievalEvaluator.withDefaults(), detector,
+                options.strongFrom, line -> System.err.println("  " + line));
+        List<RunResult> results = new ArrayList<>();
+        int total = configurations.size() * options.seeds;
+        int done = 0;
+        for (int s = 0; s < options.seeds; s++) {
+            long seed = options.firstSeed + s;
+            for (Map.Entry<String, ObjectiveConfig> c : configurations.entrySet()) {
+                TrainerConfig config = base.toBuilder().objective(c.getValue()).seed(seed).build();
+                RunSpec spec = new RunSpec(c.getKey(), config, options.batch, options.epochs, options.steps,
+                        options.windowSteps, oneClassFrom);
+                RunResult r = runner.run(spec, data);
+                done++;
+                System.out.printf(Locale.ROOT, "run %d/%d: %s seed %d: %d steps in %.1f s (%.1f images/s)%s%n", done,
+                        total, c.getKey(), seed, r.steps() + r.skippedSteps(), r.trainSeconds(), r.imagesPerSecond(),
+                        r.evaluation().map(e -> String.format(Locale.ROOT, ", P@1 %.4f, MAP@R %.4f",
+                                e.overall().precisionAt1(), e.overall().mapAtR().orElse(Double.NaN))).orElse(", " + r.note()));
+                results.add(r);
+            }
+        }
+        return results;
+    }
+
+    static long totalSteps(ExperimentOptions options, int trainSize) {
+        long all = FitLoop.stepsPerEpoch(trainSize, options.batch) * options.epochs;
+        return options.steps > 0 ? Math.min(options.steps, all) : all;
+    }
+}

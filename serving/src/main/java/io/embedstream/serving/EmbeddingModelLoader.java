@@ -1,0 +1,66 @@
+package io.embedstream.serving;
+
+import ai.djl.Device;
+import io.embedstream.connectors.model.ModelManifest;
+import io.embedstream.connectors.model.PublishedModel;
+import io.embedstream.serving.ModelLoader;
+import io.embedstream.model.net.Architecture;
+import io.embedstream.model.net.EmbeddingModel;
+import io.embedstream.model.net.NetworkConfig;
+import java.util.Map;
+
+/**
+ * Builds the DJL network a manifest describes ({@code architectureConfig}: name, input size, embedding size, input
+ * normalisation) and loads the version's parameters into it: the {@link ModelLoader} for serving this project's
+ * models with {@link io.embedstream.serving.ModelSubscriber}.
+ */
+public final class EmbeddingModelLoader implements ModelLoader<EmbeddingModel> {
+    private final Device device;
+
+    /** Loads onto the CPU. */
+    public EmbeddingModelLoader() {
+        this(Device.cpu());
+    }
+
+    public EmbeddingModelLoader(Device device) {
+        this.device = device;
+    }
+
+    @Override
+    public EmbeddingModel load(PublishedModel published) {
+        EmbeddingModel model = EmbeddingModel.create(networkConfig(published.manifest()), device, 0);
+        try {
+            model.loadParameters(published.parameters());
+            return model;
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The network of a manifest; fields missing from {@code architectureConfig} fall back to the manifest's own
+     * (architecture, input, embedding size) and to the default normalisation.
+     *
+     * @throws IllegalArgumentException if the architecture is unknown or the geometry invalid
+     */
+    public static NetworkConfig networkConfig(ModelManifest manifest) {
+        Map<String, Object> a = manifest.architectureConfig();
+        NetworkConfig defaults = NetworkConfig.builder().build();
+        return NetworkConfig.builder()
+                .architecture(Architecture.parse(String.valueOf(a.getOrDefault("name", manifest.architecture()))))
+                .inputSize(integer(a, "height", manifest.input().height()), integer(a, "width", manifest.input().width()),
+                        integer(a, "channels", manifest.input().channels()))
+                .embeddingSize(integer(a, "embedding_size", manifest.embeddingSize()))
+                .inputNormalization(number(a, "input_mean", defaults.inputMean()), number(a, "input_std", defaults.inputStd()))
+                .build();
+    }
+
+    private static int integer(Map<String, Object> map, String key, int fallback) {
+        return map.get(key) instanceof Number n ? n.intValue() : fallback;
+    }
+
+    private static float number(Map<String, Object> map, String key, float fallback) {
+        return map.get(key) instanceof Number n ? n.floatValue() : fallback;
+    }
+}
