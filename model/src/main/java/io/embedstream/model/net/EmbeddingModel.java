@@ -13,7 +13,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.Pair;
 import io.embedstream.types.LabeledImage;
-import io.embedstream.model.train.Rng;
+import io.embedstream.model.random.Rng;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

@@ -3,7 +3,7 @@ package io.embedstream.model.net;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import io.embedstream.model.train.Rng;
+import io.embedstream.model.random.Rng;
 
 /**
  * Fills parameters from our own seeded {@link Rng} rather than the engine's generator, so that a seed gives

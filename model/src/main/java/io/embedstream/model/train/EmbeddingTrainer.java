@@ -1,5 +1,6 @@
 package io.embedstream.model.train;
 
+import io.embedstream.model.random.Rng;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -1,5 +1,6 @@
 package io.embedstream.model.train;
 
+import io.embedstream.model.random.Rng;
 import io.embedstream.types.LabeledImage;
 import java.util.ArrayList;
 import java.util.List;

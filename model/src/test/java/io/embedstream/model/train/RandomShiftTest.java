@@ -1,12 +1,12 @@
 package io.embedstream.model.train;
 
+import io.embedstream.model.random.Rng;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.embedstream.types.LabeledImage;
 import java.util.List;
 import org.junit.jupiter.api.Test;

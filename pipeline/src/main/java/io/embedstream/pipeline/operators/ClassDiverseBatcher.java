@@ -1,6 +1,6 @@
 package io.embedstream.pipeline.operators;
 
-import io.embedstream.model.train.Rng;
+import io.embedstream.model.random.Rng;
 import io.embedstream.pipeline.config.BatcherConfig;
 import io.embedstream.pipeline.types.AuditEntry;
 import io.embedstream.pipeline.types.MiniBatch;

@@ -1,7 +1,7 @@
 package io.embedstream.pipeline.operators;
 
 import io.embedstream.model.quality.QualityEstimator;
-import io.embedstream.model.train.Rng;
+import io.embedstream.model.random.Rng;
 import io.embedstream.pipeline.types.ScoredImage;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Histogram;

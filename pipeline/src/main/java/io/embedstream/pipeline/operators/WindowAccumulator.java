@@ -1,6 +1,6 @@
 package io.embedstream.pipeline.operators;
 
-import io.embedstream.model.train.Rng;
+import io.embedstream.model.random.Rng;
 import io.embedstream.pipeline.types.ScoredImage;
 import io.embedstream.pipeline.types.StepRecord;
 import java.util.ArrayList;

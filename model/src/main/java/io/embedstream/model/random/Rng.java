@@ -1,4 +1,4 @@
-package io.embedstream.model.train;
+package io.embedstream.model.random;
 
 /**
  * A SplitMix64 generator whose whole state is one long, so that it can be checkpointed and restored
