@@ -44,7 +44,7 @@ public final class ExperimentOptions {
                     + " to choose settings without looking at it; 0 = evaluate on the test split (default: ${DEFAULT-VALUE}).")
     int validation;
 
-    @Option(names = "--out", description = "Output directory for results.json, results.md and the PNG plots (default: experiments/<experiment>).")
+    @Option(names = "--out", description = "Output directory for results.json, results.md and the PNG plots (default: experiment-results/<experiment>).")
     Path out;
 
     /** The dataset of {@code --dataset}, or its validation split when {@code --validation} is set. */
@@ -62,6 +62,6 @@ public final class ExperimentOptions {
     }
 
     Path outputDirectory(String experiment) {
-        return out != null ? out : Path.of("experiments", experiment);
+        return out != null ? out : Path.of("experiment-results", experiment);
     }
 }
