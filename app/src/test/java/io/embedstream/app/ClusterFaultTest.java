@@ -53,7 +53,9 @@ import org.junit.jupiter.api.io.TempDir;
  * topic) or dead-lettered, and none is lost; the last version's held-out kNN@1 is within one percentage point of
  * the uninterrupted run's.
  *
- * <p>Runs after {@code package} (it needs the fat jar): {@code EMBEDSTREAM_CLUSTER_FAULT_TEST=1 mvn verify}.
+ * <p>Runs after {@code package} (it needs the fat jar): {@code EMBEDSTREAM_CLUSTER_FAULT_TEST=1 mvn verify}. The faults
+ * and the data's order come from one seed, printed first ({@link FaultSchedule}); {@code
+ * -Dembedstream.cluster-fault.seed=SEED} repeats a run's schedule.
  */
 class ClusterFaultTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -80,9 +82,12 @@ class ClusterFaultTest {
     void keepsLearningThroughTaskManagerKillsAndABrokerRestart() throws Exception {
         Assumptions.assumeTrue(Boolean.getBoolean("embedstream.cluster-fault"), "ClusterFaultTest runs in the"
                 + " integration-test phase, after the fat jar is built: EMBEDSTREAM_CLUSTER_FAULT_TEST=1 mvn verify");
+        long seed = FaultSchedule.seed(System.getProperty(FaultSchedule.SEED_PROPERTY), System::nanoTime);
+        FaultSchedule schedule = FaultSchedule.draw(seed);
+        System.out.println(schedule.describe());
         assertTrue(Files.isRegularFile(JAR), JAR + " is missing: this test runs after package (mvn verify)");
         long started = System.nanoTime();
-        Random random = new Random(Long.getLong("embedstream.fault.seed", System.nanoTime()));
+        Random random = new Random(seed); // the data: the malformed records' bytes and the order of all records
         List<LabeledImage> train = SyntheticShapes.builder().seed(7).build().generate(GOOD);
         List<LabeledImage> test = SyntheticShapes.builder().seed(99).build().generate(TEST_IMAGES);
         Set<String> allIds = new HashSet<>();
@@ -101,7 +106,7 @@ class ClusterFaultTest {
                         baseline.lastModel().manifest().version(), baseline.lastModel().manifest().trainingStep(),
                         baselineAccuracy * 100));
 
-                Run faulty = run(cluster, "fault", allIds, started, random);
+                Run faulty = run(cluster, "fault", allIds, started, schedule);
                 double faultyAccuracy = accuracy(faulty.lastModel(), train, test);
                 log(started, String.format(Locale.ROOT, "run under faults: v%d (step %d), kNN@1 %.2f%%, %d failures"
                                 + " recovered from: %s", faulty.lastModel().manifest().version(),
@@ -118,6 +123,7 @@ class ClusterFaultTest {
                         "broker.out", "client.log")) {
                     System.out.println("---- " + process + " (last lines)\n" + cluster.logTail(process, 40));
                 }
+                System.out.println("failed with " + schedule.describe());
                 throw e;
             }
         }
@@ -127,10 +133,10 @@ class ClusterFaultTest {
 
     /**
      * One run of the job on the data already in the input topic, under its own consumer group and output topics.
-     * With {@code faults} (a seeded random source), three TaskManager kills and a broker restart happen at random
-     * points; the run's outputs are then checked and the job cancelled.
+     * With {@code faults}, three TaskManager kills and a broker restart happen at the schedule's points; the run's
+     * outputs are then checked and the job cancelled.
      */
-    private Run run(ClusterScript cluster, String name, Set<String> allIds, long started, Random faults)
+    private Run run(ClusterScript cluster, String name, Set<String> allIds, long started, FaultSchedule faults)
             throws Exception {
         String audit = name + ".audit";
         String dlq = name + ".dlq";
@@ -159,28 +165,20 @@ class ClusterFaultTest {
         }
     }
 
-    /**
-     * Three kills of a TaskManager that runs tasks of the job, and one of the broker, at random fractions of the run,
-     * in a random order; each process restarted 2 to 6 seconds later.
-     */
+    /** The schedule's faults: each process killed with {@code kill -9} at its point of the run and restarted. */
     private void injectFaults(ClusterScript cluster, FlinkRest rest, String job, OutcomeFollower outcomes, int total,
-                              Random random, long started) throws Exception {
-        List<String> events = new ArrayList<>(List.of("taskmanager", "taskmanager", "taskmanager", "broker"));
-        Collections.shuffle(events, random);
-        double[] at = new double[events.size()];
-        for (int i = 0; i < at.length; i++) {
-            at[i] = 0.1 + 0.15 * i + random.nextDouble() * 0.12; // spread over the run, in order: 10%..87%
-        }
+                              FaultSchedule schedule, long started) throws Exception {
+        List<FaultSchedule.Fault> faults = schedule.faults();
         int afterLastFault = 0;
-        for (int i = 0; i < events.size(); i++) {
+        for (int i = 0; i < faults.size(); i++) {
+            FaultSchedule.Fault fault = faults.get(i);
             // At the drawn point of the run, and only once the job runs again and has committed news since the
             // last fault, so that each fault hits a working job rather than one still recovering.
-            int threshold = Math.max((int) (at[i] * total), afterLastFault + total / 50);
+            int threshold = Math.max((int) (fault.at() * total), afterLastFault + total / 50);
             await("progress " + threshold + " before fault " + (i + 1), Duration.ofMinutes(6),
                     () -> outcomes.accounted() >= threshold && running(rest, job));
-            String process = "broker";
-            if (events.get(i).equals("taskmanager")) {
-                List<String> busy = new ArrayList<>();
+            List<String> busy = new ArrayList<>();
+            if (fault.process().equals(FaultSchedule.TASK_MANAGER)) {
                 await("a TaskManager running the job", Duration.ofMinutes(2), () -> {
                     try {
                         busy.clear();
@@ -190,13 +188,12 @@ class ClusterFaultTest {
                         return false;
                     }
                 });
-                process = busy.get(random.nextInt(busy.size()));
             }
+            String process = fault.target(busy);
             cluster.kill(process);
-            long downMillis = 2000 + random.nextInt(4000);
             log(started, String.format(Locale.ROOT, "fault %d at %d/%d ids: kill -9 %s, restart in %.1f s",
-                    i + 1, outcomes.accounted(), total, process, downMillis / 1000.0));
-            Thread.sleep(downMillis);
+                    i + 1, outcomes.accounted(), total, process, fault.downMillis() / 1000.0));
+            Thread.sleep(fault.downMillis());
             cluster.restart(process);
             afterLastFault = outcomes.accounted();
         }

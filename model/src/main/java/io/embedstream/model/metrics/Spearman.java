@@ -3,12 +3,21 @@ package io.embedstream.model.metrics;
 import java.util.Arrays;
 import java.util.OptionalDouble;
 
-/** Spearman rank correlation with average ranks for ties. */
-final class Spearman {
+/**
+ * Spearman rank correlation: the Pearson correlation of the two samples' ranks. Tied values get the average of the
+ * ranks they span (values 5, 1, 5, 3 get ranks 3.5, 1, 3.5, 2), so ties need no correction formula.
+ */
+public final class Spearman {
     private Spearman() {}
 
-    /** Empty when fewer than two samples or either variable is constant (the correlation is undefined). */
-    static OptionalDouble correlation(double[] a, double[] b) {
+    /**
+     * The rank correlation of {@code a} and {@code b}, in [-1, 1]; tied values get average ranks.
+     *
+     * @return empty when there are fewer than two samples or either sample is constant (the correlation is
+     *         undefined)
+     * @throws IllegalArgumentException when the samples differ in length
+     */
+    public static OptionalDouble correlation(double[] a, double[] b) {
         if (a.length != b.length) {
             throw new IllegalArgumentException("lengths differ: " + a.length + " vs " + b.length);
         }
@@ -35,7 +44,7 @@ final class Spearman {
     }
 
     /** 1-based ranks; tied values share the mean of the ranks they span. */
-    static double[] ranks(double[] v) {
+    public static double[] ranks(double[] v) {
         int n = v.length;
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {

@@ -8,9 +8,10 @@ import java.io.Serializable;
  * operators on every core.
  *
  * @param stateBackend   {@code rocksdb} or {@code hashmap}
- * @param trainerThreads operator threads of the training step; 0 = one per available core. Set explicitly on the
- *                       trainer's thread because PyTorch gives a thread that never chose the count set last by any
- *                       other thread (the metrics operator's single inference thread, for one)
+ * @param trainerThreads operator threads of the training step; 0 = one per core of the TaskManager that runs the
+ *                       trainer (counted there by the trainer operator, not here: this runs on the client). Set
+ *                       explicitly on the trainer's thread because PyTorch gives a thread that never chose the count
+ *                       set last by any other thread (the metrics operator's single inference thread, for one)
  */
 public record RuntimeSettings(long checkpointIntervalMillis, String stateBackend, String checkpointDirectory,
                               int decodeParallelism, int qualityParallelism, int maxRecordBytes, int trainerThreads)
@@ -36,11 +37,6 @@ public record RuntimeSettings(long checkpointIntervalMillis, String stateBackend
                            int decodeParallelism, int qualityParallelism, int maxRecordBytes) {
         this(checkpointIntervalMillis, stateBackend, checkpointDirectory, decodeParallelism, qualityParallelism,
                 maxRecordBytes, 0);
-    }
-
-    /** The trainer's operator threads: {@link #trainerThreads} or, when 0, the available cores. */
-    public int effectiveTrainerThreads() {
-        return trainerThreads > 0 ? trainerThreads : Runtime.getRuntime().availableProcessors();
     }
 
     public static RuntimeSettings defaults() {

@@ -103,7 +103,7 @@ public final class EmbedstreamJob {
 
         SingleOutputStreamOperator<StepRecord> steps = batches
                 .process(new TrainerOperator(config.trainer(), config.publish(), audit,
-                        config.runtime().effectiveTrainerThreads()))
+                        config.runtime().trainerThreads()))
                 .returns(TypeInformation.of(StepRecord.class))
                 .name("trainer").uid("trainer")
                 .setParallelism(1).setMaxParallelism(1);

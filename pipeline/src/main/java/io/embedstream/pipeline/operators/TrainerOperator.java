@@ -11,8 +11,10 @@ import io.embedstream.pipeline.types.AuditEntry;
 import io.embedstream.pipeline.types.MiniBatch;
 import io.embedstream.pipeline.types.ModelSnapshot;
 import io.embedstream.pipeline.types.StepRecord;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntSupplier;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -45,7 +47,9 @@ public final class TrainerOperator extends ProcessFunction<MiniBatch, StepRecord
     private final TrainerConfig config;
     private final PublishConfig publish;
     private final boolean audit;
+    /** As configured: 0 = every core of the TaskManager, resolved there in {@link #initializeState}. */
     private final int threads;
+    private final ProcessorCount processors;
 
     private transient EmbeddingTrainer trainer;
     private transient ListState<byte[]> trainerState;
@@ -66,23 +70,51 @@ public final class TrainerOperator extends ProcessFunction<MiniBatch, StepRecord
 
     /**
      * @param audit   emit an {@link AuditEntry} per batch on {@link #AUDIT}
-     * @param threads operator threads of the training step (PyTorch's intra-op parallelism on this task thread)
+     * @param threads operator threads of the training step (PyTorch's intra-op parallelism on this task thread);
+     *                0 = one per core of the TaskManager that runs the trainer, counted there when the operator's
+     *                state is initialised, not on the client that builds the job graph
      */
     public TrainerOperator(TrainerConfig config, PublishConfig publish, boolean audit, int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("trainer threads must be >= 1, got " + threads);
+        this(config, publish, audit, threads, AVAILABLE_PROCESSORS);
+    }
+
+    /** {@code processors}: the cores where the operator runs, asked there (for tests: any count). */
+    TrainerOperator(TrainerConfig config, PublishConfig publish, boolean audit, int threads,
+                    ProcessorCount processors) {
+        if (threads < 0) {
+            throw new IllegalArgumentException("trainer threads must be >= 0 (0 = every core), got " + threads);
         }
         this.config = config;
         this.publish = publish;
         this.audit = audit;
         this.threads = threads;
+        this.processors = java.util.Objects.requireNonNull(processors, "processors");
+    }
+
+    /** A core count asked where it is called; serializable, since it travels in the operator to the TaskManager. */
+    @FunctionalInterface
+    interface ProcessorCount extends IntSupplier, Serializable {}
+
+    private static final ProcessorCount AVAILABLE_PROCESSORS = () -> Runtime.getRuntime().availableProcessors();
+
+    /** The threads as configured (0 = every core), as carried in the job graph. */
+    int configuredThreads() {
+        return threads;
+    }
+
+    /** The threads the training step runs on, on this machine: the configured count, or its cores for 0. */
+    private int resolveThreads() {
+        return threads > 0 ? threads : processors.getAsInt();
     }
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         // Before the first operator runs on this thread: otherwise PyTorch gives it the count last set by any thread,
         // e.g. the metrics operator's single inference thread, and the trainer runs on one core.
-        IntraOpThreads.setForCurrentThread(threads);
+        // Resolved here, on the TaskManager: a 0 resolved by the client would be the client's core count.
+        int resolved = resolveThreads();
+        IntraOpThreads.setForCurrentThread(resolved);
+        LOG.info("trainer: {} operator threads{}", resolved, threads == 0 ? " (every core of this machine)" : "");
         trainerState = context.getOperatorStateStore().getListState(
                 new ListStateDescriptor<>("trainer-state", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         publishState = context.getOperatorStateStore().getListState(
