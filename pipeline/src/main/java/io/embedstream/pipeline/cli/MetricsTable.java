@@ -59,7 +59,7 @@ final class MetricsTable {
         sb.append(String.format(Locale.ROOT, "%6d %7d %4d %8s %7s", w.window(), w.step(), w.modelVersion(),
                 text(OptionalDouble.of(w.imagesPerSecond()), "%.1f"), text(w.loss().total(), "%.3f")));
         for (String part : lossParts) {
-            sb.append(String.format(Locale.ROOT, " %7s", text(term(w, part), "%.3f")));
+            sb.append(String.format(Locale.ROOT, " %7s", text(w.loss().term(part), "%.3f")));
         }
         boolean collapse = active.contains("EFFECTIVE_RANK_COLLAPSE") || active.contains("CODING_RATE_DROP");
         sb.append(' ').append(cell(String.format(Locale.ROOT, "%8s", text(w.metric(MetricsRecord.EFFECTIVE_RANK), "%.1f")), collapse));
@@ -113,14 +113,7 @@ final class MetricsTable {
             return "-";
         }
         VersionDriftFigures vd = drift.get();
-        Double cka = vd.figures().get(VersionDriftFigures.CKA);
-        return vd.fromVersion() + ">" + vd.toVersion() + " "
-                + text(cka == null ? OptionalDouble.empty() : OptionalDouble.of(cka), "%.2f");
-    }
-
-    private static OptionalDouble term(MetricsRecord w, String part) {
-        Double mean = w.loss().terms().get(part);
-        return mean == null ? OptionalDouble.empty() : OptionalDouble.of(mean);
+        return vd.fromVersion() + ">" + vd.toVersion() + " " + text(vd.figure(VersionDriftFigures.CKA), "%.2f");
     }
 
     private static String text(OptionalDouble value, String format) {

@@ -25,4 +25,10 @@ public record LossMeans(OptionalDouble total, Map<String, Double> terms) {
         terms.forEach((name, value) -> MetricsRecord.requireFinite(value, "loss." + name));
         terms = Collections.unmodifiableMap(new LinkedHashMap<>(terms));
     }
+
+    /** A term's mean by name, absent when the window's objective had no such term. */
+    public OptionalDouble term(String name) {
+        Double value = terms.get(name);
+        return value == null ? OptionalDouble.empty() : OptionalDouble.of(value);
+    }
 }

@@ -3,6 +3,7 @@ package io.embedstream.connectors.wire.metrics;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * The latest comparison of two consecutive model versions on the fixed probe set (key {@code version_drift}); a
@@ -20,5 +21,11 @@ public record VersionDriftFigures(long fromVersion, long toVersion, Map<String, 
     public VersionDriftFigures {
         figures.forEach((name, value) -> MetricsRecord.requireFinite(value, "version_drift." + name));
         figures = Collections.unmodifiableMap(new LinkedHashMap<>(figures));
+    }
+
+    /** A figure by name, absent when the comparison could not compute it. */
+    public OptionalDouble figure(String name) {
+        Double value = figures.get(name);
+        return value == null ? OptionalDouble.empty() : OptionalDouble.of(value);
     }
 }

@@ -69,7 +69,10 @@ class MetricsRecordTest {
         assertEquals(List.of("data drift: reference or current sample not yet full"), alarmed.notes());
         VersionDriftFigures drift = alarmed.versionDrift().orElseThrow();
         assertTrue(drift.toVersion() > drift.fromVersion(), drift.toString());
-        assertTrue(drift.figures().containsKey(VersionDriftFigures.CKA), drift.toString());
+        assertEquals(OptionalDouble.of(drift.figures().get(VersionDriftFigures.CKA)), drift.figure(VersionDriftFigures.CKA));
+        assertEquals(OptionalDouble.empty(), drift.figure("version.no_such_figure"));
+        assertEquals(OptionalDouble.of(17.184182), first.loss().term("cm"));
+        assertEquals(OptionalDouble.empty(), first.loss().term("anticollapse_features"));
     }
 
     @Test
