@@ -103,7 +103,7 @@ class CommandLineTest {
         assertEquals(0, watch.exitCode(), watch.err());
         assertTrue(watch.out().contains("--max-records") && watch.out().contains("(default: embedstream.metrics)"),
                 watch.out());
-        for (String command : List.of("keygen", "bench-swap")) {
+        for (String command : List.of("keygen")) {
             Run help = capture(command, "--help");
             assertEquals(0, help.exitCode(), command + ": " + help.err());
         }
