@@ -12,6 +12,7 @@ import io.embedstream.broker.EmbeddedKafkaBroker;
 import io.embedstream.connectors.dataset.DatasetProducer;
 import io.embedstream.model.data.SyntheticShapes;
 import io.embedstream.model.train.TrainerConfig;
+import io.embedstream.model.metrics.DetectorConfig;
 import io.embedstream.pipeline.config.BatcherConfig;
 import io.embedstream.pipeline.config.MetricsSettings;
 import io.embedstream.pipeline.config.PipelineConfig;
@@ -61,7 +62,9 @@ class PrometheusEndpointTest {
     static final List<String> REQUIRED = List.of("step", "model_version", "images_per_second", "active_alarms",
             "loss_total", "loss_cm", "loss_ldmat", "window_size", "collapse_effective_rank", "collapse_coding_rate",
             "norms_mean", "norms_quality_spearman", "separation_nc1", "separation_uniformity", "drift_mmd2",
-            "drift_p_value", "version_drift_version_cka", "version_drift_version_knn_overlap");
+            "drift_p_value", "version_drift_version_cka", "version_drift_version_knn_overlap",
+            "alarm_effective_rank_collapse", "alarm_coding_rate_drop", "alarm_data_drift", "alarm_version_drift",
+            "threshold_effective_rank", "threshold_drift_p_value", "threshold_version_cka");
 
     @TempDir
     Path temp;
@@ -99,6 +102,19 @@ class PrometheusEndpointTest {
                     // The reporter writes label values with '_' for characters Prometheus does not take.
                     assertEquals("window_metrics", sample.labels().get("operator_name"), sample.line());
                 });
+                double raised = 0;
+                for (String alarm : List.of("alarm_effective_rank_collapse", "alarm_coding_rate_drop",
+                        "alarm_data_drift", "alarm_version_drift")) {
+                    double v = figures.get(alarm).value();
+                    assertTrue(v == 0 || v == 1, figures.get(alarm).line());
+                    raised += v;
+                }
+                assertEquals(figures.get("active_alarms").value(), raised, "the alarms raised add up to active_alarms");
+                DetectorConfig thresholds = DetectorConfig.defaults();
+                assertEquals(thresholds.driftAlpha(), figures.get("threshold_drift_p_value").value());
+                assertEquals(thresholds.minCka(), figures.get("threshold_version_cka").value());
+                assertEquals(thresholds.effectiveRankFraction() * config.trainer().network().embeddingSize(),
+                        figures.get("threshold_effective_rank").value(), 1e-9);
                 long step = (long) figures.get("step").value();
                 JsonNode window = metricsRecordOfStep(job, bootstrap, config, step);
                 assertSameFigures(window, figures);

@@ -1,8 +1,11 @@
 package io.embedstream.pipeline.operators;
 
 import io.embedstream.connectors.wire.metrics.MetricsRecord;
+import io.embedstream.model.metrics.AlarmKind;
+import io.embedstream.model.metrics.CollapseDriftDetector;
 import io.embedstream.model.metrics.WindowReport;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -12,7 +15,7 @@ import org.apache.flink.metrics.MetricGroup;
 /**
  * The latest window's figures as Flink gauges in the operator's {@code embedstream} group, for Flink's reporters and
  * Web UI. A gauge is registered when its figure first appears and then reads the latest value; per-class norms and
- * the spectrum are left out (too many gauges). Gauges are read on the reporter's thread, hence the concurrent map.
+ * the spectrum are left out (too many gauges). Each alarm kind has a 0/1 gauge and each rule its current threshold. Gauges are read on the reporter's thread, hence the concurrent map.
  */
 final class MetricsGauges {
     private final Map<String, Double> values = new ConcurrentHashMap<>();
@@ -24,11 +27,17 @@ final class MetricsGauges {
     }
 
     void update(MetricsRecord record, WindowReport report, Optional<VersionDriftTracker.Comparison> versionDrift,
-                int activeAlarms) {
+                CollapseDriftDetector detector) {
+        Set<AlarmKind> active = detector.activeAlarms();
         values.put("step", (double) record.step());
         values.put("model_version", (double) record.modelVersion());
         values.put("images_per_second", record.imagesPerSecond());
-        values.put("active_alarms", (double) activeAlarms);
+        values.put("active_alarms", (double) active.size());
+        // One 0/1 gauge per alarm kind, so an alerting rule can name the alarm it fires on.
+        for (AlarmKind kind : AlarmKind.values()) {
+            values.put("alarm." + kind.name().toLowerCase(Locale.ROOT), active.contains(kind) ? 1.0 : 0.0);
+        }
+        detector.thresholds(report.dimension()).forEach((name, threshold) -> values.put("threshold." + name, threshold));
         record.loss().total().ifPresent(total -> values.put("loss.total", total));
         record.loss().terms().forEach((name, mean) -> values.put("loss." + name, mean));
         report.toFlatMap().forEach((name, value) -> {

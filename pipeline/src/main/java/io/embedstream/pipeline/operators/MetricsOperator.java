@@ -142,7 +142,7 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
 
         MetricsRecord metrics = MetricsRecordBuilder.build(windowIndex, window, report, driftNotes,
                 versionDrift.latest(), events, detector.activeAlarms());
-        gauges.update(metrics, report, versionDrift.latest(), detector.activeAlarms().size());
+        gauges.update(metrics, report, versionDrift.latest(), detector);
         KafkaBytesRecord record = new KafkaBytesRecord();
         record.topic = topic;
         record.key = Long.toString(windowIndex).getBytes(StandardCharsets.UTF_8);
