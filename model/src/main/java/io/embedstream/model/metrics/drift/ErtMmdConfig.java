@@ -13,10 +13,11 @@ import java.util.OptionalDouble;
  * @param windowSteps      W: the test window is the subsamples of the last W stream windows, so one alarm
  *                         weighs W x rowsPerStep embeddings (default 2). Larger W: more power against
  *                         small shifts, later detection of large ones, costlier calibration
- * @param rowsPerStep      b: rows drawn from each stream window (default 64). The cost of an update is
- *                         about b x (reference rows) x d multiply-adds and as many exponentials
- * @param bootstraps       simulated drift-free streams used to set the thresholds (default 25 x ERT, so
- *                         that about 25 simulated streams lie beyond each threshold; at least 10 x ERT)
+ * @param rowsPerStep      b: rows drawn from each stream window (default 32). The cost of an update is
+ *                         about b x (reference rows) x d multiply-adds and b x (reference rows) exponentials
+ * @param bootstraps       simulated drift-free streams used to set the thresholds (default 100 x ERT, so
+ *                         that about 100 simulated streams lie beyond each threshold and the realised ERT
+ *                         carries about 10% of quantile noise; at least 10 x ERT, which leaves about 30%)
  * @param bandwidth        sigma^2 of the RBF kernel k(x, y) = exp(-|x - y|^2 / (2 sigma^2)), in the units of
  *                         the embeddings; empty (the default) for the median heuristic: the median squared
  *                         distance between reference rows, as {@code DataDriftTest} does
@@ -29,9 +30,12 @@ import java.util.OptionalDouble;
  * <p><b>Reference size.</b> Each simulated stream holds out 2 x W x b reference rows; the rest is the
  * comparison part, which must be at least 4 x the test window (W x b). The thresholds are calibrated over
  * random splits of the reference, but a running detector compares with one fixed split, whose own sampling
- * error shifts the statistic: the realised ERT scatters around the target by roughly a factor
- * exp(+-3 x W x b / comparisonRows). Keep the comparison part at 20 x the test window or more when the
- * false-alarm rate matters.
+ * error shifts the statistic's mean and spread: the realised ERT of one detector scatters around the target by
+ * a factor of roughly exp(+-c x r), r = W x b / comparisonRows, with c about 3 for embeddings with many
+ * comparable directions and up to z^2 (8 at ERT 500, z the normal quantile at 1 - 1/ERT) for embeddings
+ * dominated by a few. The simulation's quantile noise adds about 1 / sqrt(bootstraps / ERT). Keep the
+ * comparison part at 20 to 50 x the test window when the false-alarm rate matters: at the defaults
+ * (W x b = 64) a reference of 2,048 to 4,096 rows.
  */
 public record ErtMmdConfig(ReferenceSample reference, int expectedRunTime, int windowSteps, int rowsPerStep,
                            int bootstraps, OptionalDouble bandwidth, long seed, boolean stratifyByClass) {
@@ -112,7 +116,7 @@ public record ErtMmdConfig(ReferenceSample reference, int expectedRunTime, int w
         private final ReferenceSample reference;
         private int expectedRunTime = 500;
         private int windowSteps = 2;
-        private int rowsPerStep = 64;
+        private int rowsPerStep = 32;
         private Integer bootstraps;
         private OptionalDouble bandwidth = OptionalDouble.empty();
         private long seed = 7L;
@@ -164,7 +168,7 @@ public record ErtMmdConfig(ReferenceSample reference, int expectedRunTime, int w
         }
 
         public ErtMmdConfig build() {
-            int b = bootstraps != null ? bootstraps : (int) Math.min(Integer.MAX_VALUE, 25L * Math.max(expectedRunTime, 0));
+            int b = bootstraps != null ? bootstraps : (int) Math.min(Integer.MAX_VALUE, 100L * Math.max(expectedRunTime, 0));
             boolean s = stratifyByClass != null ? stratifyByClass : reference.hasLabels();
             return new ErtMmdConfig(reference, expectedRunTime, windowSteps, rowsPerStep, b, bandwidth, seed, s);
         }

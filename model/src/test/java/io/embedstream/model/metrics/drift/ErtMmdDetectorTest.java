@@ -258,11 +258,29 @@ class ErtMmdDetectorTest {
     }
 
     @Test
+    void anEmbeddingWindowAndItsRowsGiveTheSameResult() {
+        int d = 6;
+        int[] labels = Streams.labels(new Rng(1), 500, new double[] {0.7, 0.3});
+        ReferenceSample reference = ReferenceSample.of(Streams.clustered(new Rng(2), labels, d, 2f), labels);
+        ErtMmdConfig config = ErtMmdConfig.builder(reference).expectedRunTime(10).windowSteps(2).rowsPerStep(8)
+                .bootstraps(100).build();
+        ErtMmdState initial = ErtMmdDetector.calibrate(config).state();
+        ErtMmdDetector a = ErtMmdDetector.restore(config, initial);
+        ErtMmdDetector b = ErtMmdDetector.restore(config, initial);
+        Rng stream = new Rng(3);
+        for (int t = 0; t < 4; t++) {
+            int[] y = Streams.labels(stream, 40, new double[] {0.5, 0.5});
+            float[][] x = Streams.clustered(stream, y, d, 2f);
+            assertEquals(a.update(x, y), b.update(io.embedstream.model.metrics.EmbeddingWindow.ofRows(x, y, null)));
+        }
+    }
+
+    @Test
     void configurationErrorsNameTheBadValue() {
         ReferenceSample small = ReferenceSample.of(Streams.gaussian(new Rng(1), 100, 4));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ErtMmdConfig.builder(small).build());
-        assertTrue(e.getMessage().contains("100 rows") && e.getMessage().contains("768"), e.getMessage());
+        assertTrue(e.getMessage().contains("100 rows") && e.getMessage().contains("384"), e.getMessage());
         ReferenceSample ok = ReferenceSample.of(Streams.gaussian(new Rng(1), 800, 4));
         e = assertThrows(IllegalArgumentException.class, () -> ErtMmdConfig.builder(ok).expectedRunTime(1).build());
         assertTrue(e.getMessage().contains("got 1"), e.getMessage());
