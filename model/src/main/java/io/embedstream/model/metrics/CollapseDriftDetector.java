@@ -180,13 +180,18 @@ public final class CollapseDriftDetector {
     }
 
     /**
-     * Clears DATA_DRIFT, LABEL_SHIFT and CLASS_DRIFT without an event, for a new reference (the caller reports the
-     * re-base itself).
+     * Resets DATA_DRIFT, LABEL_SHIFT and CLASS_DRIFT for a new reference; returns a CLEARED event, with
+     * {@code why} as its reason, for each of them that was raised.
      */
-    public void resetDriftAlarms() {
+    public List<AlarmEvent> resetDriftAlarms(String why) {
+        List<AlarmEvent> events = new ArrayList<>(3);
         for (AlarmKind kind : List.of(AlarmKind.DATA_DRIFT, AlarmKind.LABEL_SHIFT, AlarmKind.CLASS_DRIFT)) {
+            if (states.get(kind).raised) {
+                events.add(new AlarmEvent(kind, AlarmState.CLEARED, Math.max(0, windows - 1), kind + " cleared: " + why));
+            }
             states.put(kind, new Hysteresis());
         }
+        return events;
     }
 
     /** Feeds one comparison of consecutive model versions on the probe set. */

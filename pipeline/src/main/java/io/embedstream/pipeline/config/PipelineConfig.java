@@ -25,7 +25,8 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
             "publish.every-steps", "publish.every-seconds", "publish.exactly-once", "publish.model-dir",
             "publish.signing-key",
             "metrics.window-size", "metrics.probe-size", "metrics.drift-sample", "metrics.inference-threads",
-            "metrics.prometheus.port",
+            "metrics.prometheus.port", "metrics.drift.reference-size", "metrics.drift.expected-run-time",
+            "metrics.drift.window-steps", "metrics.drift.rows-per-step", "metrics.drift.rebase-after-windows",
             "runtime.checkpoint-interval-ms", "runtime.state-backend", "runtime.checkpoint-dir",
             "runtime.decode-parallelism", "runtime.quality-parallelism", "runtime.max-record-bytes",
             "runtime.trainer-threads");
@@ -75,7 +76,12 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
         MetricsSettings metrics = new MetricsSettings(r.integer("metrics.window-size", m.windowSize()),
                 r.integer("metrics.probe-size", m.probeSize()), r.integer("metrics.drift-sample", m.driftSample()),
                 r.integer("metrics.inference-threads", m.inferenceThreads()),
-                r.string("metrics.prometheus.port", m.prometheusPort()));
+                r.string("metrics.prometheus.port", m.prometheusPort()),
+                new DriftSettings(r.integer("metrics.drift.reference-size", m.drift().referenceSize()),
+                        r.integer("metrics.drift.expected-run-time", m.drift().expectedRunTime()),
+                        r.integer("metrics.drift.window-steps", m.drift().windowSteps()),
+                        r.integer("metrics.drift.rows-per-step", m.drift().rowsPerStep()),
+                        r.integer("metrics.drift.rebase-after-windows", m.drift().rebaseAfterWindows())));
         RuntimeSettings rt = RuntimeSettings.defaults();
         RuntimeSettings runtime = new RuntimeSettings(
                 r.longValue("runtime.checkpoint-interval-ms", rt.checkpointIntervalMillis()),
