@@ -13,6 +13,7 @@ import io.embedstream.connectors.wire.metrics.MetricsRecord;
 import io.embedstream.types.LabeledImage;
 import io.embedstream.model.data.SyntheticShapes;
 import io.embedstream.pipeline.config.DriftSettings;
+import io.embedstream.pipeline.config.KafkaSettings;
 import io.embedstream.pipeline.config.MetricsSettings;
 import io.embedstream.pipeline.config.PipelineConfig;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import io.embedstream.pipeline.cli.PipelineLauncher;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -36,6 +38,12 @@ class ClassAwareDriftPipelineTest {
 
     static PipelineConfig driftJob(String bootstrap, Path checkpoints) {
         PipelineConfig small = PipelineTestSupport.smallJob(bootstrap, checkpoints, 2);
+        KafkaSettings k = small.kafka();
+        // Its own group, hence its own transactional ids: the Kafka sink's writers are registered JVM-wide, and a
+        // job cancelled by an earlier test in this JVM may not have closed them yet.
+        small = small.withKafka(new KafkaSettings(k.bootstrapServers(), k.imagesTopic(), k.deadLetterTopic(),
+                k.modelsTopic(), k.metricsTopic(), "drift-test-" + System.nanoTime(), k.clientProperties(), k.auditTopic(),
+                k.controlTopic()));
         return small.withMetrics(new MetricsSettings(256, 64, 128, 1, null, new DriftSettings(256, 200, 1, 32, 0)));
     }
 
@@ -80,6 +88,51 @@ class ClassAwareDriftPipelineTest {
                     shifted.metrics().toString());
             assertEquals(256.0, shifted.metric("drift.reference.rows").getAsDouble());
             assertEquals(0.0, shifted.metric("drift.reference.rebases").getAsDouble());
+        }
+    }
+
+    @Test
+    void ackDriftRebasesTheReference() throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
+            String bootstrap = broker.bootstrapServers();
+            PipelineConfig config = driftJob(bootstrap, temp.resolve("checkpoints"));
+            broker.createTopics(config.kafka().imagesTopic(), config.kafka().deadLetterTopic(),
+                    config.kafka().modelsTopic(), config.kafka().metricsTopic(), config.kafka().controlTopic());
+            produce(bootstrap, config, SyntheticShapes.builder().seed(31).build().generate(900));
+
+            JobClient job = startWithoutRestarts(config);
+            try {
+                await(job, "the drift detectors calibrated", Duration.ofMinutes(3),
+                        () -> records(bootstrap, config).stream()
+                                .anyMatch(r -> r.metric("drift.reference.version").isPresent()));
+                assertEquals(0, PipelineLauncher.run("ack-drift", "--bootstrap", bootstrap,
+                        "--topic", config.kafka().controlTopic(), "--reason", "new camera"));
+                await(job, "a record of the re-base", Duration.ofMinutes(2),
+                        () -> records(bootstrap, config).stream()
+                                .anyMatch(r -> r.metric("drift.reference.rebases").orElse(0) == 1));
+                produce(bootstrap, config, SyntheticShapes.builder().seed(32).build().generate(900));
+                await(job, "the new reference calibrated", Duration.ofMinutes(3),
+                        () -> records(bootstrap, config).stream()
+                                .anyMatch(r -> r.metric("drift.reference.rebases").orElse(0) == 1
+                                        && r.metric("drift.reference.version").isPresent()));
+            } finally {
+                job.cancel().get();
+            }
+            List<MetricsRecord> records = records(bootstrap, config);
+            MetricsRecord rebased = records.stream().filter(r -> r.metric("drift.reference.rebases").orElse(0) == 1)
+                    .findFirst().orElseThrow();
+            System.out.println("re-base window " + rebased.window() + ": " + rebased.notes());
+            assertTrue(rebased.notes().stream().anyMatch(n -> n.contains("re-based (drift acknowledged: new camera)")),
+                    rebased.notes().toString());
+            assertTrue(rebased.metric("drift.reference.rows").getAsDouble() < 256, rebased.metrics().toString());
+            MetricsRecord before = records.stream().filter(r -> r.metric("drift.reference.version").isPresent())
+                    .findFirst().orElseThrow();
+            MetricsRecord after = records.stream().filter(r -> r.metric("drift.reference.rebases").orElse(0) == 1
+                    && r.metric("drift.reference.version").isPresent()).findFirst().orElseThrow();
+            assertTrue(after.metric("drift.reference.version").getAsDouble()
+                    > before.metric("drift.reference.version").getAsDouble(), "the new reference is embedded by a newer"
+                    + " version: " + before.metrics() + " / " + after.metrics());
+            assertEquals(256.0, after.metric("drift.reference.rows").getAsDouble());
         }
     }
 

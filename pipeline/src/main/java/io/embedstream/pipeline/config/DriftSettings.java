@@ -16,9 +16,12 @@ import java.io.Serializable;
  *                           {@code metrics.drift-sample})
  * @param rebaseAfterWindows {@code metrics.drift.rebase-after-windows}: re-base the reference after this many tested
  *                           windows without a drift alarm (0 = never, the default)
+ * @param versionWarmup      {@code metrics.version-drift.warmup-versions}: the first this many comparisons of
+ *                           consecutive versions are published (with {@code version.warmup_left}) but cannot raise
+ *                           VERSION_DRIFT, which would only say that a young model still moves (default 5; 0 = off)
  */
 public record DriftSettings(int referenceSize, int expectedRunTime, int windowSteps, int rowsPerStep,
-                            int rebaseAfterWindows) implements Serializable {
+                            int rebaseAfterWindows, int versionWarmup) implements Serializable {
     /** Calibration keeps the reference's n x n kernel matrix. */
     public static final int MAX_REFERENCE_SIZE = 4096;
     /** Calibration simulates 100 x ERT streams: keep it to seconds. */
@@ -40,13 +43,33 @@ public record DriftSettings(int referenceSize, int expectedRunTime, int windowSt
             throw new IllegalArgumentException("metrics.drift.reference-size must be between 6 x window-steps x "
                     + "rows-per-step = " + needed + " and " + MAX_REFERENCE_SIZE + ", got " + referenceSize);
         }
+        if (versionWarmup < 0) {
+            throw new IllegalArgumentException("metrics.version-drift.warmup-versions must be 0 (off) or a number of "
+                    + "versions, got " + versionWarmup);
+        }
         if (rebaseAfterWindows < 0) {
             throw new IllegalArgumentException("metrics.drift.rebase-after-windows must be 0 (never) or a number of "
                     + "windows, got " + rebaseAfterWindows);
         }
     }
 
+    public static final int DEFAULT_VERSION_WARMUP = 5;
+
+    public DriftSettings(int referenceSize, int expectedRunTime, int windowSteps, int rowsPerStep,
+                         int rebaseAfterWindows) {
+        this(referenceSize, expectedRunTime, windowSteps, rowsPerStep, rebaseAfterWindows, DEFAULT_VERSION_WARMUP);
+    }
+
     public static DriftSettings defaults() {
         return new DriftSettings(2048, 500, 2, 32, 0);
+    }
+
+    /**
+     * The defaults for windows that sample {@code driftSample} images: rows-per-step at most the sample, a reference
+     * of at least the sample (so that a small {@code metrics.drift-sample} keeps working without drift settings).
+     */
+    public static DriftSettings defaultsFor(int driftSample) {
+        return new DriftSettings(Math.min(MAX_REFERENCE_SIZE, Math.max(2048, driftSample)), 500, 2,
+                Math.max(2, Math.min(32, driftSample)), 0);
     }
 }

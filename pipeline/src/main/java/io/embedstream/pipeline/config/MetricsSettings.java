@@ -28,7 +28,7 @@ public record MetricsSettings(int windowSize, int probeSize, int driftSample, in
             throw new IllegalArgumentException("metrics.inference-threads must be >= 1, got " + inferenceThreads);
         }
         if (drift == null) {
-            drift = DriftSettings.defaults();
+            drift = DriftSettings.defaultsFor(driftSample);
         }
         if (drift.rowsPerStep() > driftSample) {
             throw new IllegalArgumentException("metrics.drift.rows-per-step (" + drift.rowsPerStep()
@@ -47,7 +47,7 @@ public record MetricsSettings(int windowSize, int probeSize, int driftSample, in
 
     public MetricsSettings(int windowSize, int probeSize, int driftSample, int inferenceThreads,
                            String prometheusPort) {
-        this(windowSize, probeSize, driftSample, inferenceThreads, prometheusPort, DriftSettings.defaults());
+        this(windowSize, probeSize, driftSample, inferenceThreads, prometheusPort, null);
     }
 
     public MetricsSettings(int windowSize, int probeSize, int driftSample, int inferenceThreads) {

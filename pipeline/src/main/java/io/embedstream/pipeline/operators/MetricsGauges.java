@@ -59,6 +59,8 @@ final class MetricsGauges {
             values.put("threshold.drift_ert_statistic", driftFigures.get("drift.ert.threshold"));
         }
         versionDrift.ifPresent(c -> c.report().toFlatMap().forEach((name, value) -> values.put("version_drift." + name, value)));
+        versionDrift.flatMap(c -> c.warmupLeft().isPresent() ? Optional.of(c.warmupLeft().getAsLong()) : Optional.empty())
+                .ifPresent(left -> values.put("version_drift.version.warmup_left", (double) left));
         for (String name : values.keySet()) {
             if (registered.add(name)) {
                 group.gauge(name.replace('.', '_'), () -> values.get(name));

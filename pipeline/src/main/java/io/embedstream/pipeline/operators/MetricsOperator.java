@@ -12,6 +12,7 @@ import io.embedstream.model.metrics.drift.ClassAwareDriftReport;
 import io.embedstream.model.net.IntraOpThreads;
 import io.embedstream.model.train.TrainerConfig;
 import io.embedstream.pipeline.config.MetricsSettings;
+import io.embedstream.pipeline.types.ControlRecord;
 import io.embedstream.pipeline.types.KafkaBytesRecord;
 import io.embedstream.pipeline.types.MetricsSideInput;
 import io.embedstream.pipeline.types.ModelSnapshot;
@@ -69,6 +70,9 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
     private transient CalibratedDriftCheck calibratedDrift;
     private transient VersionDriftTracker versionDrift;
     private transient MetricsGauges gauges;
+    /** What a control command did between windows, for the next window's record. */
+    private transient List<AlarmEvent> pendingEvents;
+    private transient List<String> pendingNotes;
 
     public MetricsOperator(TrainerConfig trainerConfig, MetricsSettings settings, String topic) {
         this.trainerConfig = trainerConfig;
@@ -101,8 +105,10 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
         model = new MetricsModel(trainerConfig);
         dataDrift = new DataDriftCheck(settings.driftSample());
         calibratedDrift = new CalibratedDriftCheck(state, settings.drift(), trainerConfig, settings.driftSample());
-        versionDrift = new VersionDriftTracker(state, detector);
+        versionDrift = new VersionDriftTracker(state, detector, settings.drift().versionWarmup());
         gauges = new MetricsGauges(getRuntimeContext().getMetricGroup());
+        pendingEvents = new ArrayList<>();
+        pendingNotes = new ArrayList<>();
     }
 
     @Override
@@ -117,8 +123,21 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
     public void processElement2(MetricsSideInput input, Context ctx, Collector<KafkaBytesRecord> out) {
         if (input.sample != null) {
             samples.add(input.sample, windows);
+        } else if (input.control != null) {
+            onControl(input.control);
         } else {
             onModel(input.model);
+        }
+    }
+
+    /** A command of the control topic; unknown ones are logged and ignored. */
+    private void onControl(ControlRecord control) {
+        if (ControlRecord.ACK_DRIFT.equals(control.command)) {
+            String why = "drift acknowledged" + (control.reason != null && !control.reason.isBlank()
+                    ? ": " + control.reason : "");
+            rebase(why, pendingEvents, pendingNotes);
+        } else {
+            LOG.warn("ignoring control command '{}'", control.command);
         }
     }
 
@@ -147,7 +166,11 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
             report = new WindowReport(report.windowSize(), report.dimension(), report.droppedRows(), report.collapse(),
                     report.norms(), report.separation(), drift, report.notes());
         }
-        List<AlarmEvent> events = versionDrift.takeAlarms();
+        List<AlarmEvent> events = new ArrayList<>(pendingEvents);
+        pendingEvents.clear();
+        driftNotes.addAll(0, pendingNotes);
+        pendingNotes.clear();
+        events.addAll(versionDrift.takeAlarms());
         events.addAll(detector.observe(report));
         classAware.ifPresent(r -> events.addAll(detector.observeClassAwareDrift(r)));
         rebaseWhenQuiet(classAware.isPresent(), events, driftNotes);
@@ -227,6 +250,8 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
         /** Re-bases so far; tested windows in a row without a drift alarm (the quiet rule's counter). */
         public long driftRebases;
         public long driftQuietWindows;
+        /** Version comparisons so far (the version-drift warm-up's counter). */
+        public long versionComparisons;
 
         public MetricsState() {}
     }

@@ -101,6 +101,7 @@ final class MetricsRecordBuilder {
                 figures.put(name, value);
             }
         });
+        comparison.warmupLeft().ifPresent(left -> figures.put("version.warmup_left", (double) left));
         return new VersionDriftFigures(comparison.fromVersion(), comparison.toVersion(), figures);
     }
 

@@ -26,6 +26,13 @@ class DriftSettingsTest {
         p.setProperty("metrics.drift.rows-per-step", "16");
         p.setProperty("metrics.drift.rebase-after-windows", "50");
         assertEquals(new DriftSettings(512, 100, 1, 16, 50), PipelineConfig.fromProperties(p, TRAINER).metrics().drift());
+        p.setProperty("metrics.version-drift.warmup-versions", "0");
+        assertEquals(new DriftSettings(512, 100, 1, 16, 50, 0), PipelineConfig.fromProperties(p, TRAINER).metrics().drift());
+
+        // A small drift sample without drift settings keeps working: rows per step follow it.
+        Properties small = new Properties();
+        small.setProperty("metrics.drift-sample", "16");
+        assertEquals(16, PipelineConfig.fromProperties(small, TRAINER).metrics().drift().rowsPerStep());
     }
 
     @Test
@@ -35,7 +42,8 @@ class DriftSettingsTest {
                 "metrics.drift.window-steps", "0",
                 "metrics.drift.rows-per-step", "1",
                 "metrics.drift.reference-size", "5000",
-                "metrics.drift.rebase-after-windows", "-1");
+                "metrics.drift.rebase-after-windows", "-1",
+                "metrics.version-drift.warmup-versions", "-2");
         bad.forEach((key, value) -> {
             Properties p = new Properties();
             p.setProperty(key, value);
