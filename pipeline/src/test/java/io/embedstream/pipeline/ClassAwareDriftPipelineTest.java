@@ -107,10 +107,12 @@ class ClassAwareDriftPipelineTest {
                                 .anyMatch(r -> r.metric("drift.reference.version").isPresent()));
                 assertEquals(0, PipelineLauncher.run("ack-drift", "--bootstrap", bootstrap,
                         "--topic", config.kafka().controlTopic(), "--reason", "new camera"));
+                // Windows close with training steps: more images, which also form the new reference.
+                Thread.sleep(2000);
+                produce(bootstrap, config, SyntheticShapes.builder().seed(32).build().generate(900));
                 await(job, "a record of the re-base", Duration.ofMinutes(2),
                         () -> records(bootstrap, config).stream()
                                 .anyMatch(r -> r.metric("drift.reference.rebases").orElse(0) == 1));
-                produce(bootstrap, config, SyntheticShapes.builder().seed(32).build().generate(900));
                 await(job, "the new reference calibrated", Duration.ofMinutes(3),
                         () -> records(bootstrap, config).stream()
                                 .anyMatch(r -> r.metric("drift.reference.rebases").orElse(0) == 1
@@ -124,7 +126,8 @@ class ClassAwareDriftPipelineTest {
             System.out.println("re-base window " + rebased.window() + ": " + rebased.notes());
             assertTrue(rebased.notes().stream().anyMatch(n -> n.contains("re-based (drift acknowledged: new camera)")),
                     rebased.notes().toString());
-            assertTrue(rebased.metric("drift.reference.rows").getAsDouble() < 256, rebased.metrics().toString());
+            // The new reference may already be complete and calibrated on when the re-base's window closes: its
+            // samples arrive ahead of the training steps that close windows.
             MetricsRecord before = records.stream().filter(r -> r.metric("drift.reference.version").isPresent())
                     .findFirst().orElseThrow();
             MetricsRecord after = records.stream().filter(r -> r.metric("drift.reference.rebases").orElse(0) == 1
