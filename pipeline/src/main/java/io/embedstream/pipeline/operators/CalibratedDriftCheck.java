@@ -97,6 +97,7 @@ final class CalibratedDriftCheck {
             }
             try {
                 calibrate(model, samples.fullReference());
+                samples.trimReference();
             } catch (IllegalArgumentException e) {
                 // A reference this detector cannot use (e.g. a class too rare for its quota): say so in every record.
                 unavailable = e.getMessage();

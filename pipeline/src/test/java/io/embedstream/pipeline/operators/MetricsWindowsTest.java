@@ -52,10 +52,20 @@ class MetricsWindowsTest {
         assertTrue(samples.referenceComplete());
         assertEquals(List.of("5", "6", "7", "8"), windows.current().sample().stream().map(s -> s.id).toList());
         assertEquals(List.of(1, 1), samples.probe().stream().map(s -> s.label).toList());
-        samples.clearReference();
-        assertFalse(samples.referenceComplete());
+        state.driftReferenceEmbeddings = new float[5][2];
+        state.driftReferenceLabels = new int[5];
+        samples.trimReference();
+        assertEquals(List.of("2", "3", "4"), state.reference.stream().map(s -> s.id).toList(), "kept for the p-value");
+        assertTrue(samples.referenceComplete(), "embedded: complete for good");
+        assertEquals(5, samples.referenceRows());
         samples.add(image(9), windows);
-        assertEquals(List.of("9"), state.reference.stream().map(s -> s.id).toList());
+        assertEquals(3, state.reference.size());
+        samples.clearReference();
+        state.driftReferenceEmbeddings = null;
+        state.driftReferenceLabels = null;
+        assertFalse(samples.referenceComplete());
+        samples.add(image(10), windows);
+        assertEquals(List.of("10"), state.reference.stream().map(s -> s.id).toList());
     }
 
     private static List<String> sampleIds(MetricsWindows windows) {
