@@ -15,6 +15,7 @@ import io.embedstream.pipeline.cli.KeygenCommand;
 import io.embedstream.pipeline.cli.ProduceCommand;
 import io.embedstream.pipeline.cli.TrainCommand;
 import io.embedstream.pipeline.cli.WatchCommand;
+import io.embedstream.pipeline.cli.AckDriftCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,6 +24,7 @@ import picocli.CommandLine.Command;
         description = "Streaming online learning of image embeddings, with collapse and drift monitoring.",
         subcommands = {DemoCommand.class, TrainCommand.class, ProduceCommand.class, BrokerCommand.class,
                 FitCommand.class, EmbedCommand.class, WatchCommand.class, DashboardCommand.class, KeygenCommand.class,
+                AckDriftCommand.class,
                 EvalCommand.class, ExperimentCommand.class, BenchCommand.class, PipelineBenchCommand.class,
                 SwapBenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -1,5 +1,9 @@
 package io.embedstream.model.metrics;
 
+import io.embedstream.model.metrics.drift.ClassAwareDriftReport;
+import io.embedstream.model.metrics.drift.ClassDriftReport;
+import io.embedstream.model.metrics.drift.ErtMmdResult;
+import io.embedstream.model.metrics.drift.LabelShiftResult;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -25,7 +29,9 @@ import java.util.Set;
  *       reference is the highest value its exponential moving average has reached. The peak, not the
  *       average itself, so that a slow collapse cannot drag its own reference down; call
  *       {@link #resetCodingRateReference()} after an intended change (new architecture, window size);</li>
- *   <li>{@link AlarmKind#DATA_DRIFT}: MMD p-value &lt;= driftAlpha (reports that carry a drift test);</li>
+ *   <li>{@link AlarmKind#DATA_DRIFT}, {@link AlarmKind#LABEL_SHIFT}, {@link AlarmKind#CLASS_DRIFT}: from a
+ *       {@link ClassAwareDriftReport} ({@link #observeClassAwareDrift}); the permutation p-value of
+ *       {@link WindowReport#drift()} is a figure only;</li>
  *   <li>{@link AlarmKind#VERSION_DRIFT}: linear CKA between versions &lt; minCka.</li>
  * </ul>
  * Each alarm is raised after raiseAfter consecutive bad observations and cleared after clearAfter good
@@ -75,7 +81,8 @@ public final class CollapseDriftDetector {
     /**
      * The threshold each rule applies now, by name, so that monitoring can show a figure beside the line it must not
      * cross: {@code effective_rank} (for embeddings of {@code dimension}), {@code coding_rate} (once warmed up),
-     * {@code drift_p_value} and {@code version_cka}.
+     * and {@code version_cka}. The data-drift rules' thresholds belong to the calibrated drift detectors
+     * ({@code ErtMmdDetector#threshold}).
      */
     public Map<String, Double> thresholds(int dimension) {
         Map<String, Double> thresholds = new LinkedHashMap<>();
@@ -83,7 +90,6 @@ public final class CollapseDriftDetector {
         if (codingRateSamples > config.codingRateWarmup()) {
             thresholds.put("coding_rate", config.codingRateFraction() * codingRatePeak);
         }
-        thresholds.put("drift_p_value", config.driftAlpha());
         thresholds.put("version_cka", config.minCka());
         return thresholds;
     }
@@ -114,12 +120,77 @@ public final class CollapseDriftDetector {
                             bad ? "<" : ">=", threshold, config.effectiveRankFraction(), report.dimension()));
             observeCodingRate(c.codingRate(), index, events);
         });
-        report.drift().ifPresent(dr -> {
-            boolean bad = dr.pValue() <= config.driftAlpha();
-            transition(events, AlarmKind.DATA_DRIFT, bad, index, config.raiseAfter(), config.clearAfter(),
-                    String.format(Locale.ROOT, "MMD p-value %.4f %s alpha %.4f (MMD^2 %.5f, %d vs %d rows)", dr.pValue(),
-                            bad ? "<=" : ">", config.driftAlpha(), dr.mmd2(), dr.currentSize(), dr.referenceSize()));
+        // The per-window permutation p-value (report.drift()) is a figure only: DATA_DRIFT comes from
+        // observeClassAwareDrift, whose detector is calibrated to an expected run time between false alarms.
+        return events;
+    }
+
+    /**
+     * Feeds the class-aware drift monitor's verdict on the window last given to {@link #observe(WindowReport)}.
+     * DATA_DRIFT, LABEL_SHIFT and CLASS_DRIFT are raised by the first window that flags them (each test is
+     * calibrated per window: the ERT detectors to one false alarm per expected run time, the label-shift test at
+     * alpha = 1/ERT) and cleared after {@code clearAfter} consecutive windows that do not. An untested part leaves
+     * its alarm untouched.
+     */
+    public List<AlarmEvent> observeClassAwareDrift(ClassAwareDriftReport report) {
+        Objects.requireNonNull(report, "report");
+        long index = Math.max(0, windows - 1);
+        List<AlarmEvent> events = new ArrayList<>(3);
+        ErtMmdResult cov = report.covariate();
+        if (cov.tested()) {
+            boolean bad = cov.drift();
+            transition(events, AlarmKind.DATA_DRIFT, bad, index, 1, config.clearAfter(),
+                    String.format(Locale.ROOT, "class-stratified MMD^2 %.4g %s threshold %.4g at step %d", cov.statistic().getAsDouble(),
+                            bad ? ">" : "<=", cov.threshold(), cov.step()));
+        }
+        LabelShiftResult shift = report.labelShift();
+        if (shift.tested()) {
+            boolean bad = shift.shifted();
+            StringBuilder reason = new StringBuilder(String.format(Locale.ROOT,
+                    "class mix chi2 %.1f (df %d), p %.3g, total variation %.3f", shift.statistic(),
+                    shift.degreesOfFreedom(), shift.pValue(), shift.totalVariation()));
+            List<LabelShiftResult.ClassShare> moved = shift.movedClasses(3.0);
+            for (int i = 0; i < Math.min(5, moved.size()); i++) {
+                LabelShiftResult.ClassShare c = moved.get(i);
+                reason.append(String.format(Locale.ROOT, "%s class %d %.3f -> %.3f", i == 0 ? "; moved:" : ",", c.label(),
+                        c.referenceShare(), c.windowShare()));
+            }
+            if (!shift.newClasses().isEmpty()) {
+                reason.append("; new classes ").append(shift.newClasses());
+            }
+            transition(events, AlarmKind.LABEL_SHIFT, bad, index, 1, config.clearAfter(), reason.toString());
+        }
+        report.classes().ifPresent(classes -> {
+            if (classes.classes().stream().noneMatch(c -> c.result().tested())) {
+                return;
+            }
+            List<Integer> drifting = classes.drifting();
+            StringBuilder reason = new StringBuilder(drifting.isEmpty() ? "no class drifting"
+                    : "drifting classes " + drifting + ":");
+            for (ClassDriftReport.ClassResult c : classes.classes()) {
+                if (c.result().drift()) {
+                    reason.append(String.format(Locale.ROOT, " %d (MMD^2 %.3g > %.3g)", c.label(),
+                            c.result().statistic().getAsDouble(), c.result().threshold()));
+                }
+            }
+            transition(events, AlarmKind.CLASS_DRIFT, !drifting.isEmpty(), index, 1, config.clearAfter(),
+                    reason.toString());
         });
+        return events;
+    }
+
+    /**
+     * Resets DATA_DRIFT, LABEL_SHIFT and CLASS_DRIFT for a new reference; returns a CLEARED event, with
+     * {@code why} as its reason, for each of them that was raised.
+     */
+    public List<AlarmEvent> resetDriftAlarms(String why) {
+        List<AlarmEvent> events = new ArrayList<>(3);
+        for (AlarmKind kind : List.of(AlarmKind.DATA_DRIFT, AlarmKind.LABEL_SHIFT, AlarmKind.CLASS_DRIFT)) {
+            if (states.get(kind).raised) {
+                events.add(new AlarmEvent(kind, AlarmState.CLEARED, Math.max(0, windows - 1), kind + " cleared: " + why));
+            }
+            states.put(kind, new Hysteresis());
+        }
         return events;
     }
 

@@ -2,13 +2,21 @@ package io.embedstream.model.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.embedstream.model.metrics.drift.ClassAwareDriftReport;
+import io.embedstream.model.metrics.drift.DriftKind;
+import io.embedstream.model.metrics.drift.ErtMmdResult;
+import io.embedstream.model.metrics.drift.LabelShiftResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -119,7 +127,7 @@ class CollapseDriftDetectorTest {
     }
 
     @Test
-    void persistentDataDriftRaisesAfterThreeWindows() {
+    void thePermutationPValueIsAFigureAndNoLongerRaisesDataDrift() {
         int n = 256;
         int d = 32;
         WindowMetrics metrics = new WindowMetrics(MetricsConfig.defaults(),
@@ -129,15 +137,69 @@ class CollapseDriftDetectorTest {
         CollapseDriftDetector detector = CollapseDriftDetector.withDefaults();
         List<AlarmEvent> events = new ArrayList<>();
         for (int t = 0; t < 10; t++) {
-            float[] x = Synthetic.gaussian(rng, n, d);
-            if (t >= 5) {
-                x = Synthetic.shifted(x, n, d, 4, 1.0f);
-            }
-            events.addAll(detector.observe(metrics.compute(EmbeddingWindow.of(x, n, d), reference)));
+            float[] x = Synthetic.shifted(Synthetic.gaussian(rng, n, d), n, d, 4, 1.0f);
+            WindowReport report = metrics.compute(EmbeddingWindow.of(x, n, d), reference);
+            assertTrue(report.drift().orElseThrow().pValue() <= 0.01, "the figure still shows the shift");
+            events.addAll(detector.observe(report));
         }
-        AlarmEvent raised = first(events, AlarmKind.DATA_DRIFT, AlarmState.RAISED);
-        assertEquals(7, raised.observation());
-        assertTrue(raised.reason().contains("MMD p-value"), raised.reason());
+        assertTrue(events.stream().noneMatch(e -> e.kind() == AlarmKind.DATA_DRIFT), events.toString());
+        assertFalse(detector.thresholds(d).containsKey("drift_p_value"));
+    }
+
+    @Test
+    void classAwareReportsRaiseAndClearLabelShiftNamingTheClasses() {
+        CollapseDriftDetector detector = CollapseDriftDetector.withDefaults();
+        ErtMmdResult quiet = new ErtMmdResult(1, OptionalDouble.of(0.01), 0.05, false, OptionalLong.empty(), "");
+        LabelShiftResult shifted = new LabelShiftResult(120, 2, 1e-9, 0.3, true,
+                List.of(new LabelShiftResult.ClassShare(4, 100, 200, 0.33, 0.66, 9.5)), List.of(), List.of(), 300, "");
+        LabelShiftResult same = new LabelShiftResult(1, 2, 0.6, 0.01, false, List.of(), List.of(), List.of(), 300, "");
+        List<AlarmEvent> raised = detector.observeClassAwareDrift(new ClassAwareDriftReport(quiet, shifted,
+                Optional.empty(), Set.of(DriftKind.LABEL_SHIFT), ""));
+        assertEquals(1, raised.size(), raised.toString());
+        assertEquals(AlarmKind.LABEL_SHIFT, raised.get(0).kind());
+        assertTrue(raised.get(0).reason().contains("class 4 0.330 -> 0.660"), raised.get(0).reason());
+        assertEquals(Set.of(AlarmKind.LABEL_SHIFT), detector.activeAlarms());
+        for (int t = 0; t < 3; t++) {
+            detector.observeClassAwareDrift(new ClassAwareDriftReport(quiet, same, Optional.empty(), Set.of(), ""));
+        }
+        assertEquals(Set.of(), detector.activeAlarms());
+    }
+
+    @Test
+    void aSnapshotWrittenBeforeTheClassAwareKindsRestores() throws Exception {
+        // Format 1 as written when AlarmKind had four kinds, with DATA_DRIFT raised.
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            DetectorConfig c = DetectorConfig.defaults();
+            out.writeInt(0x45534344);
+            out.writeByte(1);
+            out.writeDouble(c.effectiveRankFraction());
+            out.writeDouble(c.codingRateFraction());
+            out.writeDouble(c.codingRateSmoothing());
+            out.writeInt(c.codingRateWarmup());
+            out.writeDouble(c.driftAlpha());
+            out.writeDouble(c.minCka());
+            out.writeInt(c.raiseAfter());
+            out.writeInt(c.clearAfter());
+            out.writeInt(c.versionRaiseAfter());
+            out.writeInt(c.versionClearAfter());
+            out.writeLong(12);
+            out.writeLong(3);
+            out.writeLong(12);
+            out.writeDouble(5.0);
+            out.writeDouble(6.0);
+            out.writeInt(4);
+            for (String kind : List.of("EFFECTIVE_RANK_COLLAPSE", "CODING_RATE_DROP", "DATA_DRIFT", "VERSION_DRIFT")) {
+                out.writeUTF(kind);
+                out.writeInt(kind.equals("DATA_DRIFT") ? 3 : 0);
+                out.writeInt(0);
+                out.writeBoolean(kind.equals("DATA_DRIFT"));
+            }
+        }
+        CollapseDriftDetector restored = CollapseDriftDetector.restore(bytes.toByteArray());
+        assertEquals(12, restored.windowsObserved());
+        assertEquals(Set.of(AlarmKind.DATA_DRIFT), restored.activeAlarms());
+        assertArrayEquals(restored.snapshot(), CollapseDriftDetector.restore(restored.snapshot()).snapshot());
     }
 
     @Test

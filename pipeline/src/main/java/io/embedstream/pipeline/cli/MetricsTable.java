@@ -65,7 +65,7 @@ final class MetricsTable {
         sb.append(' ').append(cell(String.format(Locale.ROOT, "%8s", text(w.metric(MetricsRecord.EFFECTIVE_RANK), "%.1f")), collapse));
         sb.append(String.format(Locale.ROOT, " %7s", text(w.metric(MetricsRecord.NORM_QUALITY_SPEARMAN), "%+.2f")));
         sb.append(' ').append(cell(String.format(Locale.ROOT, "%7s", text(w.metric(MetricsRecord.DRIFT_P_VALUE), "%.3f")),
-                active.contains("DATA_DRIFT")));
+                active.contains("DATA_DRIFT") || active.contains("LABEL_SHIFT") || active.contains("CLASS_DRIFT")));
         sb.append(' ').append(cell(String.format(Locale.ROOT, "%13s", versionDrift(w.versionDrift())),
                 active.contains("VERSION_DRIFT")));
         sb.append("  ").append(alarm ? String.join(",", active) : "-");

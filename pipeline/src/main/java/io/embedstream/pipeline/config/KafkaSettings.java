@@ -9,13 +9,18 @@ import java.util.Properties;
  * {@code embedstream.models}, {@code embedstream.metrics}, consumer group {@code embedstream}, reading the input
  * from the earliest offset when the group has none. {@code clientProperties} go to every Kafka client (security
  * settings, for example). {@code auditTopic} (null = off, the default) receives which image ids were trained on and
- * which were dropped (see {@code AuditRecords}).
+ * which were dropped (see {@code AuditRecords}). {@code controlTopic} (default {@value #DEFAULT_CONTROL_TOPIC}) carries
+ * commands to the running job, such as {@code embedstream ack-drift}; it need not exist until the first command.
  */
 public record KafkaSettings(String bootstrapServers, String imagesTopic, String deadLetterTopic, String modelsTopic,
                             String metricsTopic, String groupId, Map<String, String> clientProperties,
-                            String auditTopic) implements Serializable {
+                            String auditTopic, String controlTopic) implements Serializable {
+    public static final String DEFAULT_CONTROL_TOPIC = "embedstream.control";
 
     public KafkaSettings {
+        if (controlTopic == null || controlTopic.isBlank()) {
+            controlTopic = DEFAULT_CONTROL_TOPIC;
+        }
         clientProperties = Map.copyOf(clientProperties);
         for (String topic : new String[] {imagesTopic, deadLetterTopic, modelsTopic, metricsTopic}) {
             if (topic == null || topic.isBlank()) {
@@ -25,6 +30,13 @@ public record KafkaSettings(String bootstrapServers, String imagesTopic, String 
         if (auditTopic != null && auditTopic.isBlank()) {
             auditTopic = null;
         }
+    }
+
+    /** The default control topic. */
+    public KafkaSettings(String bootstrapServers, String imagesTopic, String deadLetterTopic, String modelsTopic,
+                         String metricsTopic, String groupId, Map<String, String> clientProperties, String auditTopic) {
+        this(bootstrapServers, imagesTopic, deadLetterTopic, modelsTopic, metricsTopic, groupId, clientProperties,
+                auditTopic, DEFAULT_CONTROL_TOPIC);
     }
 
     /** No audit topic. */
@@ -41,19 +53,25 @@ public record KafkaSettings(String bootstrapServers, String imagesTopic, String 
 
     public KafkaSettings withBootstrapServers(String servers) {
         return new KafkaSettings(servers, imagesTopic, deadLetterTopic, modelsTopic, metricsTopic, groupId,
-                clientProperties, auditTopic);
+                clientProperties, auditTopic, controlTopic);
     }
 
     /** These settings with {@code properties} as the settings of every Kafka client (replacing the current ones). */
     public KafkaSettings withClientProperties(Map<String, String> properties) {
         return new KafkaSettings(bootstrapServers, imagesTopic, deadLetterTopic, modelsTopic, metricsTopic, groupId,
-                properties, auditTopic);
+                properties, auditTopic, controlTopic);
     }
 
     /** These settings with the audit topic {@code topic} (null or blank = off). */
     public KafkaSettings withAuditTopic(String topic) {
         return new KafkaSettings(bootstrapServers, imagesTopic, deadLetterTopic, modelsTopic, metricsTopic, groupId,
-                clientProperties, topic);
+                clientProperties, topic, controlTopic);
+    }
+
+    /** These settings with the control topic {@code topic} (null or blank = the default). */
+    public KafkaSettings withControlTopic(String topic) {
+        return new KafkaSettings(bootstrapServers, imagesTopic, deadLetterTopic, modelsTopic, metricsTopic, groupId,
+                clientProperties, auditTopic, topic);
     }
 
     public Properties clientProperties(Properties base) {

@@ -14,9 +14,10 @@ import java.io.Serializable;
  *                       a range or a comma-separated list of either ({@code 9249}, {@code 9250-9260}), as Flink's
  *                       {@code metrics.reporter.prom.port} takes it; null = no reporter. A Flink cluster that runs
  *                       the job (bin/cluster, docker/) configures its reporter itself, so this does not reach it
+ * @param drift          the calibrated drift detectors ({@code metrics.drift.*})
  */
 public record MetricsSettings(int windowSize, int probeSize, int driftSample, int inferenceThreads,
-                              String prometheusPort) implements Serializable {
+                              String prometheusPort, DriftSettings drift) implements Serializable {
 
     public MetricsSettings {
         if (windowSize < 16 || probeSize < 16 || driftSample < 16) {
@@ -26,10 +27,27 @@ public record MetricsSettings(int windowSize, int probeSize, int driftSample, in
         if (inferenceThreads < 1) {
             throw new IllegalArgumentException("metrics.inference-threads must be >= 1, got " + inferenceThreads);
         }
+        if (drift == null) {
+            drift = DriftSettings.defaultsFor(driftSample);
+        }
+        if (drift.rowsPerStep() > driftSample) {
+            throw new IllegalArgumentException("metrics.drift.rows-per-step (" + drift.rowsPerStep()
+                    + ") exceeds metrics.drift-sample (" + driftSample + "): a window's sample must hold one step's rows");
+        }
+        if (drift.referenceSize() < driftSample) {
+            throw new IllegalArgumentException("metrics.drift.reference-size (" + drift.referenceSize()
+                    + ") is below metrics.drift-sample (" + driftSample + "); the permutation test uses the first "
+                    + driftSample + " reference images");
+        }
         if (prometheusPort != null && !isPortRange(prometheusPort)) {
             throw new IllegalArgumentException("metrics.prometheus.port must be a port from 1 to 65535, a range such as"
                     + " 9250-9260, or a comma-separated list of these, got '" + prometheusPort + "'");
         }
+    }
+
+    public MetricsSettings(int windowSize, int probeSize, int driftSample, int inferenceThreads,
+                           String prometheusPort) {
+        this(windowSize, probeSize, driftSample, inferenceThreads, prometheusPort, null);
     }
 
     public MetricsSettings(int windowSize, int probeSize, int driftSample, int inferenceThreads) {
@@ -45,7 +63,11 @@ public record MetricsSettings(int windowSize, int probeSize, int driftSample, in
     }
 
     public MetricsSettings withPrometheusPort(String port) {
-        return new MetricsSettings(windowSize, probeSize, driftSample, inferenceThreads, port);
+        return new MetricsSettings(windowSize, probeSize, driftSample, inferenceThreads, port, drift);
+    }
+
+    public MetricsSettings withDrift(DriftSettings value) {
+        return new MetricsSettings(windowSize, probeSize, driftSample, inferenceThreads, prometheusPort, value);
     }
 
     /** The grammar of Flink's port settings ({@code org.apache.flink.util.PortRange}), with ports from 1 to 65535. */

@@ -20,12 +20,15 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
     public static final Set<String> KEYS = Set.of(
             "kafka.bootstrap.servers", "kafka.group.id",
             "topics.images", "topics.dead-letters", "topics.models", "topics.metrics", "topics.audit",
+            "topics.control",
             "batcher.classes-per-batch", "batcher.samples-per-class", "batcher.per-class-capacity",
             "batcher.replay-per-class", "batcher.timeout-ms", "batcher.min-classes",
             "publish.every-steps", "publish.every-seconds", "publish.exactly-once", "publish.model-dir",
             "publish.signing-key",
             "metrics.window-size", "metrics.probe-size", "metrics.drift-sample", "metrics.inference-threads",
-            "metrics.prometheus.port",
+            "metrics.prometheus.port", "metrics.drift.reference-size", "metrics.drift.expected-run-time",
+            "metrics.drift.window-steps", "metrics.drift.rows-per-step", "metrics.drift.rebase-after-windows",
+            "metrics.version-drift.warmup-versions",
             "runtime.checkpoint-interval-ms", "runtime.state-backend", "runtime.checkpoint-dir",
             "runtime.decode-parallelism", "runtime.quality-parallelism", "runtime.max-record-bytes",
             "runtime.trainer-threads");
@@ -59,7 +62,8 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
         KafkaSettings kafka = new KafkaSettings(r.string("kafka.bootstrap.servers", k.bootstrapServers()),
                 r.string("topics.images", k.imagesTopic()), r.string("topics.dead-letters", k.deadLetterTopic()),
                 r.string("topics.models", k.modelsTopic()), r.string("topics.metrics", k.metricsTopic()),
-                r.string("kafka.group.id", k.groupId()), clientProps, r.string("topics.audit", k.auditTopic()));
+                r.string("kafka.group.id", k.groupId()), clientProps, r.string("topics.audit", k.auditTopic()),
+                r.string("topics.control", k.controlTopic()));
         BatcherConfig b = BatcherConfig.defaults();
         BatcherConfig batcher = new BatcherConfig(r.integer("batcher.classes-per-batch", b.classesPerBatch()),
                 r.integer("batcher.samples-per-class", b.samplesPerClass()),
@@ -72,10 +76,18 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
                 r.bool("publish.exactly-once", pc.exactlyOnce()), r.string("publish.model-dir", pc.modelDirectory()),
                 r.string("publish.signing-key", pc.signingKey()));
         MetricsSettings m = MetricsSettings.defaults();
+        int driftSample = r.integer("metrics.drift-sample", m.driftSample());
+        DriftSettings d = DriftSettings.defaultsFor(Math.max(16, driftSample));
         MetricsSettings metrics = new MetricsSettings(r.integer("metrics.window-size", m.windowSize()),
-                r.integer("metrics.probe-size", m.probeSize()), r.integer("metrics.drift-sample", m.driftSample()),
+                r.integer("metrics.probe-size", m.probeSize()), driftSample,
                 r.integer("metrics.inference-threads", m.inferenceThreads()),
-                r.string("metrics.prometheus.port", m.prometheusPort()));
+                r.string("metrics.prometheus.port", m.prometheusPort()),
+                new DriftSettings(r.integer("metrics.drift.reference-size", d.referenceSize()),
+                        r.integer("metrics.drift.expected-run-time", d.expectedRunTime()),
+                        r.integer("metrics.drift.window-steps", d.windowSteps()),
+                        r.integer("metrics.drift.rows-per-step", d.rowsPerStep()),
+                        r.integer("metrics.drift.rebase-after-windows", d.rebaseAfterWindows()),
+                        r.integer("metrics.version-drift.warmup-versions", d.versionWarmup())));
         RuntimeSettings rt = RuntimeSettings.defaults();
         RuntimeSettings runtime = new RuntimeSettings(
                 r.longValue("runtime.checkpoint-interval-ms", rt.checkpointIntervalMillis()),

@@ -71,6 +71,37 @@ public final class EmbedstreamJob {
         return c;
     }
 
+    /**
+     * The control topic's records for the metrics operator (parallelism 1, so every record reaches its one
+     * instance). Subscribed by pattern so that the topic need not exist when the job starts: it is discovered within
+     * seconds of its creation and then read from its beginning; a job that starts with the topic present reads from
+     * its group's committed offsets, else from the end, so that old commands are not replayed. The source's offsets
+     * are checkpointed with the operator's state: after a restore, commands read since that checkpoint are read and
+     * applied again, exactly once with respect to the restored state.
+     */
+    private static DataStream<MetricsSideInput> controlRecords(StreamExecutionEnvironment env, KafkaSettings kafka) {
+        KafkaSource<byte[]> control = KafkaSource.<byte[]>builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setTopicPattern(java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(kafka.controlTopic())))
+                .setGroupId(kafka.groupId() + ".control")
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.LATEST))
+                .setValueOnlyDeserializer(new org.apache.flink.api.common.serialization.AbstractDeserializationSchema<byte[]>() {
+                    @Override
+                    public byte[] deserialize(byte[] message) {
+                        return message;
+                    }
+                })
+                .setProperties(kafka.clientProperties(new Properties()))
+                .setProperty("partition.discovery.interval.ms", "2000")
+                .build();
+        return env.fromSource(control, WatermarkStrategy.noWatermarks(), "kafka-control").uid("kafka-control")
+                .setParallelism(1)
+                .flatMap((byte[] value, org.apache.flink.util.Collector<MetricsSideInput> out) ->
+                        io.embedstream.pipeline.types.ControlRecord.parse(value).map(MetricsSideInput::of).ifPresent(out::collect))
+                .returns(TypeInformation.of(MetricsSideInput.class))
+                .name("control-to-metrics").uid("control-to-metrics").setParallelism(1);
+    }
+
     /** Adds the job's operators to {@code env} (whose checkpointing this enables). */
     public static void build(StreamExecutionEnvironment env, PipelineConfig config) {
         env.enableCheckpointing(config.runtime().checkpointIntervalMillis());
@@ -149,7 +180,8 @@ public final class EmbedstreamJob {
                 .union(scored.getSideOutput(QualityOperator.SAMPLE)
                         .map(MetricsSideInput::of).returns(TypeInformation.of(MetricsSideInput.class))
                         .name("samples-to-metrics").uid("samples-to-metrics")
-                        .setParallelism(config.runtime().qualityParallelism()));
+                        .setParallelism(config.runtime().qualityParallelism()),
+                        controlRecords(env, kafka));
         steps.connect(sideInput)
                 .process(new MetricsOperator(config.trainer(), config.metrics(), kafka.metricsTopic()))
                 .returns(TypeInformation.of(KafkaBytesRecord.class))

@@ -10,13 +10,15 @@ import java.util.Optional;
 
 /**
  * Data drift of a window: the window's sample of input images against the fixed reference sample, both embedded by
- * the latest model version, so that an encoder that is still learning is not mistaken for drifting data.
+ * the latest model version, so that an encoder that is still learning is not mistaken for drifting data. Its
+ * p-value is a figure of the record; the DATA_DRIFT alarm comes from {@link CalibratedDriftCheck}.
  */
 final class DataDriftCheck {
     private final DataDriftTest test = new DataDriftTest(DriftConfig.defaults());
     private final int sampleSize;
     private float[][] referenceEmbeddings;
     private long referenceVersion;
+    private long referenceRebases = -1;
 
     /** @param sampleSize the reference sample's size; a window's sample needs half of it */
     DataDriftCheck(int sampleSize) {
@@ -24,8 +26,8 @@ final class DataDriftCheck {
     }
 
     /** The test's result, or empty with the reason added to {@code notes}. */
-    Optional<DataDriftResult> test(MetricsModel model, List<ScoredImage> reference, List<ScoredImage> current,
-                                   List<String> notes) {
+    Optional<DataDriftResult> test(MetricsModel model, List<ScoredImage> reference, long rebases,
+                                   List<ScoredImage> current, List<String> notes) {
         if (!model.loaded()) {
             notes.add("data drift: no model version published yet");
             return Optional.empty();
@@ -36,9 +38,10 @@ final class DataDriftCheck {
         }
         try {
             // The reference sample is fixed: its embeddings change only with the model version.
-            if (referenceEmbeddings == null || referenceVersion != model.version()) {
+            if (referenceEmbeddings == null || referenceVersion != model.version() || referenceRebases != rebases) {
                 referenceEmbeddings = model.embed(reference);
                 referenceVersion = model.version();
+                referenceRebases = rebases;
             }
             float[][] embedded = model.embed(current);
             return Optional.of(test.test(EmbeddingWindow.ofRows(referenceEmbeddings, null, null),

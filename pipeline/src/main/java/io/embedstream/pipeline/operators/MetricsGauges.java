@@ -28,6 +28,11 @@ final class MetricsGauges {
 
     void update(MetricsRecord record, WindowReport report, Optional<VersionDriftTracker.Comparison> versionDrift,
                 CollapseDriftDetector detector) {
+        update(record, report, Map.of(), versionDrift, detector);
+    }
+
+    void update(MetricsRecord record, WindowReport report, Map<String, Double> driftFigures,
+                Optional<VersionDriftTracker.Comparison> versionDrift, CollapseDriftDetector detector) {
         Set<AlarmKind> active = detector.activeAlarms();
         values.put("step", (double) record.step());
         values.put("model_version", (double) record.modelVersion());
@@ -45,7 +50,17 @@ final class MetricsGauges {
                 values.put(name, value);
             }
         });
+        driftFigures.forEach((name, value) -> {
+            if (!name.startsWith("drift.class.") || name.equals("drift.class.drifting_count")) {
+                values.put(name, value);
+            }
+        });
+        if (driftFigures.containsKey("drift.ert.threshold")) {
+            values.put("threshold.drift_ert_statistic", driftFigures.get("drift.ert.threshold"));
+        }
         versionDrift.ifPresent(c -> c.report().toFlatMap().forEach((name, value) -> values.put("version_drift." + name, value)));
+        versionDrift.flatMap(c -> c.warmupLeft().isPresent() ? Optional.of(c.warmupLeft().getAsLong()) : Optional.empty())
+                .ifPresent(left -> values.put("version_drift.version.warmup_left", (double) left));
         for (String name : values.keySet()) {
             if (registered.add(name)) {
                 group.gauge(name.replace('.', '_'), () -> values.get(name));

@@ -17,6 +17,7 @@ final class MetricsModel implements AutoCloseable {
     private final TrainerConfig config;
     private EmbeddingModel model;
     private long version;
+    private byte[] parameters;
 
     MetricsModel(TrainerConfig config) {
         this.config = config;
@@ -28,6 +29,20 @@ final class MetricsModel implements AutoCloseable {
         }
         model.loadParameters(snapshot.parameters);
         version = snapshot.version;
+        parameters = snapshot.parameters;
+    }
+
+    /** Loads parameters kept from an earlier {@link #parameters()} (the drift reference's encoder). */
+    void load(long version, byte[] parameters) {
+        ModelSnapshot snapshot = new ModelSnapshot();
+        snapshot.version = version;
+        snapshot.parameters = parameters;
+        load(snapshot);
+    }
+
+    /** The parameters loaded last, or null. */
+    byte[] parameters() {
+        return parameters;
     }
 
     /** Whether a network exists (it does once the first version arrived, even if that version failed to load). */

@@ -2,14 +2,17 @@ package io.embedstream.pipeline.operators;
 
 import io.embedstream.connectors.wire.metrics.MetricsRecord;
 import io.embedstream.model.metrics.AlarmEvent;
+import io.embedstream.model.metrics.AlarmKind;
 import io.embedstream.model.metrics.CollapseDriftDetector;
 import io.embedstream.model.metrics.DataDriftResult;
 import io.embedstream.model.metrics.EmbeddingWindow;
 import io.embedstream.model.metrics.WindowMetrics;
 import io.embedstream.model.metrics.WindowReport;
+import io.embedstream.model.metrics.drift.ClassAwareDriftReport;
 import io.embedstream.model.net.IntraOpThreads;
 import io.embedstream.model.train.TrainerConfig;
 import io.embedstream.pipeline.config.MetricsSettings;
+import io.embedstream.pipeline.types.ControlRecord;
 import io.embedstream.pipeline.types.KafkaBytesRecord;
 import io.embedstream.pipeline.types.MetricsSideInput;
 import io.embedstream.pipeline.types.ModelSnapshot;
@@ -18,6 +21,7 @@ import io.embedstream.pipeline.types.StepRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -41,8 +45,11 @@ import org.slf4j.LoggerFactory;
  * detector's alarms, and the training figures ({@link MetricsRecordBuilder}). The same figures are Flink gauges
  * ({@link MetricsGauges}).
  *
- * <p>Checkpointed: the probe set, the reference sample, the previous version's probe embeddings, the detector and
- * the window counter. A window in progress is not: after a restore the current window starts afresh.
+ * <p>DATA_DRIFT, LABEL_SHIFT and CLASS_DRIFT come from {@link CalibratedDriftCheck} (calibrated to an expected run
+ * time between false alarms); the permutation test's p-value stays a figure of the record.
+ *
+ * <p>Checkpointed: the probe set, the reference sample, the previous version's probe embeddings, the detector, the
+ * calibrated drift detectors with their reference embeddings and encoder, and the window counter. A window in progress is not: after a restore the current window starts afresh.
  */
 public final class MetricsOperator extends CoProcessFunction<StepRecord, MetricsSideInput, KafkaBytesRecord>
         implements CheckpointedFunction {
@@ -60,8 +67,12 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
     private transient DriftSamples samples;
     private transient MetricsModel model;
     private transient DataDriftCheck dataDrift;
+    private transient CalibratedDriftCheck calibratedDrift;
     private transient VersionDriftTracker versionDrift;
     private transient MetricsGauges gauges;
+    /** What a control command did between windows, for the next window's record. */
+    private transient List<AlarmEvent> pendingEvents;
+    private transient List<String> pendingNotes;
 
     public MetricsOperator(TrainerConfig trainerConfig, MetricsSettings settings, String topic) {
         this.trainerConfig = trainerConfig;
@@ -90,11 +101,14 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
         windowMetrics = WindowMetrics.withDefaults();
         windows = new MetricsWindows(trainerConfig.network().embeddingSize(), settings.windowSize(),
                 settings.driftSample(), trainerConfig.seed(), state.windows);
-        samples = new DriftSamples(state, settings.probeSize(), settings.driftSample());
+        samples = new DriftSamples(state, settings.probeSize(), settings.driftSample(), settings.drift().referenceSize());
         model = new MetricsModel(trainerConfig);
         dataDrift = new DataDriftCheck(settings.driftSample());
-        versionDrift = new VersionDriftTracker(state, detector);
+        calibratedDrift = new CalibratedDriftCheck(state, settings.drift(), trainerConfig, settings.driftSample());
+        versionDrift = new VersionDriftTracker(state, detector, settings.drift().versionWarmup());
         gauges = new MetricsGauges(getRuntimeContext().getMetricGroup());
+        pendingEvents = new ArrayList<>();
+        pendingNotes = new ArrayList<>();
     }
 
     @Override
@@ -109,8 +123,21 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
     public void processElement2(MetricsSideInput input, Context ctx, Collector<KafkaBytesRecord> out) {
         if (input.sample != null) {
             samples.add(input.sample, windows);
+        } else if (input.control != null) {
+            onControl(input.control);
         } else {
             onModel(input.model);
+        }
+    }
+
+    /** A command of the control topic; unknown ones are logged and ignored. */
+    private void onControl(ControlRecord control) {
+        if (ControlRecord.ACK_DRIFT.equals(control.command)) {
+            String why = "drift acknowledged" + (control.reason != null && !control.reason.isBlank()
+                    ? ": " + control.reason : "");
+            rebase(why, pendingEvents, pendingNotes);
+        } else {
+            LOG.warn("ignoring control command '{}'", control.command);
         }
     }
 
@@ -132,17 +159,26 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
                 trainerConfig.network().embeddingSize(), window.labels(), window.qualities());
         WindowReport report = windowMetrics.compute(embeddings);
         List<String> driftNotes = new ArrayList<>();
-        Optional<DataDriftResult> drift = dataDrift.test(model, samples.reference(), window.sample(), driftNotes);
+        Optional<DataDriftResult> drift = dataDrift.test(model, samples.reference(), state.driftRebases, window.sample(),
+                driftNotes);
+        Optional<ClassAwareDriftReport> classAware = calibratedDrift.update(model, samples, window.sample(), driftNotes);
         if (drift.isPresent()) {
             report = new WindowReport(report.windowSize(), report.dimension(), report.droppedRows(), report.collapse(),
                     report.norms(), report.separation(), drift, report.notes());
         }
-        List<AlarmEvent> events = versionDrift.takeAlarms();
+        List<AlarmEvent> events = new ArrayList<>(pendingEvents);
+        pendingEvents.clear();
+        driftNotes.addAll(0, pendingNotes);
+        pendingNotes.clear();
+        events.addAll(versionDrift.takeAlarms());
         events.addAll(detector.observe(report));
+        classAware.ifPresent(r -> events.addAll(detector.observeClassAwareDrift(r)));
+        rebaseWhenQuiet(classAware.isPresent(), events, driftNotes);
+        Map<String, Double> driftFigures = calibratedDrift.figures(samples);
 
-        MetricsRecord metrics = MetricsRecordBuilder.build(windowIndex, window, report, driftNotes,
+        MetricsRecord metrics = MetricsRecordBuilder.build(windowIndex, window, report, driftFigures, driftNotes,
                 versionDrift.latest(), events, detector.activeAlarms());
-        gauges.update(metrics, report, versionDrift.latest(), detector);
+        gauges.update(metrics, report, driftFigures, versionDrift.latest(), detector);
         KafkaBytesRecord record = new KafkaBytesRecord();
         record.topic = topic;
         record.key = Long.toString(windowIndex).getBytes(StandardCharsets.UTF_8);
@@ -152,9 +188,36 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
         return record;
     }
 
+    /**
+     * The re-base policy's quiet rule: after {@code metrics.drift.rebase-after-windows} tested windows in a row with
+     * no drift alarm raised, the reference is collected anew (0 = never).
+     */
+    private void rebaseWhenQuiet(boolean tested, List<AlarmEvent> events, List<String> notes) {
+        int after = settings.drift().rebaseAfterWindows();
+        if (after <= 0 || !tested) {
+            return;
+        }
+        boolean alarmed = detector.activeAlarms().stream().anyMatch(k -> k == AlarmKind.DATA_DRIFT
+                || k == AlarmKind.LABEL_SHIFT || k == AlarmKind.CLASS_DRIFT);
+        state.driftQuietWindows = alarmed ? 0 : state.driftQuietWindows + 1;
+        if (state.driftQuietWindows >= after) {
+            rebase(after + " windows without a drift alarm", events, notes);
+        }
+    }
+
+    /** Collects a new drift reference from the next images and calibrates on it when it is complete. */
+    private void rebase(String why, List<AlarmEvent> events, List<String> notes) {
+        calibratedDrift.rebase(samples);
+        events.addAll(detector.resetDriftAlarms("drift reference re-based (" + why + ")"));
+        notes.add("drift reference re-based (" + why + "); collecting " + settings.drift().referenceSize()
+                + " new reference images");
+        LOG.info("drift reference re-based ({}), re-base {}", why, state.driftRebases);
+    }
+
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         state.detector = detector.snapshot();
+        calibratedDrift.snapshot();
         checkpointed.update(List.of(state));
     }
 
@@ -162,6 +225,9 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
     public void close() {
         if (model != null) {
             model.close();
+        }
+        if (calibratedDrift != null) {
+            calibratedDrift.close();
         }
     }
 
@@ -173,6 +239,19 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
         public long previousProbeVersion;
         public byte[] detector;
         public long windows;
+        /** The calibrated drift reference: embeddings by the reference encoder, labels (null until calibrated). */
+        public float[][] driftReferenceEmbeddings;
+        public int[] driftReferenceLabels;
+        /** The reference encoder: the model version that embedded the reference, and its parameters. */
+        public long driftReferenceVersion;
+        public byte[] driftReferenceParameters;
+        /** {@code ClassAwareDriftState#toBytes()} as of the last checkpoint. */
+        public byte[] driftMonitor;
+        /** Re-bases so far; tested windows in a row without a drift alarm (the quiet rule's counter). */
+        public long driftRebases;
+        public long driftQuietWindows;
+        /** Version comparisons so far (the version-drift warm-up's counter). */
+        public long versionComparisons;
 
         public MetricsState() {}
     }

@@ -36,6 +36,14 @@ final class MetricsRecordBuilder {
     static MetricsRecord build(long windowIndex, WindowAccumulator window, WindowReport report, List<String> notes,
                                Optional<VersionDriftTracker.Comparison> versionDrift, List<AlarmEvent> events,
                                Collection<AlarmKind> active) {
+        return build(windowIndex, window, report, Map.of(), notes, versionDrift, events, active);
+    }
+
+    /** @param driftFigures the calibrated drift detectors' figures ({@code drift.ert.*}, ...), added to the report's */
+    static MetricsRecord build(long windowIndex, WindowAccumulator window, WindowReport report,
+                               Map<String, Double> driftFigures, List<String> notes,
+                               Optional<VersionDriftTracker.Comparison> versionDrift, List<AlarmEvent> events,
+                               Collection<AlarmKind> active) {
         long[] batcher = window.batcher();
         List<String> allNotes = new ArrayList<>(report.notes());
         allNotes.addAll(notes);
@@ -43,10 +51,23 @@ final class MetricsRecordBuilder {
                 Instant.ofEpochMilli(window.lastMillis()), window.rows(), window.steps(),
                 round(window.imagesPerSecond()), window.skipped(), window.skippedStepsTotal(), window.replayed(),
                 new BatcherTotals(batcher[0], batcher[1], batcher[2]), window.learningRate(),
-                finite(window.meanGradientNorm()), loss(window), quality(window.qualities()), report.toFlatMap(),
+                finite(window.meanGradientNorm()), loss(window), quality(window.qualities()), figures(report, driftFigures),
                 allNotes, versionDrift.map(MetricsRecordBuilder::figures),
                 events.stream().map(e -> new AlarmChange(e.kind().name(), e.state().name(), e.reason())).toList(),
                 active.stream().map(AlarmKind::name).toList());
+    }
+
+    private static Map<String, Double> figures(WindowReport report, Map<String, Double> driftFigures) {
+        if (driftFigures.isEmpty()) {
+            return report.toFlatMap();
+        }
+        Map<String, Double> all = new LinkedHashMap<>(report.toFlatMap());
+        driftFigures.forEach((name, value) -> {
+            if (Double.isFinite(value)) {
+                all.put(name, value);
+            }
+        });
+        return all;
     }
 
     private static LossMeans loss(WindowAccumulator window) {
@@ -80,6 +101,7 @@ final class MetricsRecordBuilder {
                 figures.put(name, value);
             }
         });
+        comparison.warmupLeft().ifPresent(left -> figures.put("version.warmup_left", (double) left));
         return new VersionDriftFigures(comparison.fromVersion(), comparison.toVersion(), figures);
     }
 

@@ -16,7 +16,15 @@ import java.util.Optional;
  */
 final class VersionDriftTracker {
     /** One comparison of two versions on the probe set. */
-    record Comparison(long fromVersion, long toVersion, VersionDriftReport report) {}
+    /**
+     * @param warmupLeft comparisons still to come before this tracker lets VERSION_DRIFT be raised (0 once it does;
+     *                   empty when there is no warm-up)
+     */
+    record Comparison(long fromVersion, long toVersion, VersionDriftReport report, java.util.OptionalLong warmupLeft) {
+        Comparison(long fromVersion, long toVersion, VersionDriftReport report) {
+            this(fromVersion, toVersion, report, java.util.OptionalLong.empty());
+        }
+    }
 
     private final VersionDrift versionDrift = VersionDrift.withDefaults();
     private final MetricsOperator.MetricsState state;
@@ -24,9 +32,21 @@ final class VersionDriftTracker {
     private final List<AlarmEvent> pendingAlarms = new ArrayList<>();
     private Comparison latest;
 
+    private final int warmupVersions;
+
     VersionDriftTracker(MetricsOperator.MetricsState state, CollapseDriftDetector detector) {
+        this(state, detector, 0);
+    }
+
+    /**
+     * @param warmupVersions comparisons whose figures are published but which cannot raise VERSION_DRIFT: while a
+     *                       young model still moves a lot with every version, a low CKA says "still warming up", not
+     *                       "the index built with the previous version is stale"
+     */
+    VersionDriftTracker(MetricsOperator.MetricsState state, CollapseDriftDetector detector, int warmupVersions) {
         this.state = state;
         this.detector = detector;
+        this.warmupVersions = warmupVersions;
     }
 
     /** A new version's embeddings of the probe set, row by row in the probe set's order. */
@@ -34,8 +54,14 @@ final class VersionDriftTracker {
         EmbeddingWindow current = EmbeddingWindow.ofRows(probeEmbeddings, labels, null);
         if (state.previousProbe != null) {
             EmbeddingWindow previous = EmbeddingWindow.ofRows(state.previousProbe, labels, null);
-            latest = new Comparison(state.previousProbeVersion, version, versionDrift.compare(previous, current));
-            pendingAlarms.addAll(detector.observeVersionDrift(latest.report()));
+            VersionDriftReport report = versionDrift.compare(previous, current);
+            long done = ++state.versionComparisons;
+            long left = Math.max(0, warmupVersions - done);
+            latest = new Comparison(state.previousProbeVersion, version, report,
+                    warmupVersions > 0 ? java.util.OptionalLong.of(left) : java.util.OptionalLong.empty());
+            if (done > warmupVersions) {
+                pendingAlarms.addAll(detector.observeVersionDrift(report));
+            }
         }
         state.previousProbe = probeEmbeddings;
         state.previousProbeVersion = version;

@@ -12,7 +12,8 @@
 
   const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f',
     '#bcbd22', '#17becf'];
-  const ALARM_KINDS = ['EFFECTIVE_RANK_COLLAPSE', 'CODING_RATE_DROP', 'DATA_DRIFT', 'VERSION_DRIFT'];
+  const ALARM_KINDS = ['EFFECTIVE_RANK_COLLAPSE', 'CODING_RATE_DROP', 'DATA_DRIFT', 'VERSION_DRIFT',
+    'LABEL_SHIFT', 'CLASS_DRIFT'];
   const MAX_TABLE_ROWS = 500;
 
   const clock = v => new Date(v).toLocaleTimeString('en-GB', {hour12: false});

@@ -38,16 +38,34 @@ class MetricsWindowsTest {
     @Test
     void sampledImagesFillTheProbeSetThenTheReferenceThenTheWindowsSample() {
         MetricsOperator.MetricsState state = new MetricsOperator.MetricsState();
-        DriftSamples samples = new DriftSamples(state, 2, 3);
+        DriftSamples samples = new DriftSamples(state, 2, 3, 5);
         MetricsWindows windows = new MetricsWindows(DIMENSION, 8, 10, 7, 0);
-        for (int i = 0; i < 7; i++) {
+        for (int i = 0; i < 9; i++) {
             assertEquals(i >= 2, samples.probeComplete());
             samples.add(image(i), windows);
         }
         assertEquals(List.of("0", "1"), state.probe.stream().map(s -> s.id).toList());
-        assertEquals(List.of("2", "3", "4"), state.reference.stream().map(s -> s.id).toList());
-        assertEquals(List.of("5", "6"), windows.current().sample().stream().map(s -> s.id).toList());
+        // The permutation test's reference is the first 3; the calibrated detector's goes on to 5 while the
+        // window's sample already fills.
+        assertEquals(List.of("2", "3", "4"), samples.reference().stream().map(s -> s.id).toList());
+        assertEquals(List.of("2", "3", "4", "5", "6"), state.reference.stream().map(s -> s.id).toList());
+        assertTrue(samples.referenceComplete());
+        assertEquals(List.of("5", "6", "7", "8"), windows.current().sample().stream().map(s -> s.id).toList());
         assertEquals(List.of(1, 1), samples.probe().stream().map(s -> s.label).toList());
+        state.driftReferenceEmbeddings = new float[5][2];
+        state.driftReferenceLabels = new int[5];
+        samples.trimReference();
+        assertEquals(List.of("2", "3", "4"), state.reference.stream().map(s -> s.id).toList(), "kept for the p-value");
+        assertTrue(samples.referenceComplete(), "embedded: complete for good");
+        assertEquals(5, samples.referenceRows());
+        samples.add(image(9), windows);
+        assertEquals(3, state.reference.size());
+        samples.clearReference();
+        state.driftReferenceEmbeddings = null;
+        state.driftReferenceLabels = null;
+        assertFalse(samples.referenceComplete());
+        samples.add(image(10), windows);
+        assertEquals(List.of("10"), state.reference.stream().map(s -> s.id).toList());
     }
 
     private static List<String> sampleIds(MetricsWindows windows) {

@@ -41,7 +41,7 @@ class MetricsRecordTest {
 
     @Test
     void goldenRecordsConformAndRoundTripByteForByte() {
-        assertEquals(3, GOLDEN.size());
+        assertEquals(4, GOLDEN.size());
         for (String line : GOLDEN) {
             byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
             SCHEMA.assertConforms(bytes);
@@ -72,6 +72,20 @@ class MetricsRecordTest {
         assertEquals(OptionalDouble.of(drift.figures().get(VersionDriftFigures.CKA)), drift.figure(VersionDriftFigures.CKA));
         assertEquals(OptionalDouble.empty(), drift.figure("version.no_such_figure"));
         assertEquals(OptionalDouble.of(17.184182), first.loss().term("cm"));
+
+        // The calibrated drift detectors' figures and the class-aware alarms (issue 18).
+        MetricsRecord classAware = read(GOLDEN.get(3));
+        assertEquals(List.of("VERSION_DRIFT", "LABEL_SHIFT", "CLASS_DRIFT"), classAware.activeAlarms());
+        assertEquals(List.of("LABEL_SHIFT", "CLASS_DRIFT"), classAware.alarms().stream().map(AlarmChange::kind).toList());
+        assertTrue(classAware.alarms().get(0).reason().contains("moved: class 5"), classAware.alarms().get(0).reason());
+        assertTrue(classAware.alarms().get(1).reason().contains("drifting classes [3]"), classAware.alarms().get(1).reason());
+        assertEquals(OptionalDouble.of(0.0021), classAware.metric("drift.ert.statistic"));
+        assertEquals(OptionalDouble.of(0.0049), classAware.metric("drift.ert.threshold"));
+        assertEquals(OptionalDouble.of(0.001), classAware.metric("drift.label_shift.p_value"));
+        assertEquals(OptionalDouble.of(0.383), classAware.metric("drift.label_shift.total_variation"));
+        assertEquals(OptionalDouble.of(1.0), classAware.metric("drift.class.3.drifting"));
+        assertEquals(OptionalDouble.of(0.0), classAware.metric("drift.reference.rebases"));
+        assertEquals(OptionalDouble.of(0.0), classAware.versionDrift().orElseThrow().figure("version.warmup_left"));
         assertEquals(OptionalDouble.empty(), first.loss().term("anticollapse_features"));
     }
 

@@ -146,4 +146,31 @@ class ClassAwareDriftMonitorTest {
         assertThrows(IllegalArgumentException.class,
                 () -> ClassAwareDriftMonitor.restore(config.withoutClassDrift(), initial));
     }
+
+    @Test
+    void theStateSurvivesItsByteCodec() {
+        ClassAwareDriftMonitor monitor = fresh();
+        Rng stream = new Rng(11);
+        for (int t = 0; t < 3; t++) {
+            int[] y = Streams.labels(stream, WINDOW, Streams.uniform(CLASSES));
+            monitor.update(Streams.clustered(stream, y, D, SEPARATION), y);
+        }
+        ClassAwareDriftState state = monitor.state();
+        assertTrue(state.classes().isPresent());
+        byte[] bytes = state.toBytes();
+        ClassAwareDriftState decoded = ClassAwareDriftState.fromBytes(bytes);
+        assertEquals(state, decoded);
+        ClassAwareDriftMonitor restored = ClassAwareDriftMonitor.restore(config, decoded);
+        int[] y = Streams.labels(stream, WINDOW, Streams.uniform(CLASSES));
+        float[][] x = Streams.clustered(stream, y, D, SEPARATION);
+        assertEquals(monitor.update(x, y), restored.update(x, y));
+
+        ClassAwareDriftState withoutClasses = new ClassAwareDriftState(state.covariate(), java.util.Optional.empty());
+        assertEquals(withoutClasses, ClassAwareDriftState.fromBytes(withoutClasses.toBytes()));
+        assertThrows(IllegalArgumentException.class, () -> ClassAwareDriftState.fromBytes(new byte[] {1, 2, 3}));
+        assertThrows(IllegalArgumentException.class,
+                () -> ClassAwareDriftState.fromBytes(java.util.Arrays.copyOf(bytes, bytes.length - 5)));
+        byte[] trailing = java.util.Arrays.copyOf(bytes, bytes.length + 1);
+        assertThrows(IllegalArgumentException.class, () -> ClassAwareDriftState.fromBytes(trailing));
+    }
 }

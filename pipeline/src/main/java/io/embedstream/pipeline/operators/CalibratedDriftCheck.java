@@ -1,0 +1,233 @@
+package io.embedstream.pipeline.operators;
+
+import io.embedstream.model.metrics.drift.ClassAwareDriftConfig;
+import io.embedstream.model.metrics.drift.ClassAwareDriftMonitor;
+import io.embedstream.model.metrics.drift.ClassAwareDriftReport;
+import io.embedstream.model.metrics.drift.ClassAwareDriftState;
+import io.embedstream.model.metrics.drift.ClassDriftConfig;
+import io.embedstream.model.metrics.drift.ClassDriftReport;
+import io.embedstream.model.metrics.drift.ErtMmdConfig;
+import io.embedstream.model.metrics.drift.ReferenceSample;
+import io.embedstream.model.train.TrainerConfig;
+import io.embedstream.pipeline.config.DriftSettings;
+import io.embedstream.pipeline.types.ScoredImage;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * DATA_DRIFT, LABEL_SHIFT and CLASS_DRIFT from a {@link ClassAwareDriftMonitor}, calibrated once to the configured
+ * expected run time between false alarms ({@link DriftSettings}).
+ *
+ * <p>The reference is the operator's reference sample of input images with their labels
+ * ({@link DriftSamples#fullReference()}). When it is complete and a model version exists, it is embedded by that
+ * version, the <em>reference encoder</em>, and the monitor is calibrated on it (seconds). Every later window's sample
+ * is embedded by the same reference encoder, not by the latest version, so that training does not look like drift
+ * between re-bases; {@link #rebase} collects a new reference, which the then latest version embeds.
+ *
+ * <p>Checkpointed in {@link MetricsOperator.MetricsState}: the reference's embeddings and labels, the encoder's
+ * version and parameters, and the monitor's state ({@link ClassAwareDriftState#toBytes()}). A restore rebuilds the
+ * monitor with {@link ClassAwareDriftMonitor#restore} from them, without re-running the simulation, so it neither
+ * re-arms the detectors nor forgets a window they have seen. If the drift settings changed since (the state no longer
+ * fits them), the monitor is calibrated again on the checkpointed reference embeddings and the log says so.
+ */
+final class CalibratedDriftCheck {
+    private static final Logger LOG = LoggerFactory.getLogger(CalibratedDriftCheck.class);
+
+    private final MetricsOperator.MetricsState state;
+    private final DriftSettings settings;
+    private final TrainerConfig trainer;
+    private final int sampleSize;
+    private MetricsModel encoder;
+    private ClassAwareDriftMonitor monitor;
+    private String unavailable;
+    private ClassAwareDriftReport latest;
+
+    CalibratedDriftCheck(MetricsOperator.MetricsState state, DriftSettings settings, TrainerConfig trainer,
+                         int sampleSize) {
+        this.state = state;
+        this.settings = settings;
+        this.trainer = trainer;
+        this.sampleSize = sampleSize;
+        if (state.driftReferenceEmbeddings != null) {
+            ClassAwareDriftConfig config = config();
+            if (state.driftMonitor != null) {
+                try {
+                    monitor = ClassAwareDriftMonitor.restore(config, ClassAwareDriftState.fromBytes(state.driftMonitor));
+                } catch (IllegalArgumentException e) {
+                    LOG.warn("the checkpointed drift detector does not fit the drift settings ({}); calibrating again "
+                            + "on the checkpointed reference", e.getMessage());
+                }
+            }
+            if (monitor == null) {
+                monitor = ClassAwareDriftMonitor.calibrate(config);
+            }
+        }
+    }
+
+    /** The monitor, once calibrated (for tests). */
+    Optional<ClassAwareDriftMonitor> monitor() {
+        return Optional.ofNullable(monitor);
+    }
+
+    /**
+     * The monitor's verdict on this window's sample, calibrating first when the reference has just become complete;
+     * empty with the reason in {@code notes} when there is none.
+     */
+    Optional<ClassAwareDriftReport> update(MetricsModel model, DriftSamples samples, List<ScoredImage> window,
+                                           List<String> notes) {
+        latest = null;
+        if (unavailable != null) {
+            notes.add("calibrated drift: " + unavailable);
+            return Optional.empty();
+        }
+        if (monitor == null) {
+            if (!model.loaded() || model.parameters() == null) {
+                notes.add("calibrated drift: no model version published yet");
+                return Optional.empty();
+            }
+            if (!samples.referenceComplete()) {
+                notes.add("calibrated drift: reference " + samples.referenceRows() + " of " + settings.referenceSize()
+                        + " images");
+                return Optional.empty();
+            }
+            try {
+                calibrate(model, samples.fullReference());
+                samples.trimReference();
+            } catch (IllegalArgumentException e) {
+                // A reference this detector cannot use (e.g. a class too rare for its quota): say so in every record.
+                unavailable = e.getMessage();
+                LOG.warn("calibrated drift detection is off: {}", unavailable);
+                notes.add("calibrated drift: " + unavailable);
+                return Optional.empty();
+            }
+        }
+        if (window.size() < settings.rowsPerStep()) {
+            notes.add("calibrated drift: the window's sample has " + window.size() + " images, fewer than "
+                    + settings.rowsPerStep());
+            return Optional.empty();
+        }
+        try {
+            float[][] rows = encoder(model).embed(window);
+            int[] labels = window.stream().mapToInt(i -> i.label).toArray();
+            latest = monitor.update(rows, labels);
+            return Optional.of(latest);
+        } catch (RuntimeException e) {
+            notes.add("calibrated drift: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private void calibrate(MetricsModel model, List<ScoredImage> reference) {
+        long started = System.nanoTime();
+        state.driftReferenceEmbeddings = model.embed(reference);
+        state.driftReferenceLabels = reference.stream().mapToInt(i -> i.label).toArray();
+        state.driftReferenceVersion = model.version();
+        state.driftReferenceParameters = model.parameters();
+        state.driftQuietWindows = 0;
+        try {
+            monitor = ClassAwareDriftMonitor.calibrate(config());
+        } catch (RuntimeException e) {
+            state.driftReferenceEmbeddings = null;
+            state.driftReferenceLabels = null;
+            state.driftReferenceParameters = null;
+            throw e;
+        }
+        state.driftMonitor = monitor.state().toBytes();
+        LOG.info("drift detectors calibrated on a reference of {} images embedded by model version {} in {} ms "
+                        + "(expected run time {} windows, thresholds {})", reference.size(), model.version(),
+                (System.nanoTime() - started) / 1_000_000, settings.expectedRunTime(),
+                java.util.Arrays.toString(monitor.covariateDetector().thresholds()));
+    }
+
+    /** The version that embedded the reference; the current model itself when it still is that version. */
+    private MetricsModel encoder(MetricsModel model) {
+        if (model.version() == state.driftReferenceVersion && model.parameters() == state.driftReferenceParameters) {
+            return model;
+        }
+        if (encoder == null) {
+            encoder = new MetricsModel(trainer);
+        }
+        if (encoder.parameters() != state.driftReferenceParameters) {
+            encoder.load(state.driftReferenceVersion, state.driftReferenceParameters);
+        }
+        return encoder;
+    }
+
+    /** The configuration for the checkpointed reference (a pure function of it and the settings). */
+    private ClassAwareDriftConfig config() {
+        ReferenceSample reference = ReferenceSample.of(state.driftReferenceEmbeddings, state.driftReferenceLabels);
+        ErtMmdConfig covariate = ErtMmdConfig.builder(reference).expectedRunTime(settings.expectedRunTime())
+                .windowSteps(settings.windowSteps()).rowsPerStep(settings.rowsPerStep()).seed(trainer.seed())
+                .stratifyByClass(true).build();
+        int classes = new TreeSet<>(java.util.Arrays.stream(state.driftReferenceLabels).boxed().toList()).size();
+        // Each class gets about half its expected share of a window's sample per step.
+        int perClass = Math.max(2, Math.min(16, sampleSize / (2 * Math.max(1, classes))));
+        ClassDriftConfig classDrift = new ClassDriftConfig(settings.expectedRunTime(), settings.windowSteps(), perClass,
+                20, trainer.seed());
+        return ClassAwareDriftConfig.of(covariate).withClassDrift(classDrift);
+    }
+
+    /** Forgets the reference and the monitor; the next complete reference is embedded and calibrated on. */
+    void rebase(DriftSamples samples) {
+        samples.clearReference();
+        monitor = null;
+        unavailable = null;
+        state.driftReferenceEmbeddings = null;
+        state.driftReferenceLabels = null;
+        state.driftReferenceParameters = null;
+        state.driftMonitor = null;
+        state.driftQuietWindows = 0;
+        state.driftRebases++;
+    }
+
+    /** Copies the monitor's state into the checkpointed state. */
+    void snapshot() {
+        if (monitor != null) {
+            state.driftMonitor = monitor.state().toBytes();
+        }
+    }
+
+    /** The figures of this window's verdict and of the reference, for the record and the gauges. */
+    Map<String, Double> figures(DriftSamples samples) {
+        Map<String, Double> f = new LinkedHashMap<>();
+        f.put("drift.reference.rows", (double) samples.referenceRows());
+        f.put("drift.reference.rebases", (double) state.driftRebases);
+        if (monitor != null) {
+            f.put("drift.reference.version", (double) state.driftReferenceVersion);
+            f.put("drift.ert.expected_run_time", (double) settings.expectedRunTime());
+        }
+        if (latest != null) {
+            if (latest.covariate().tested()) {
+                f.put("drift.ert.statistic", latest.covariate().statistic().getAsDouble());
+                f.put("drift.ert.threshold", latest.covariate().threshold());
+                f.put("drift.ert.step", (double) latest.covariate().step());
+            }
+            if (latest.labelShift().tested()) {
+                f.put("drift.label_shift.p_value", latest.labelShift().pValue());
+                f.put("drift.label_shift.total_variation", latest.labelShift().totalVariation());
+            }
+            latest.classes().ifPresent(c -> {
+                List<Integer> drifting = c.drifting();
+                f.put("drift.class.drifting_count", (double) drifting.size());
+                for (ClassDriftReport.ClassResult r : c.classes()) {
+                    if (r.result().drift()) {
+                        f.put("drift.class." + r.label() + ".drifting", 1.0);
+                    }
+                }
+            });
+        }
+        f.values().removeIf(v -> !Double.isFinite(v));
+        return f;
+    }
+
+    void close() {
+        if (encoder != null) {
+            encoder.close();
+        }
+    }
+}
