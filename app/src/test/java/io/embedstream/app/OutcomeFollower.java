@@ -1,8 +1,6 @@
 package io.embedstream.app;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
+import io.embedstream.connectors.wire.AuditRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,8 +20,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * input's id). Survives broker restarts: the consumer reconnects by itself.
  */
 final class OutcomeFollower implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String auditTopic;
     private final Thread thread;
@@ -76,14 +72,9 @@ final class OutcomeFollower implements AutoCloseable {
             deadLettered.merge(new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum);
             return;
         }
-        JsonNode entry;
-        try {
-            entry = JSON.readTree(r.value());
-        } catch (IOException e) {
-            throw new IllegalStateException("audit record is not JSON", e);
-        }
-        Map<String, Integer> target = entry.get("kind").asText().equals("dropped") ? dropped : trained;
-        entry.get("ids").forEach(id -> target.merge(id.asText(), 1, Integer::sum));
+        AuditRecord entry = AuditRecord.fromJson(r.value());
+        Map<String, Integer> target = entry.kind().equals(AuditRecord.DROPPED) ? dropped : trained;
+        entry.ids().forEach(id -> target.merge(id, 1, Integer::sum));
     }
 
     /** Distinct ids with any outcome so far. */

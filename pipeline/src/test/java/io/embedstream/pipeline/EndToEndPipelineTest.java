@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.embedstream.connectors.dataset.DatasetProducer;
 import io.embedstream.broker.EmbeddedKafkaBroker;
 import io.embedstream.broker.Kcat;
@@ -18,7 +16,11 @@ import io.embedstream.connectors.model.AssemblyResult;
 import io.embedstream.connectors.model.ModelAssembler;
 import io.embedstream.connectors.model.PublishedModel;
 import io.embedstream.connectors.wire.DeadLetters;
+import io.embedstream.connectors.wire.GoldenRecords;
 import io.embedstream.connectors.wire.ImageRecordEncoder;
+import io.embedstream.connectors.wire.JsonSchemaCheck;
+import io.embedstream.connectors.wire.metrics.MetricsRecord;
+import io.embedstream.connectors.wire.metrics.VersionDriftFigures;
 import io.embedstream.types.LabeledImage;
 import io.embedstream.model.data.SyntheticShapes;
 import io.embedstream.model.net.EmbeddingModel;
@@ -54,7 +56,6 @@ class EndToEndPipelineTest {
     private static final int GOOD = 3000;
     private static final int KCAT = 20;
     private static final int BAD_PER_KIND = 10;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path temp;
@@ -210,28 +211,27 @@ class EndToEndPipelineTest {
     }
 
     private static void checkMetrics(String bootstrap, PipelineConfig config) throws Exception {
-        List<JsonNode> windows = new ArrayList<>();
+        JsonSchemaCheck schema = JsonSchemaCheck.load(GoldenRecords.METRICS_SCHEMA);
+        List<MetricsRecord> windows = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : readAll(bootstrap, config.kafka().metricsTopic(), Duration.ofSeconds(2))) {
-            windows.add(JSON.readTree(r.value()));
+            schema.assertConforms(r.value());
+            windows.add(MetricsRecord.fromJson(r.value()));
         }
         assertTrue(windows.size() >= 5, "expected several metrics windows, got " + windows.size());
-        for (JsonNode w : windows) {
-            for (String field : List.of("window", "step", "model_version", "time", "images", "images_per_second",
-                    "loss", "quality", "metrics", "alarms", "active_alarms", "batcher", "learning_rate")) {
-                assertTrue(w.has(field), "metrics record lacks " + field + ": " + w);
-            }
-            assertTrue(w.get("loss").has("cm") && w.get("loss").has("ldmat") && w.get("loss").has("total"));
-            assertTrue(w.get("quality").has("mean"));
-            for (String metric : List.of("collapse.effective_rank", "collapse.coding_rate", "norms.mean",
-                    "norms.quality_spearman", "separation.nc1", "separation.uniformity")) {
-                assertTrue(w.get("metrics").has(metric), "window lacks " + metric + ": " + w.get("metrics"));
+        for (MetricsRecord w : windows) {
+            assertTrue(w.loss().terms().containsKey("cm") && w.loss().terms().containsKey("ldmat")
+                    && w.loss().total().isPresent(), w.loss().toString());
+            assertTrue(w.quality().isPresent(), "window " + w.window() + " has no quality summary");
+            for (String metric : List.of(MetricsRecord.EFFECTIVE_RANK, "collapse.coding_rate", "norms.mean",
+                    MetricsRecord.NORM_QUALITY_SPEARMAN, "separation.nc1", "separation.uniformity")) {
+                assertTrue(w.metric(metric).isPresent(), "window lacks " + metric + ": " + w.metrics());
             }
         }
-        assertTrue(windows.stream().anyMatch(w -> w.get("metrics").has("drift.p_value")), "no data-drift figure");
-        assertTrue(windows.stream().anyMatch(w -> w.has("version_drift")
-                && w.get("version_drift").has("version.cka")), "no model-version drift figure");
+        assertTrue(windows.stream().anyMatch(w -> w.metric(MetricsRecord.DRIFT_P_VALUE).isPresent()), "no data-drift figure");
+        assertTrue(windows.stream().anyMatch(w -> w.versionDrift().isPresent()
+                && w.versionDrift().get().figures().containsKey(VersionDriftFigures.CKA)), "no model-version drift figure");
         Map<Long, Integer> seen = new HashMap<>();
-        windows.forEach(w -> seen.merge(w.get("window").asLong(), 1, Integer::sum));
+        windows.forEach(w -> seen.merge(w.window(), 1, Integer::sum));
         assertTrue(seen.values().stream().allMatch(c -> c == 1), "a window was published twice: " + seen);
     }
 
@@ -244,6 +244,7 @@ class EndToEndPipelineTest {
                 "-f", "%s\\n"));
         assertEquals(0, metrics.exitCode(), metrics.stderr());
         String firstLine = metrics.stdout().lines().findFirst().orElseThrow();
-        assertTrue(JSON.readTree(firstLine).get("metrics").has("collapse.effective_rank"), firstLine);
+        assertTrue(MetricsRecord.fromJson(firstLine.getBytes(StandardCharsets.UTF_8))
+                .metric(MetricsRecord.EFFECTIVE_RANK).isPresent(), firstLine);
     }
 }

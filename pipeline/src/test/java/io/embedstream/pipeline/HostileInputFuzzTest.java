@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.embedstream.broker.EmbeddedKafkaBroker;
+import io.embedstream.connectors.wire.AuditRecord;
 import io.embedstream.connectors.wire.DeadLetters;
 import io.embedstream.connectors.wire.DecodeResult;
 import io.embedstream.connectors.wire.ImageRecordDecoder;
@@ -293,7 +294,7 @@ class HostileInputFuzzTest {
         Map<String, Integer> seen = new HashMap<>();
         await("every trained id in the committed audit topic", Duration.ofSeconds(60), () -> {
             seen.clear();
-            for (AuditIds.Entry entry : AuditIds.read(bootstrap, AUDIT_TOPIC)) {
+            for (AuditRecord entry : AuditIds.read(bootstrap, AUDIT_TOPIC)) {
                 entry.ids().forEach(id -> seen.merge(id, 1, Integer::sum));
             }
             return seen.keySet().containsAll(expected);

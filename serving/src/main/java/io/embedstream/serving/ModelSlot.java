@@ -103,7 +103,6 @@ final class ModelSlot<M> {
 
     void refuse(String version, String reason) {
         ModelRefusal refusal = new ModelRefusal(version, reason, Instant.now());
-        refused.incrementAndGet();
         synchronized (recent) {
             if (recent.size() == RECENT_REFUSALS) {
                 recent.removeFirst();
@@ -116,6 +115,9 @@ final class ModelSlot<M> {
             onRefusal.accept(refusal);
         } catch (RuntimeException e) {
             LOG.warn("{}: refusal listener failed: {}", source, e.toString());
+        } finally {
+            // Counted after the listener ran, so a caller that sees the count also sees what its listener recorded.
+            refused.incrementAndGet();
         }
     }
 

@@ -1,18 +1,21 @@
 package io.embedstream.experiments.chart;
 
-import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.CategorySeries;
+import org.knowm.xchart.style.CategoryStyler;
 
 /**
  * A grouped bar chart: one group per category (e.g. a training configuration), one bar per measure in each
  * group (e.g. Precision@1 and MAP@R), each with an error bar (e.g. the standard deviation over seeds), written as
- * PNG. Build with {@link #builder()}.
+ * PNG. Build with {@link #builder()}; {@link #chart()} is the XChart model that {@link #write} encodes.
  */
 public final class BarChart {
     private final Builder b;
@@ -25,7 +28,12 @@ public final class BarChart {
         return new Builder();
     }
 
-    public void write(Path file) throws IOException {
+    /**
+     * The chart: one XChart series per measure, its x values the categories and its y values the measure's, with
+     * the error bar half-lengths as the series' error bars; a measure whose errors are all 0 has none. The y axis
+     * is the fixed range or [0, 1.1 x the highest bar with its error].
+     */
+    public CategoryChart chart() {
         double yMax = b.yMax;
         double yMin = b.yMin;
         if (Double.isNaN(yMax)) {
@@ -37,42 +45,31 @@ public final class BarChart {
             }
             yMax *= 1.1;
         }
-        int groups = b.categories.size();
-        ChartCanvas canvas = new ChartCanvas(b.width, b.height, 0, groups, yMin, yMax);
-        canvas.frame(b.title, b.xLabel, b.yLabel, false);
-        double groupWidth = (canvas.plotRight() - canvas.plotLeft()) / (double) groups;
-        double barWidth = groupWidth * 0.75 / b.measures.size();
-        List<Color> colors = new ArrayList<>();
+        if (!(yMax > yMin)) {
+            yMax = yMin + 1;
+        }
+        CategoryChart chart = new CategoryChartBuilder().width(b.width).height(b.height).title(b.title)
+                .xAxisTitle(b.xLabel).yAxisTitle(b.yLabel).build();
+        CategoryStyler style = chart.getStyler();
+        Charts.style(style);
+        style.setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Bar);
+        style.setAvailableSpaceFill(0.75);
+        style.setOverlapped(false);
+        style.setPlotGridVerticalLinesVisible(false);
+        style.setErrorBarsColor(Color.BLACK);
+        style.setErrorBarsColorSeriesColor(false);
+        style.setYAxisMin(yMin).setYAxisMax(yMax);
         for (int m = 0; m < b.measures.size(); m++) {
-            colors.add(ChartCanvas.PALETTE[m % ChartCanvas.PALETTE.length]);
+            List<Double> values = Arrays.stream(b.values[m]).boxed().toList();
+            boolean anyError = Arrays.stream(b.errors[m]).anyMatch(e -> e > 0);
+            List<Double> errors = anyError ? Arrays.stream(b.errors[m]).map(e -> Math.max(0, e)).boxed().toList() : null;
+            chart.addSeries(b.measures.get(m), b.categories, values, errors);
         }
-        canvas.g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-        for (int c = 0; c < groups; c++) {
-            double left = canvas.plotLeft() + c * groupWidth + groupWidth * 0.125;
-            for (int m = 0; m < b.measures.size(); m++) {
-                double v = b.values[m][c];
-                int x0 = (int) Math.round(left + m * barWidth);
-                int top = canvas.y(Math.max(yMin, Math.min(yMax, v)));
-                canvas.g.setColor(colors.get(m));
-                canvas.g.fillRect(x0, top, (int) Math.max(1, barWidth - 2), canvas.plotBottom() - top);
-                double e = b.errors[m][c];
-                if (e > 0) {
-                    int cx = x0 + (int) (barWidth / 2) - 1;
-                    int hi = canvas.y(Math.min(yMax, v + e));
-                    int lo = canvas.y(Math.max(yMin, v - e));
-                    canvas.g.setColor(Color.BLACK);
-                    canvas.g.setStroke(new BasicStroke(1.4f));
-                    canvas.g.drawLine(cx, hi, cx, lo);
-                    canvas.g.drawLine(cx - 4, hi, cx + 4, hi);
-                    canvas.g.drawLine(cx - 4, lo, cx + 4, lo);
-                }
-            }
-            canvas.g.setColor(Color.BLACK);
-            canvas.centered(b.categories.get(c), (int) (canvas.plotLeft() + (c + 0.5) * groupWidth),
-                    canvas.plotBottom() + 20);
-        }
-        canvas.legend(b.measures, colors);
-        canvas.write(file);
+        return chart;
+    }
+
+    public void write(Path file) throws IOException {
+        Charts.writePng(chart(), file);
     }
 
     /** Chart settings: categories, then one {@link #measure} call per measure with a value per category. */
@@ -97,13 +94,23 @@ public final class BarChart {
         public Builder size(int w, int h) { this.width = w; this.height = h; return this; }
         /** Fixed y range; by default [0, 1.1 x the highest bar with its error]. */
         public Builder yRange(double min, double max) { this.yMin = min; this.yMax = max; return this; }
-        public Builder categories(List<String> v) { this.categories = List.copyOf(v); return this; }
+        /** The groups, in order; names must differ. */
+        public Builder categories(List<String> v) {
+            if (v.stream().distinct().count() != v.size()) {
+                throw new IllegalArgumentException("categories repeat: " + v);
+            }
+            this.categories = List.copyOf(v);
+            return this;
+        }
 
-        /** One bar per category, with its error bar half-length (0 = none). */
+        /** One bar per category, with its error bar half-length (0 = none); names must differ. */
         public Builder measure(String name, double[] perCategory, double[] errorPerCategory) {
             if (perCategory.length != categories.size() || errorPerCategory.length != categories.size()) {
                 throw new IllegalArgumentException("measure " + name + " needs one value and one error per category ("
                         + categories.size() + ")");
+            }
+            if (measures.contains(name)) {
+                throw new IllegalArgumentException("two measures named " + name);
             }
             measures.add(name);
             values = append(values, perCategory.clone());
@@ -112,7 +119,7 @@ public final class BarChart {
         }
 
         private static double[][] append(double[][] a, double[] row) {
-            double[][] out = java.util.Arrays.copyOf(a, a.length + 1);
+            double[][] out = Arrays.copyOf(a, a.length + 1);
             out[a.length] = row;
             return out;
         }

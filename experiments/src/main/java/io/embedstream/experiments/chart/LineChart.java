@@ -3,16 +3,28 @@ package io.embedstream.experiments.chart;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.knowm.xchart.AnnotationLine;
+import org.knowm.xchart.AnnotationText;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * A line chart of several series over a shared x axis (e.g. effective rank over training steps, one line per
  * configuration), with optional dashed horizontal reference lines (a threshold) and vertical markers (an alarm,
- * a change in the stream), written as PNG. Build with {@link #builder()}.
+ * a change in the stream), written as PNG. Build with {@link #builder()}; {@link #chart()} is the XChart model
+ * that {@link #write} encodes.
  */
 public final class LineChart {
     /** One line. */
@@ -28,6 +40,8 @@ public final class LineChart {
     /** A labelled reference line. */
     public record Marker(String label, double value) {}
 
+    private static final Font LABEL_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
+
     private final Builder b;
 
     private LineChart(Builder b) {
@@ -38,7 +52,13 @@ public final class LineChart {
         return new Builder();
     }
 
-    public void write(Path file) throws IOException {
+    /**
+     * The chart: one XChart series per {@link Series} with the x and y values as given, except that a non-finite y
+     * becomes NaN, which XChart draws as a gap (an empty series is one NaN point, so that it keeps its legend
+     * entry); the axes span the finite points and the horizontal lines, from {@link Builder#yMin} up, 8% headroom
+     * on top; each marker is a dashed {@link AnnotationLine} with its label beside it.
+     */
+    public XYChart chart() {
         double xMin = Double.POSITIVE_INFINITY;
         double xMax = Double.NEGATIVE_INFINITY;
         double yMin = b.yMin;
@@ -60,53 +80,85 @@ public final class LineChart {
             xMin = 0;
             xMax = 1;
         }
+        if (xMax <= xMin) {
+            xMax = xMin + 1;
+        }
         yMax = yMax + (yMax - yMin) * 0.08;
-        ChartCanvas c = new ChartCanvas(b.width, b.height, xMin, xMax, yMin, yMax);
-        c.frame(b.title, b.xLabel, b.yLabel, true);
-        c.g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        for (Marker m : b.horizontal) {
-            int py = c.y(m.value());
-            c.g.setColor(Color.GRAY);
-            c.g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {8, 6}, 0));
-            c.g.drawLine(c.plotLeft(), py, c.plotRight(), py);
-            c.g.drawString(m.label(), c.plotLeft() + 6, py - 4);
+        if (yMax <= yMin) {
+            yMax = yMin + 1;
         }
-        int labelRow = 0;
-        for (Marker m : b.vertical) {
-            int px = c.x(m.value());
-            c.g.setColor(new Color(0x555555));
-            c.g.setStroke(new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {3, 4}, 0));
-            c.g.drawLine(px, c.plotTop(), px, c.plotBottom());
-            c.g.drawString(m.label(), px + 4, c.plotBottom() - 8 - 16 * (labelRow++ % 4));
-        }
-        List<Color> colors = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        for (int s = 0; s < b.series.size(); s++) {
-            Series series = b.series.get(s);
-            Color color = ChartCanvas.PALETTE[s % ChartCanvas.PALETTE.length];
-            colors.add(color);
-            names.add(series.name());
-            c.g.setColor(color);
-            c.g.setStroke(new BasicStroke(2.2f));
-            int px = -1;
-            int py = -1;
-            for (int i = 0; i < series.x().length; i++) {
-                if (!Double.isFinite(series.y()[i])) {
-                    px = -1;
-                    continue;
+
+        XYChart chart = new XYChartBuilder().width(b.width).height(b.height).title(b.title)
+                .xAxisTitle(b.xLabel).yAxisTitle(b.yLabel).build();
+        XYStyler style = chart.getStyler();
+        Charts.style(style);
+        style.setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        style.setMarkerSize(6);
+        style.setXAxisMin(xMin).setXAxisMax(xMax).setYAxisMin(yMin).setYAxisMax(yMax);
+        style.setAnnotationLineColor(Color.GRAY);
+        style.setAnnotationLineStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10,
+                new float[] {8, 6}, 0));
+        style.setAnnotationTextFont(LABEL_FONT);
+        style.setAnnotationTextFontColor(new Color(0x444444));
+
+        for (Series s : b.series) {
+            double[] x = s.x().length == 0 ? new double[] {xMin} : s.x().clone();
+            double[] y = s.y().length == 0 ? new double[] {Double.NaN} : s.y().clone();
+            for (int i = 0; i < y.length; i++) {
+                if (!Double.isFinite(y[i])) {
+                    y[i] = Double.NaN;
                 }
-                int nx = c.x(series.x()[i]);
-                int ny = c.y(series.y()[i]);
-                if (px >= 0) {
-                    c.g.drawLine(px, py, nx, ny);
-                }
-                c.g.fillOval(nx - 3, ny - 3, 6, 6);
-                px = nx;
-                py = ny;
             }
+            XYSeries series = chart.addSeries(s.name(), x, y);
+            series.setMarker(SeriesMarkers.CIRCLE);
+            series.setLineStyle(new BasicStroke(2.2f));
         }
-        c.legend(names, colors);
-        c.write(file);
+        for (Marker m : b.horizontal) {
+            chart.addAnnotation(new AnnotationLine(m.value(), false, false));
+        }
+        for (Marker m : b.vertical) {
+            chart.addAnnotation(new AnnotationLine(m.value(), true, false));
+        }
+        if (!b.horizontal.isEmpty() || !b.vertical.isEmpty()) {
+            label(chart, xMin, xMax, yMin);
+        }
+        return chart;
+    }
+
+    /**
+     * The markers' labels, placed in pixels as before: above a horizontal line near the plot's left edge; beside a
+     * vertical line (left of it where the right edge is near) at the bottom of the plot, in up to four rows so that
+     * close markers don't print over each other. XChart places text by its centre in data coordinates, known only
+     * once the chart is laid out, so the chart is rendered once off-screen first.
+     */
+    private void label(XYChart chart, double xMin, double xMax, double yMin) {
+        BufferedImage laidOut = BitmapEncoder.getBufferedImage(chart);
+        Graphics2D g = laidOut.createGraphics();
+        FontMetrics fm = g.getFontMetrics(LABEL_FONT);
+        g.dispose();
+        double left = chart.getScreenXFromChart(xMin);
+        double right = chart.getScreenXFromChart(xMax);
+        double bottom = chart.getScreenYFromChart(yMin);
+        double halfHeight = fm.getAscent() / 2.0;
+        for (Marker m : b.horizontal) {
+            double cx = left + 6 + fm.stringWidth(m.label()) / 2.0;
+            double cy = chart.getScreenYFromChart(m.value()) - 4 - halfHeight;
+            chart.addAnnotation(new AnnotationText(m.label(), chart.getChartXFromCoordinate((int) Math.round(cx)),
+                    chart.getChartYFromCoordinate((int) Math.round(cy)), false));
+        }
+        int row = 0;
+        for (Marker m : b.vertical) {
+            double px = chart.getScreenXFromChart(m.value());
+            double half = fm.stringWidth(m.label()) / 2.0;
+            double cx = px + 4 + 2 * half <= right ? px + 4 + half : px - 4 - half;
+            double cy = bottom - 8 - 16 * (row++ % 4) - halfHeight;
+            chart.addAnnotation(new AnnotationText(m.label(), chart.getChartXFromCoordinate((int) Math.round(cx)),
+                    chart.getChartYFromCoordinate((int) Math.round(cy)), false));
+        }
+    }
+
+    public void write(Path file) throws IOException {
+        Charts.writePng(chart(), file);
     }
 
     /** Chart settings; a title and at least one series are required. */
@@ -130,7 +182,16 @@ public final class LineChart {
         public Builder size(int w, int h) { this.width = w; this.height = h; return this; }
         /** Bottom of the y axis [0]. */
         public Builder yMin(double v) { this.yMin = v; return this; }
-        public Builder series(String name, double[] x, double[] y) { series.add(new Series(name, x, y)); return this; }
+        /** One line; names must differ. */
+        public Builder series(String name, double[] x, double[] y) {
+            for (Series s : series) {
+                if (s.name().equals(name)) {
+                    throw new IllegalArgumentException("two series named " + name);
+                }
+            }
+            series.add(new Series(name, x, y));
+            return this;
+        }
         public Builder horizontalLine(String label, double y) { horizontal.add(new Marker(label, y)); return this; }
         public Builder verticalLine(String label, double x) { vertical.add(new Marker(label, x)); return this; }
 

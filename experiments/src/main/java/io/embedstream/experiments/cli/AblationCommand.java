@@ -18,7 +18,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Trains each loss configuration on the same data for several seeds and compares the evaluations side by side. */
 @Command(name = "ablation", mixinStandardHelpOptions = true,
@@ -44,8 +46,12 @@ public final class AblationCommand implements Callable<Integer> {
     @Mixin
     TrainingOptions training;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        Map<String, Object> settings = RunSettings.of(spec);
         options.validate();
         Map<String, ObjectiveConfig> configurations = ObjectiveVariants.of(configs, training.objective());
         LabeledDataset dataset = options.load();
@@ -72,10 +78,7 @@ public final class AblationCommand implements Callable<Integer> {
         }
         Files.createDirectories(out);
         Files.writeString(out.resolve("results.md"), md.toString());
-        Map<String, Object> settings = settings(options, training, dataset);
-        settings.put("configurations", configs);
-        settings.put("degrade_train", degradeTrain);
-        settings.put("degrade_test", degradeTest);
+        ExperimentSetup.addDerivedSettings(settings, dataset, training, base, configurations);
         report.writeJson(out.resolve("results.json"), settings, Map.of());
         Map<String, String> bars = new LinkedHashMap<>();
         bars.put("precision_at_1", "Precision@1");
@@ -87,28 +90,5 @@ public final class AblationCommand implements Callable<Integer> {
                 .write(out.resolve("effective_rank.png"));
         System.out.println("wrote " + out.resolve("results.json") + ", results.md, ablation.png, effective_rank.png");
         return 0;
-    }
-
-    static Map<String, Object> settings(ExperimentOptions options, TrainingOptions training, LabeledDataset dataset) {
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("dataset", options.dataset);
-        s.put("dataset_name", dataset.name());
-        s.put("train_images", dataset.train().size());
-        s.put("test_images", dataset.test().size());
-        s.put("epochs", options.epochs);
-        s.put("steps", options.steps);
-        s.put("batch", options.batch);
-        s.put("seeds", options.seeds);
-        s.put("first_seed", options.firstSeed);
-        s.put("validation", options.validation);
-        s.put("window_steps", options.windowSteps);
-        s.put("probe_size", options.probeSize);
-        s.put("strong_from", options.strongFrom);
-        s.put("optimizer", training.optimizer);
-        s.put("schedule", training.schedule);
-        s.put("base_objective", training.objective().describe());
-        s.put("processors", Runtime.getRuntime().availableProcessors());
-        s.put("java", System.getProperty("java.version"));
-        return s;
     }
 }

@@ -23,7 +23,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * A configuration that collapses, run with and without the anti-collapse term on the batch features: records the
@@ -83,6 +85,9 @@ public final class CollapseCommand implements Callable<Integer> {
     @Mixin
     TrainingOptions training;
 
+    @Spec
+    CommandSpec spec;
+
     /** Accepts scenario names in any case, with - or _. */
     static final class ScenarioConverter implements picocli.CommandLine.ITypeConverter<Scenario> {
         @Override
@@ -98,6 +103,7 @@ public final class CollapseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Map<String, Object> settings = RunSettings.of(spec);
         options.validate();
         if (!(switchAt >= 0 && switchAt < 1)) {
             throw new IllegalArgumentException("--switch-at must be in [0, 1), got " + switchAt);
@@ -172,13 +178,8 @@ public final class CollapseCommand implements Callable<Integer> {
         }
         Files.createDirectories(out);
         Files.writeString(out.resolve("results.md"), md.toString());
-        Map<String, Object> settings = AblationCommand.settings(options, training, dataset);
-        settings.put("scenario", scenario.name().toLowerCase(Locale.ROOT));
+        ExperimentSetup.addDerivedSettings(settings, dataset, training, base, configurations);
         settings.put("switch_step", switchStep);
-        settings.put("collapse_margin", collapseMargin);
-        settings.put("collapse_lr", collapseLr);
-        settings.put("ac_weight", acWeight);
-        settings.put("loss", loss);
         settings.put("rank_threshold", threshold);
         report.writeJson(out.resolve("results.json"), settings, Map.of("runs", findings));
         LineChart.Builder chart = report.effectiveRankChart("Collapse (" + scenario.name().toLowerCase(Locale.ROOT)

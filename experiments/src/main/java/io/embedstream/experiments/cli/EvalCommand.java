@@ -28,11 +28,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Evaluates a published model version on a labeled dataset: the test split as queries against the train split. */
-@Command(name = "eval", mixinStandardHelpOptions = true,
+@Command(name = "eval",
         description = "Evaluate a model version from a model directory on a labeled dataset (test split as queries,"
                 + " train split as references): Precision@1, R-precision, MAP@R, nearest-centroid accuracy, NMI of"
                 + " k-means clusters, effective rank and norm/quality correlation, overall and per quality bucket.")
 public final class EvalCommand implements Callable<Integer> {
+
+    // Not mixinStandardHelpOptions: its -V/--version would clash with --version (the model version), and then
+    // picocli no longer treated --help as a help request ("Missing required option '--model-dir'").
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
 
     @Option(names = "--model-dir", required = true,
             description = "Model directory written by the pipeline (publish.model-dir): v<version>/manifest.json + parameters.bin.")

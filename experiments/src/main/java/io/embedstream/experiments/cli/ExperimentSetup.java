@@ -1,5 +1,6 @@
 package io.embedstream.experiments.cli;
 
+import io.embedstream.pipeline.cli.TrainingOptions;
 import io.embedstream.model.data.Degradation;
 import io.embedstream.model.data.DegradationPlan;
 import io.embedstream.model.data.DegradedImage;
@@ -16,6 +17,7 @@ import io.embedstream.model.train.FitLoop;
 import io.embedstream.model.train.TrainerConfig;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -82,6 +84,25 @@ final class ExperimentSetup {
             }
         }
         return results;
+    }
+
+    /**
+     * Adds to the settings of {@link RunSettings} what the run derived from them: the dataset's name and size, the
+     * base objective of the training options, the objective of each configuration, the learning-rate schedule the
+     * runs trained with (its rate is the optimiser's default when {@code --lr} is not given), and the machine.
+     */
+    static void addDerivedSettings(Map<String, Object> s, LabeledDataset dataset, TrainingOptions training,
+                                   TrainerConfig base, Map<String, ObjectiveConfig> configurations) {
+        s.put("dataset_name", dataset.name());
+        s.put("train_images", dataset.train().size());
+        s.put("test_images", dataset.test().size());
+        s.put("base_objective", training.objective().describe());
+        Map<String, Object> objectives = new LinkedHashMap<>();
+        configurations.forEach((name, objective) -> objectives.put(name, objective.describe()));
+        s.put("objectives", objectives);
+        s.put("learning_rate_schedule", String.valueOf(base.schedule()));
+        s.put("processors", Runtime.getRuntime().availableProcessors());
+        s.put("java", System.getProperty("java.version"));
     }
 
     static long totalSteps(ExperimentOptions options, int trainSize) {

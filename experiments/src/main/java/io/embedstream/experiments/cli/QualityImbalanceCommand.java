@@ -21,7 +21,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * A training stream that is mostly clean with a degraded minority; every test image is evaluated twice, clean and
@@ -49,8 +51,12 @@ public final class QualityImbalanceCommand implements Callable<Integer> {
     @Mixin
     TrainingOptions training;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        Map<String, Object> settings = RunSettings.of(spec);
         options.validate();
         if (configs.size() < 2) {
             throw new IllegalArgumentException("quality-imbalance compares at least two configurations, got " + configs);
@@ -106,9 +112,7 @@ public final class QualityImbalanceCommand implements Callable<Integer> {
                 .append(Tables.markdown(headings, rows)).append('\n');
         Files.createDirectories(out);
         Files.writeString(out.resolve("results.md"), md.toString());
-        Map<String, Object> settings = AblationCommand.settings(options, training, dataset);
-        settings.put("configurations", configs);
-        settings.put("degraded_share", degradedShare);
+        ExperimentSetup.addDerivedSettings(settings, dataset, training, base, configurations);
         report.writeJson(out.resolve("results.json"), settings, findings);
         Map<String, String> bars = new LinkedHashMap<>();
         bars.put("clean", "clean");

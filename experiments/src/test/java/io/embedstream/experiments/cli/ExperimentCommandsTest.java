@@ -9,16 +9,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * Each experiment command end to end on a tiny synthetic dataset and a few steps: it exits 0 and writes
  * results.json (every configuration, every seed, finite figures), results.md (a row per configuration) and
- * readable PNG plots.
+ * readable PNG plots; its settings hold every option of the command with the value it ran with.
  */
 class ExperimentCommandsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,10 +39,12 @@ class ExperimentCommandsTest {
     @Test
     void ablationComparesEveryConfigurationOverSeeds() throws Exception {
         Path out = dir.resolve("ablation");
-        assertEquals(0, ExperimentsLauncher.run(args("experiment", "ablation", "--seeds", "2", "--degrade-test", "0.5",
-                "--out", out.toString())));
+        String[] args = args("experiment", "ablation", "--seeds", "2", "--degrade-test", "0.5", "--out", out.toString());
+        assertEquals(0, ExperimentsLauncher.run(args));
         List<String> configurations = List.of("softmax", "cm", "cm+ldmat", "cm+ac", "all");
         JsonNode root = JSON.readTree(out.resolve("results.json").toFile());
+        assertEveryOptionRecorded(root, args);
+        assertEquals(configurations.size(), root.get("settings").get("objectives").size(), "each configuration's objective");
         assertEquals(10, root.get("runs").size(), "5 configurations x 2 seeds");
         for (String c : configurations) {
             JsonNode all = root.get("summary").get(c).get("all");
@@ -94,8 +99,10 @@ class ExperimentCommandsTest {
     @Test
     void qualityImbalanceReportsPairedDifferencesOnDegradedImages() throws Exception {
         Path out = dir.resolve("imbalance");
-        assertEquals(0, ExperimentsLauncher.run(args("experiment", "quality-imbalance", "--seeds", "2", "--out", out.toString())));
+        String[] args = args("experiment", "quality-imbalance", "--seeds", "2", "--out", out.toString());
+        assertEquals(0, ExperimentsLauncher.run(args));
         JsonNode root = JSON.readTree(out.resolve("results.json").toFile());
+        assertEveryOptionRecorded(root, args);
         assertEquals(4, root.get("runs").size());
         for (String subset : List.of("clean", "mild", "strong", "degraded")) {
             JsonNode d = root.get("findings").get("cm - softmax / " + subset + " / map_at_r");
@@ -114,9 +121,12 @@ class ExperimentCommandsTest {
     @Test
     void collapseRecordsTheRankSeriesAndAlarmsWithAndWithoutAntiCollapse() throws Exception {
         Path out = dir.resolve("collapse");
-        assertEquals(0, ExperimentsLauncher.run(args("experiment", "collapse", "--scenario", "one-class", "--switch-at", "0.5",
-                "--seeds", "1", "--out", out.toString())));
+        String[] args = args("experiment", "collapse", "--scenario", "one-class", "--switch-at", "0.5", "--seeds", "1",
+                "--out", out.toString());
+        assertEquals(0, ExperimentsLauncher.run(args));
         JsonNode root = JSON.readTree(out.resolve("results.json").toFile());
+        assertEveryOptionRecorded(root, args);
+        assertEquals("one_class", root.get("settings").get("options").get("--scenario").asText());
         assertEquals(2, root.get("runs").size());
         assertEquals(2, root.get("settings").get("switch_step").asInt());
         for (JsonNode f : root.get("findings").get("runs")) {
@@ -128,6 +138,72 @@ class ExperimentCommandsTest {
         assertPng(out.resolve("effective_rank.png"));
         assertEquals(2, ExperimentsLauncher.run("experiment", "collapse", "--switch-at", "1.5"));
         assertEquals(2, ExperimentsLauncher.run("experiment", "ablation", "--configs", "cm,nope"));
+    }
+
+    @Test
+    void settingsRecordTheTrainingOptionsItRanWith() throws Exception {
+        Path out = dir.resolve("recipe");
+        String[] args = args("experiment", "ablation", "--configs", "cm", "--seeds", "1", "--arch", "cm-mnist-3x3",
+                "--lr", "0.05", "--weight-decay", "0.001", "--momentum", "0.8", "--clip", "5", "--augment-shift", "1",
+                "--embedding", "16", "--cm-margin", "0.3", "--out", out.toString());
+        assertEquals(0, ExperimentsLauncher.run(args));
+        JsonNode settings = JSON.readTree(out.resolve("results.json").toFile()).get("settings");
+        JsonNode options = settings.get("options");
+        assertEquals("cm-mnist-3x3", options.get("--arch").asText());
+        assertEquals(0.05, options.get("--lr").asDouble(), 1e-6);
+        assertEquals(0.001, options.get("--weight-decay").asDouble(), 1e-9);
+        assertEquals(0.8, options.get("--momentum").asDouble(), 1e-6);
+        assertEquals(5, options.get("--clip").asDouble(), 1e-6);
+        assertEquals(1, options.get("--augment-shift").asInt());
+        assertEquals(16, options.get("--embedding").asInt());
+        assertEquals("sgd", options.get("--optimizer").asText(), "defaults too");
+        assertEquals(0.3, settings.get("objectives").get("cm").get("cm.margin").asDouble(), 1e-6);
+        assertTrue(settings.get("learning_rate_schedule").asText().contains("rate=0.05"), settings.toString());
+        assertEquals(List.of(args), JSON.convertValue(settings.get("args"), List.class), "the arguments as given");
+        assertTrue(settings.get("commit").asText().matches("[0-9a-f]{40}(-dirty)?|unknown"), settings.get("commit").asText());
+        Instant.parse(settings.get("date").asText());
+        assertEveryOptionRecorded(JSON.readTree(out.resolve("results.json").toFile()), args);
+    }
+
+    /**
+     * Every option of the command that {@code args} run (walked in picocli's model of it, the mixins' options
+     * included; help and version aside) is in the settings of results.json, with the value the parse gives it.
+     */
+    static void assertEveryOptionRecorded(JsonNode root, String... args) {
+        CommandLine.ParseResult parsed = new CommandLine(new ExperimentsLauncher()).parseArgs(args);
+        while (parsed.hasSubcommand()) {
+            parsed = parsed.subcommand();
+        }
+        JsonNode options = root.get("settings").get("options");
+        assertNotNull(options, "settings.options");
+        int count = 0;
+        for (OptionSpec o : parsed.commandSpec().options()) {
+            if (o.usageHelp() || o.versionHelp()) {
+                continue;
+            }
+            count++;
+            String what = o.longestName() + " in " + options;
+            JsonNode recorded = options.get(o.longestName());
+            assertNotNull(recorded, what);
+            Object value = o.getValue();
+            if (value == null) {
+                assertTrue(recorded.isNull(), what);
+            } else if (value instanceof Number n) {
+                assertEquals(n.doubleValue(), recorded.asDouble(), Math.abs(n.doubleValue()) * 1e-6, what);
+            } else if (value instanceof Boolean b) {
+                assertEquals(b, recorded.asBoolean(), what);
+            } else if (value instanceof List<?> list) {
+                assertEquals(list.size(), recorded.size(), what);
+                for (int i = 0; i < list.size(); i++) {
+                    assertEquals(String.valueOf(list.get(i)), recorded.get(i).asText(), what);
+                }
+            } else if (value instanceof Enum<?> e) {
+                assertTrue(e.name().equalsIgnoreCase(recorded.asText()), what);
+            } else {
+                assertEquals(value.toString(), recorded.asText(), what);
+            }
+        }
+        assertEquals(count, options.size(), "only the options: " + options);
     }
 
     private static String[] args(String... head) {

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -69,6 +70,22 @@ public final class CollapseDriftDetector {
             }
         });
         return active;
+    }
+
+    /**
+     * The threshold each rule applies now, by name, so that monitoring can show a figure beside the line it must not
+     * cross: {@code effective_rank} (for embeddings of {@code dimension}), {@code coding_rate} (once warmed up),
+     * {@code drift_p_value} and {@code version_cka}.
+     */
+    public Map<String, Double> thresholds(int dimension) {
+        Map<String, Double> thresholds = new LinkedHashMap<>();
+        thresholds.put("effective_rank", config.effectiveRankFraction() * dimension);
+        if (codingRateSamples > config.codingRateWarmup()) {
+            thresholds.put("coding_rate", config.codingRateFraction() * codingRatePeak);
+        }
+        thresholds.put("drift_p_value", config.driftAlpha());
+        thresholds.put("version_cka", config.minCka());
+        return thresholds;
     }
 
     /** Windows observed so far. */

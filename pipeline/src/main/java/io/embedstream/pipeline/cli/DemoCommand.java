@@ -1,10 +1,10 @@
 package io.embedstream.pipeline.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.embedstream.connectors.dataset.DatasetProducer;
 import io.embedstream.broker.EmbeddedKafkaBroker;
 import io.embedstream.connectors.model.ModelDirectoryReader;
 import io.embedstream.connectors.model.PublishedModel;
+import io.embedstream.connectors.wire.metrics.MetricsRecord;
 import io.embedstream.model.data.LabeledDataset;
 import io.embedstream.types.LabeledImage;
 import io.embedstream.model.eval.KnnEvaluator;
@@ -165,7 +165,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                         long consumed = Accumulators.value(acc, Accumulators.TRAINED_FRESH) + Accumulators.value(acc, Accumulators.BATCHER_DROPPED);
                         view.show(sent.get(), images, consumed, Accumulators.value(acc, Accumulators.DEAD_LETTERED), metrics.latest());
                         if (consumed >= images && metrics.latest() != null
-                                && metrics.latest().path("step").asLong() > 0) {
+                                && metrics.latest().step() > 0) {
                             break;
                         }
                         Thread.sleep(1000);
@@ -232,18 +232,18 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
     private void summary(PipelineConfig config, Map<String, Object> acc, MetricsFollower metrics, long started,
                          boolean interrupted) {
         double seconds = (System.nanoTime() - started) / 1e9;
-        JsonNode last = metrics.latest();
+        MetricsRecord last = metrics.latest();
         System.out.println(interrupted ? "stopped by Ctrl-C" : "done");
         System.out.printf(Locale.ROOT, "  images decoded %,d, trained on %,d (+%s replayed), dropped %,d, dead letters %,d%n",
                 Accumulators.value(acc, Accumulators.DECODED), Accumulators.value(acc, Accumulators.TRAINED_FRESH),
-                last == null ? "?" : last.path("replayed_images").asText("?"),
+                last == null ? "?" : Long.toString(last.replayedImages()),
                 Accumulators.value(acc, Accumulators.BATCHER_DROPPED), Accumulators.value(acc, Accumulators.DEAD_LETTERED));
         if (last != null) {
             System.out.printf(Locale.ROOT, "  step %d, model version %d, %d metrics windows, last window %.1f images/s,"
                             + " effective rank %.1f, active alarms %s%n",
-                    last.path("step").asLong(), last.path("model_version").asLong(), metrics.windows(),
-                    last.path("images_per_second").asDouble(), last.path("metrics").path("collapse.effective_rank").asDouble(),
-                    last.path("active_alarms"));
+                    last.step(), last.modelVersion(), metrics.windows(),
+                    last.imagesPerSecond(), last.metric(MetricsRecord.EFFECTIVE_RANK).orElse(0),
+                    ProgressView.alarmList(last.activeAlarms()));
         }
         System.out.printf(Locale.ROOT, "  wall time %.1f s%n", seconds);
         System.out.printf(Locale.ROOT, "  models:  topic %s and %s%n", config.kafka().modelsTopic(), config.publish().modelDirectory());

@@ -1,7 +1,7 @@
 package io.embedstream.pipeline.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.embedstream.connectors.wire.WireFormatException;
+import io.embedstream.connectors.wire.metrics.MetricsRecord;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +18,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * bytes also go to a listener (the demo's dashboard).
  */
 final class MetricsFollower implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private final AtomicReference<JsonNode> latest = new AtomicReference<>();
+    private final AtomicReference<MetricsRecord> latest = new AtomicReference<>();
     private final AtomicInteger windows = new AtomicInteger();
     private final Thread thread;
     private volatile boolean running = true;
@@ -44,9 +43,9 @@ final class MetricsFollower implements AutoCloseable {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                         listener.accept(r.value());
                         try {
-                            latest.set(JSON.readTree(r.value()));
+                            latest.set(MetricsRecord.fromJson(r.value()));
                             windows.incrementAndGet();
-                        } catch (Exception e) {
+                        } catch (WireFormatException e) {
                             // Not ours to judge: a foreign record on the topic is skipped.
                         }
                     }
@@ -57,7 +56,7 @@ final class MetricsFollower implements AutoCloseable {
         thread.start();
     }
 
-    JsonNode latest() {
+    MetricsRecord latest() {
         return latest.get();
     }
 

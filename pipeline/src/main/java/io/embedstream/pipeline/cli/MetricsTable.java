@@ -1,15 +1,18 @@
 package io.embedstream.pipeline.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.embedstream.connectors.wire.metrics.AlarmChange;
+import io.embedstream.connectors.wire.metrics.MetricsRecord;
+import io.embedstream.connectors.wire.metrics.VersionDriftFigures;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 
 /**
- * Renders metrics windows (the JSON records of the metrics topic) as a compact table: one row per window, alarm
+ * Renders metrics windows (the records of the metrics topic) as a compact table: one row per window, alarm
  * rows marked and the cells they concern highlighted, alarm events with their reasons below. With color the
  * highlight is ANSI (red = active alarm); without, a {@code !} marks alarm rows and {@code *} alarm cells.
  */
@@ -27,16 +30,11 @@ final class MetricsTable {
         this.color = color;
     }
 
-    /** Fixes the loss columns: {@code loss} keys other than {@code total} of these windows, in order of appearance. */
-    void learnColumns(List<JsonNode> windows) {
+    /** Fixes the loss columns: the loss terms of these windows, in order of appearance. */
+    void learnColumns(List<MetricsRecord> windows) {
         Set<String> parts = new LinkedHashSet<>(lossParts);
-        for (JsonNode w : windows) {
-            for (Iterator<String> it = w.path("loss").fieldNames(); it.hasNext(); ) {
-                String name = it.next();
-                if (!"total".equals(name)) {
-                    parts.add(name);
-                }
-            }
+        for (MetricsRecord w : windows) {
+            parts.addAll(w.loss().terms().keySet());
         }
         lossParts.clear();
         lossParts.addAll(parts);
@@ -53,25 +51,22 @@ final class MetricsTable {
     }
 
     /** One window's row. */
-    String row(JsonNode w) {
-        Set<String> active = new LinkedHashSet<>();
-        w.path("active_alarms").forEach(a -> active.add(a.asText()));
+    String row(MetricsRecord w) {
+        Set<String> active = new LinkedHashSet<>(w.activeAlarms());
         boolean alarm = !active.isEmpty();
-        JsonNode m = w.path("metrics");
-        JsonNode loss = w.path("loss");
         StringBuilder sb = new StringBuilder();
         sb.append(alarm && !color ? "! " : "  ");
-        sb.append(String.format(Locale.ROOT, "%6s %7s %4s %8s %7s", text(w.path("window"), "%d"), text(w.path("step"), "%d"),
-                text(w.path("model_version"), "%d"), text(w.path("images_per_second"), "%.1f"), text(loss.path("total"), "%.3f")));
+        sb.append(String.format(Locale.ROOT, "%6d %7d %4d %8s %7s", w.window(), w.step(), w.modelVersion(),
+                text(OptionalDouble.of(w.imagesPerSecond()), "%.1f"), text(w.loss().total(), "%.3f")));
         for (String part : lossParts) {
-            sb.append(String.format(Locale.ROOT, " %7s", text(loss.path(part), "%.3f")));
+            sb.append(String.format(Locale.ROOT, " %7s", text(w.loss().term(part), "%.3f")));
         }
         boolean collapse = active.contains("EFFECTIVE_RANK_COLLAPSE") || active.contains("CODING_RATE_DROP");
-        sb.append(' ').append(cell(String.format(Locale.ROOT, "%8s", text(m.path("collapse.effective_rank"), "%.1f")), collapse));
-        sb.append(String.format(Locale.ROOT, " %7s", text(m.path("norms.quality_spearman"), "%+.2f")));
-        sb.append(' ').append(cell(String.format(Locale.ROOT, "%7s", text(m.path("drift.p_value"), "%.3f")),
+        sb.append(' ').append(cell(String.format(Locale.ROOT, "%8s", text(w.metric(MetricsRecord.EFFECTIVE_RANK), "%.1f")), collapse));
+        sb.append(String.format(Locale.ROOT, " %7s", text(w.metric(MetricsRecord.NORM_QUALITY_SPEARMAN), "%+.2f")));
+        sb.append(' ').append(cell(String.format(Locale.ROOT, "%7s", text(w.metric(MetricsRecord.DRIFT_P_VALUE), "%.3f")),
                 active.contains("DATA_DRIFT")));
-        sb.append(' ').append(cell(String.format(Locale.ROOT, "%13s", versionDrift(w.path("version_drift"))),
+        sb.append(' ').append(cell(String.format(Locale.ROOT, "%13s", versionDrift(w.versionDrift())),
                 active.contains("VERSION_DRIFT")));
         sb.append("  ").append(alarm ? String.join(",", active) : "-");
         String line = sb.toString();
@@ -79,23 +74,21 @@ final class MetricsTable {
     }
 
     /** The alarm events of a window, one line each with its reason. */
-    List<String> events(JsonNode w) {
+    List<String> events(MetricsRecord w) {
         List<String> lines = new ArrayList<>();
-        for (JsonNode e : w.path("alarms")) {
-            boolean raised = "RAISED".equals(e.path("state").asText());
-            String line = String.format(Locale.ROOT, "  window %s: %s %s: %s", w.path("window").asText("?"),
-                    e.path("kind").asText("?"), e.path("state").asText("?"), e.path("reason").asText(""));
-            lines.add(color ? (raised ? BOLD_RED : GREEN) + line + RESET : line);
+        for (AlarmChange e : w.alarms()) {
+            String line = String.format(Locale.ROOT, "  window %d: %s %s: %s", w.window(), e.kind(), e.state(), e.reason());
+            lines.add(color ? (e.raised() ? BOLD_RED : GREEN) + line + RESET : line);
         }
         return lines;
     }
 
     /** The whole screen: title, header, rows and the latest alarm events. */
-    String screen(String title, List<JsonNode> windows, List<String> recentEvents) {
+    String screen(String title, List<MetricsRecord> windows, List<String> recentEvents) {
         StringBuilder sb = new StringBuilder();
         sb.append(color ? DIM + title + RESET : title).append('\n');
         sb.append(header()).append('\n');
-        for (JsonNode w : windows) {
+        for (MetricsRecord w : windows) {
             sb.append(row(w)).append('\n');
         }
         if (!recentEvents.isEmpty()) {
@@ -115,19 +108,16 @@ final class MetricsTable {
         return text.startsWith(" ") ? text.substring(1) + "*" : text + "*";
     }
 
-    private static String versionDrift(JsonNode vd) {
-        if (vd.isMissingNode() || vd.isNull()) {
+    private static String versionDrift(Optional<VersionDriftFigures> drift) {
+        if (drift.isEmpty()) {
             return "-";
         }
-        return vd.path("from_version").asText("?") + ">" + vd.path("to_version").asText("?") + " "
-                + text(vd.path("version.cka"), "%.2f");
+        VersionDriftFigures vd = drift.get();
+        return vd.fromVersion() + ">" + vd.toVersion() + " " + text(vd.figure(VersionDriftFigures.CKA), "%.2f");
     }
 
-    private static String text(JsonNode node, String format) {
-        if (node == null || node.isMissingNode() || node.isNull() || !node.isNumber()) {
-            return "-";
-        }
-        return format.equals("%d") ? Long.toString(node.asLong()) : String.format(Locale.ROOT, format, node.asDouble());
+    private static String text(OptionalDouble value, String format) {
+        return value.isPresent() ? String.format(Locale.ROOT, format, value.getAsDouble()) : "-";
     }
 
     private static String abbreviate(String lossPart) {

@@ -1,37 +1,30 @@
 package io.embedstream.pipeline.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Iterator;
+import io.embedstream.connectors.wire.metrics.MetricsRecord;
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.stream.Collectors;
 
 /** The demo's live status line, from the job's counters and the latest metrics window. */
 final class ProgressView {
     private final boolean terminal = System.console() != null;
     private long lastLog;
 
-    void show(long sent, long total, long consumed, long deadLetters, JsonNode window) {
+    void show(long sent, long total, long consumed, long deadLetters, MetricsRecord window) {
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "sent %,d/%,d  trained %,d  dlq %d",
                 sent, total, consumed, deadLetters));
         if (window != null) {
             line.append(String.format(Locale.ROOT, "  step %d  v%d  %.0f img/s  loss %.3f",
-                    window.path("step").asLong(), window.path("model_version").asLong(),
-                    window.path("images_per_second").asDouble(), window.path("loss").path("total").asDouble()));
-            Iterator<Map.Entry<String, JsonNode>> parts = window.path("loss").fields();
-            StringBuilder components = new StringBuilder();
-            while (parts.hasNext()) {
-                Map.Entry<String, JsonNode> e = parts.next();
-                if (!e.getKey().equals("total")) {
-                    components.append(components.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%s %.3f",
-                            e.getKey().replace("anticollapse_", "ac_"), e.getValue().asDouble()));
-                }
-            }
+                    window.step(), window.modelVersion(), window.imagesPerSecond(), window.loss().total().orElse(0)));
+            String components = window.loss().terms().entrySet().stream()
+                    .map(e -> String.format(Locale.ROOT, "%s %.3f", e.getKey().replace("anticollapse_", "ac_"), e.getValue()))
+                    .collect(Collectors.joining(" "));
             line.append(" (").append(components).append(")");
-            line.append(String.format(Locale.ROOT, "  q %.2f  rank %.1f", window.path("quality").path("mean").asDouble(),
-                    window.path("metrics").path("collapse.effective_rank").asDouble()));
-            JsonNode alarms = window.path("active_alarms");
-            if (alarms.size() > 0) {
-                line.append("  ALARMS ").append(alarms);
+            line.append(String.format(Locale.ROOT, "  q %.2f  rank %.1f",
+                    window.quality().map(q -> q.mean()).orElse(0.0),
+                    window.metric(MetricsRecord.EFFECTIVE_RANK).orElse(0)));
+            if (!window.activeAlarms().isEmpty()) {
+                line.append("  ALARMS ").append(alarmList(window.activeAlarms()));
             }
         }
         long now = System.nanoTime();
@@ -42,6 +35,11 @@ final class ProgressView {
             System.out.println(line);
             lastLog = now;
         }
+    }
+
+    /** Alarm kinds in JSON array form, e.g. {@code ["DATA_DRIFT"]}, as the demo's line and summary print them. */
+    static String alarmList(List<String> kinds) {
+        return kinds.stream().map(k -> "\"" + k + "\"").collect(Collectors.joining(",", "[", "]"));
     }
 
     void finish() {

@@ -1,6 +1,6 @@
 package io.embedstream.pipeline.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.embedstream.connectors.wire.metrics.MetricsRecord;
 import io.embedstream.pipeline.operators.Accumulators;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -26,14 +26,14 @@ final class SoakRecorder implements AutoCloseable {
     private final Path csv;
     private final long intervalMillis;
     private final Supplier<Map<String, Object>> accumulators;
-    private final Supplier<JsonNode> latestMetrics;
+    private final Supplier<MetricsRecord> latestMetrics;
     private final Path checkpoints;
     private final long started = System.nanoTime();
     private final Thread thread;
     private volatile boolean stopped;
 
     SoakRecorder(Path csv, long intervalMillis, Supplier<Map<String, Object>> accumulators,
-                 Supplier<JsonNode> latestMetrics, Path checkpoints) throws IOException {
+                 Supplier<MetricsRecord> latestMetrics, Path checkpoints) throws IOException {
         this.csv = csv;
         this.intervalMillis = intervalMillis;
         this.accumulators = accumulators;
@@ -77,13 +77,13 @@ final class SoakRecorder implements AutoCloseable {
         } catch (RuntimeException e) {
             acc = Map.of();
         }
-        JsonNode m = latestMetrics.get();
+        MetricsRecord m = latestMetrics.get();
         return String.format(Locale.ROOT, "%.0f,%.1f,%.1f,%.1f,%.1f,%d,%d,%d,%d,%d,%d,%d",
                 (System.nanoTime() - started) / 1e9, rss, heapUsed, heapCommitted, rss - heapCommitted,
                 newestCheckpointBytes(), Accumulators.value(acc, Accumulators.DECODED),
                 Accumulators.value(acc, Accumulators.TRAINED_FRESH), Accumulators.value(acc, Accumulators.BATCHER_DROPPED),
                 Accumulators.value(acc, Accumulators.DEAD_LETTERED),
-                m == null ? 0 : m.path("step").asLong(), m == null ? 0 : m.path("model_version").asLong());
+                m == null ? 0 : m.step(), m == null ? 0 : m.modelVersion());
     }
 
     /** Bytes of the newest completed checkpoint (the chk-N directory with a _metadata file), 0 if none yet. */

@@ -29,6 +29,8 @@ import picocli.CommandLine.Option;
 public final class TrainCommand implements Callable<Integer> {
     /** {@code execution.target} of a main method run inside the JobManager (application mode). */
     private static final String EMBEDDED_TARGET = "embedded";
+    /** {@code execution.target} of {@code java -jar embedstream.jar train}: the job's own MiniCluster. */
+    private static final String LOCAL_TARGET = "local";
 
     @Option(names = "--bootstrap", description = "Kafka bootstrap servers (overrides kafka.bootstrap.servers).")
     String bootstrap;
@@ -73,6 +75,12 @@ public final class TrainCommand implements Callable<Integer> {
             flink.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        if (config.metrics().prometheusPort() != null
+                && !LOCAL_TARGET.equals(env.getConfiguration().get(DeploymentOptions.TARGET))) {
+            System.err.println("metrics.prometheus.port is ignored: it configures the in-process MiniCluster, and"
+                    + " this job runs on a Flink cluster, whose own metrics.reporter.* settings apply"
+                    + " (docs/operations.md, \"Prometheus\")");
+        }
         EmbedstreamJob.build(env, config);
         JobClient client = env.executeAsync(LocalJob.NAME);
         String route = config.kafka().imagesTopic() + " -> " + config.kafka().bootstrapServers() + ", "

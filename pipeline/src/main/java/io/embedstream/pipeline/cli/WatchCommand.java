@@ -1,7 +1,7 @@
 package io.embedstream.pipeline.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.embedstream.connectors.wire.WireFormatException;
+import io.embedstream.connectors.wire.metrics.MetricsRecord;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -59,7 +59,6 @@ public final class WatchCommand implements Callable<Integer> {
     @Option(names = "--wait", defaultValue = "15", description = "Seconds to wait for Kafka (default: ${DEFAULT-VALUE}).")
     int waitSeconds;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CLEAR = "\u001b[H\u001b[2J";
     private static final int EVENTS_SHOWN = 6;
 
@@ -92,15 +91,15 @@ public final class WatchCommand implements Callable<Integer> {
     private int follow(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions,
                        Map<TopicPartition, Long> ends, boolean ansi, PrintStream out) {
         MetricsTable table = new MetricsTable(ansi);
-        Deque<JsonNode> shown = new ArrayDeque<>();
+        Deque<MetricsRecord> shown = new ArrayDeque<>();
         Deque<String> events = new ArrayDeque<>();
         long seen = 0;
         boolean headerPrinted = false;
         boolean caughtUp = false;
         while (true) {
-            List<JsonNode> fresh = new ArrayList<>();
+            List<MetricsRecord> fresh = new ArrayList<>();
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                JsonNode window = parse(record.value());
+                MetricsRecord window = parse(record);
                 if (window != null && (maxRecords == 0 || seen < maxRecords)) {
                     fresh.add(window);
                     seen++;
@@ -110,7 +109,7 @@ public final class WatchCommand implements Callable<Integer> {
                 caughtUp = true;
             }
             if (!fresh.isEmpty()) {
-                for (JsonNode w : fresh) {
+                for (MetricsRecord w : fresh) {
                     shown.addLast(w);
                     if (shown.size() > rows) {
                         shown.removeFirst();
@@ -131,7 +130,7 @@ public final class WatchCommand implements Callable<Integer> {
                         out.println(table.header());
                         headerPrinted = true;
                     }
-                    for (JsonNode w : fresh) {
+                    for (MetricsRecord w : fresh) {
                         out.println(table.row(w));
                         table.events(w).forEach(out::println);
                     }
@@ -154,15 +153,13 @@ public final class WatchCommand implements Callable<Integer> {
         return "embedstream watch: " + topic + " on " + bootstrap + ", " + seen + " windows (Ctrl-C to stop)";
     }
 
-    /** A window record, or null for anything else on the topic. */
-    private static JsonNode parse(byte[] value) {
-        if (value == null) {
-            return null;
-        }
+    /** A window record, or null, said on stderr, for anything else on the topic. */
+    private static MetricsRecord parse(ConsumerRecord<byte[], byte[]> record) {
         try {
-            JsonNode node = JSON.readTree(value);
-            return node != null && "window".equals(node.path("type").asText()) ? node : null;
-        } catch (IOException e) {
+            return MetricsRecord.fromJson(record.value());
+        } catch (WireFormatException e) {
+            System.err.println("skipped " + record.topic() + "-" + record.partition() + "@" + record.offset() + ": "
+                    + e.getMessage());
             return null;
         }
     }

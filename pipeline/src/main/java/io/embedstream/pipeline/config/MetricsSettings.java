@@ -8,10 +8,15 @@ import java.io.Serializable;
  * <p>Defaults: windows of 1,024 embeddings; a probe set of the first 256 images for model-version drift; data
  * drift on samples of 128 images per window, re-embedded with the latest model; that inference on 1 CPU thread,
  * so that it does not contend with the trainer's operator threads for the cores (see
- * {@link io.embedstream.model.net.IntraOpThreads}).
+ * {@link io.embedstream.model.net.IntraOpThreads}); no Prometheus endpoint.
+ *
+ * @param prometheusPort where the embedded MiniCluster serves Flink's Prometheus reporter ({@code /metrics}): a port,
+ *                       a range or a comma-separated list of either ({@code 9249}, {@code 9250-9260}), as Flink's
+ *                       {@code metrics.reporter.prom.port} takes it; null = no reporter. A Flink cluster that runs
+ *                       the job (bin/cluster, docker/) configures its reporter itself, so this does not reach it
  */
-public record MetricsSettings(int windowSize, int probeSize, int driftSample, int inferenceThreads)
-        implements Serializable {
+public record MetricsSettings(int windowSize, int probeSize, int driftSample, int inferenceThreads,
+                              String prometheusPort) implements Serializable {
 
     public MetricsSettings {
         if (windowSize < 16 || probeSize < 16 || driftSample < 16) {
@@ -21,6 +26,14 @@ public record MetricsSettings(int windowSize, int probeSize, int driftSample, in
         if (inferenceThreads < 1) {
             throw new IllegalArgumentException("metrics.inference-threads must be >= 1, got " + inferenceThreads);
         }
+        if (prometheusPort != null && !isPortRange(prometheusPort)) {
+            throw new IllegalArgumentException("metrics.prometheus.port must be a port from 1 to 65535, a range such as"
+                    + " 9250-9260, or a comma-separated list of these, got '" + prometheusPort + "'");
+        }
+    }
+
+    public MetricsSettings(int windowSize, int probeSize, int driftSample, int inferenceThreads) {
+        this(windowSize, probeSize, driftSample, inferenceThreads, null);
     }
 
     public MetricsSettings(int windowSize, int probeSize, int driftSample) {
@@ -29,5 +42,34 @@ public record MetricsSettings(int windowSize, int probeSize, int driftSample, in
 
     public static MetricsSettings defaults() {
         return new MetricsSettings(1024, 256, 128, 1);
+    }
+
+    public MetricsSettings withPrometheusPort(String port) {
+        return new MetricsSettings(windowSize, probeSize, driftSample, inferenceThreads, port);
+    }
+
+    /** The grammar of Flink's port settings ({@code org.apache.flink.util.PortRange}), with ports from 1 to 65535. */
+    private static boolean isPortRange(String value) {
+        for (String part : value.split(",", -1)) {
+            String[] ends = part.trim().split("-", -1);
+            if (ends.length > 2) {
+                return false;
+            }
+            int first = port(ends[0]);
+            int last = ends.length == 2 ? port(ends[1]) : first;
+            if (first < 1 || last < first) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int port(String value) {
+        try {
+            int port = Integer.parseInt(value.trim());
+            return port <= 65535 ? port : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 }

@@ -25,6 +25,7 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
             "publish.every-steps", "publish.every-seconds", "publish.exactly-once", "publish.model-dir",
             "publish.signing-key",
             "metrics.window-size", "metrics.probe-size", "metrics.drift-sample", "metrics.inference-threads",
+            "metrics.prometheus.port",
             "runtime.checkpoint-interval-ms", "runtime.state-backend", "runtime.checkpoint-dir",
             "runtime.decode-parallelism", "runtime.quality-parallelism", "runtime.max-record-bytes",
             "runtime.trainer-threads");
@@ -73,7 +74,8 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
         MetricsSettings m = MetricsSettings.defaults();
         MetricsSettings metrics = new MetricsSettings(r.integer("metrics.window-size", m.windowSize()),
                 r.integer("metrics.probe-size", m.probeSize()), r.integer("metrics.drift-sample", m.driftSample()),
-                r.integer("metrics.inference-threads", m.inferenceThreads()));
+                r.integer("metrics.inference-threads", m.inferenceThreads()),
+                r.string("metrics.prometheus.port", m.prometheusPort()));
         RuntimeSettings rt = RuntimeSettings.defaults();
         RuntimeSettings runtime = new RuntimeSettings(
                 r.longValue("runtime.checkpoint-interval-ms", rt.checkpointIntervalMillis()),
@@ -100,6 +102,10 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
 
     public PipelineConfig withPublish(PublishConfig value) {
         return new PipelineConfig(kafka, trainer, batcher, value, metrics, runtime);
+    }
+
+    public PipelineConfig withMetrics(MetricsSettings value) {
+        return new PipelineConfig(kafka, trainer, batcher, publish, value, runtime);
     }
 
     private record Reader(Properties p) {

@@ -1,8 +1,8 @@
 package io.embedstream.pipeline.dashboard;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
+import io.embedstream.connectors.wire.WireFormatException;
+import io.embedstream.connectors.wire.metrics.MetricsRecord;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,11 +14,10 @@ import java.util.function.Consumer;
  * new one. {@link #subscribe} hands a new listener the history and registers it in one step, so a browser that
  * connects while records arrive sees every record exactly once: those before it in the history, the rest live.
  *
- * <p>Records are kept as compact one-line JSON, the form a server-sent event carries.
+ * <p>Records are kept as compact one-line JSON, the form a server-sent event carries, as {@link MetricsRecord} writes
+ * them: the page gets the keys of the topic's wire format and no others.
  */
 public final class MetricsHistory {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final int capacity;
     private final ArrayDeque<String> records = new ArrayDeque<>();
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
@@ -36,23 +35,20 @@ public final class MetricsHistory {
     /**
      * Adds one record as read from the metrics topic or a recorded file.
      *
-     * @return false (and the record is counted as rejected) when it is not a JSON object of {@code "type":"window"};
-     *         a foreign record on the topic must not break the page
+     * @return false (and the record is counted as rejected) when it is not a metrics window record; a foreign or
+     *         malformed record on the topic must not break the page
      */
     public boolean add(byte[] value) {
-        JsonNode node;
+        MetricsRecord record;
         try {
-            node = value == null ? null : JSON.readTree(value);
-        } catch (IOException e) {
-            node = null;
-        }
-        if (node == null || !node.isObject() || !"window".equals(node.path("type").asText())) {
+            record = MetricsRecord.fromJson(value);
+        } catch (WireFormatException e) {
             synchronized (this) {
                 rejected++;
             }
             return false;
         }
-        String line = node.toString();
+        String line = new String(record.toJson(), StandardCharsets.UTF_8);
         synchronized (this) {
             records.addLast(line);
             if (records.size() > capacity) {
@@ -88,7 +84,7 @@ public final class MetricsHistory {
         return accepted;
     }
 
-    /** Records that were not metrics window records. */
+    /** Records that were not metrics window records (foreign, or missing or mistyping a key). */
     public synchronized long rejected() {
         return rejected;
     }

@@ -24,7 +24,9 @@ import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -45,15 +47,27 @@ public final class EmbedstreamJob {
     private static final Logger LOG = LoggerFactory.getLogger(EmbedstreamJob.class);
     /** Kafka transactions must end within the broker's transaction.max.timeout.ms (15 min by default). */
     private static final String TRANSACTION_TIMEOUT_MS = "600000";
+    /** The reporter's name in Flink's settings: {@code metrics.reporter.prom.*}, as in Flink's documentation. */
+    public static final String PROMETHEUS_REPORTER = "prom";
+    private static final String PROMETHEUS_FACTORY = "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
 
     private EmbedstreamJob() {}
 
-    /** Flink settings of the job: checkpointing and the state backend. */
+    /**
+     * Flink settings of the job: checkpointing, the state backend, and with {@code metrics.prometheus.port} Flink's
+     * Prometheus reporter (named {@value #PROMETHEUS_REPORTER}), which only a MiniCluster started with these settings
+     * takes up: a Flink cluster's reporters are its own configuration.
+     */
     public static Configuration flinkConfiguration(PipelineConfig config) {
         Configuration c = new Configuration();
         c.set(StateBackendOptions.STATE_BACKEND, config.runtime().stateBackend());
         c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.runtime().checkpointDirectory());
         c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        if (config.metrics().prometheusPort() != null) {
+            Configuration reporter = MetricOptions.forReporter(c, PROMETHEUS_REPORTER);
+            reporter.set(MetricOptions.REPORTER_FACTORY_CLASS, PROMETHEUS_FACTORY);
+            reporter.set(ConfigOptions.key("port").stringType().noDefaultValue(), config.metrics().prometheusPort());
+        }
         return c;
     }
 

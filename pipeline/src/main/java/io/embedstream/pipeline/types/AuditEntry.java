@@ -1,17 +1,19 @@
 package io.embedstream.pipeline.types;
 
+import io.embedstream.connectors.wire.AuditRecord;
+
 /**
  * What became of input images after decoding, for the audit topic (Flink POJO): the fresh images one training step
  * consumed, the images the batcher dropped, or a batch the trainer refused. Replayed copies are not listed, so each
- * good input id appears once in a committed audit topic.
+ * good input id appears once in a committed audit topic. {@link AuditRecord} is its form on the topic.
  */
 public class AuditEntry {
     /** Fresh images consumed by a training step (applied or skipped as not finite). */
-    public static final String TRAINED = "trained";
+    public static final String TRAINED = AuditRecord.TRAINED;
     /** Images the batcher dropped because its buffer for their class was full and nothing could be mixed in. */
-    public static final String DROPPED = "dropped";
+    public static final String DROPPED = AuditRecord.DROPPED;
     /** Fresh images of a batch the trainer refused. */
-    public static final String REFUSED = "refused";
+    public static final String REFUSED = AuditRecord.REFUSED;
 
     public String kind;
     /** The trainer's step for {@link #TRAINED}; the batcher's batch count for {@link #DROPPED}; 0 otherwise. */

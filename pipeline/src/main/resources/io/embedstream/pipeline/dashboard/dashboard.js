@@ -1,6 +1,8 @@
 // Live charts of the metrics topic. The server pushes server-sent events on /events: `reset` (clear everything),
 // one `window` event per metrics record (the history first, then each new one), `synced` after the history.
-// Field names are those of MetricsOperator's records (README, "Metrics topic").
+// Field names are those of the metrics topic's wire class, MetricsRecord (connectors); its schema is
+// connectors/src/test/resources/wire/embedstream.metrics.schema.json, and DashboardScriptKeysTest checks that this
+// script reads only keys the schema names.
 'use strict';
 (function () {
   Chart.defaults.animation = false;

@@ -11,6 +11,12 @@ import io.embedstream.connectors.wire.DecodeResult;
 import io.embedstream.connectors.wire.ImageRecordDecoder;
 import io.embedstream.connectors.wire.PixelBuffer;
 import io.embedstream.connectors.wire.PixelConversions;
+import io.embedstream.connectors.wire.metrics.AlarmChange;
+import io.embedstream.connectors.wire.metrics.BatcherTotals;
+import io.embedstream.connectors.wire.metrics.LossMeans;
+import io.embedstream.connectors.wire.metrics.MetricsRecord;
+import io.embedstream.connectors.wire.metrics.QualitySummary;
+import io.embedstream.connectors.wire.metrics.VersionDriftFigures;
 import io.embedstream.types.LabeledImage;
 import io.embedstream.model.data.SyntheticShapes;
 import io.embedstream.model.net.EmbeddingModel;
@@ -23,9 +29,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Properties;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -93,7 +103,7 @@ class CommandLineTest {
         assertEquals(0, watch.exitCode(), watch.err());
         assertTrue(watch.out().contains("--max-records") && watch.out().contains("(default: embedstream.metrics)"),
                 watch.out());
-        for (String command : List.of("keygen", "bench-swap")) {
+        for (String command : List.of("keygen")) {
             Run help = capture(command, "--help");
             assertEquals(0, help.exitCode(), command + ": " + help.err());
         }
@@ -229,17 +239,26 @@ class CommandLineTest {
         }
     }
 
-    /** A metrics window as MetricsOperator writes it; window 2 raises a data-drift alarm, window 3 has version drift. */
+    /** A metrics window through the topic's wire class; window 2 raises a data-drift alarm, window 3 has version drift. */
     private static String window(int w) {
         boolean drift = w == 2;
-        return "{\"type\":\"window\",\"window\":" + w + ",\"step\":" + (w * 8) + ",\"model_version\":" + (w == 3 ? 2 : 1)
-                + ",\"images\":1024,\"images_per_second\":190.4,\"loss\":{\"total\":1.1,\"cm\":0.6,\"ldmat\":0.05,"
-                + "\"anticollapse_proxies\":0.48},\"metrics\":{\"collapse.effective_rank\":23.4,"
-                + "\"norms.quality_spearman\":0.31,\"drift.p_value\":" + (drift ? "0.004" : "0.41") + "},\"notes\":[],"
-                + (w == 3 ? "\"version_drift\":{\"from_version\":1,\"to_version\":2,\"version.cka\":0.93}," : "")
-                + "\"alarms\":" + (drift ? "[{\"kind\":\"DATA_DRIFT\",\"state\":\"RAISED\",\"reason\":"
-                + "\"MMD p-value 0.0040 <= alpha 0.0100\"}]" : "[]")
-                + ",\"active_alarms\":" + (drift ? "[\"DATA_DRIFT\"]" : "[]") + "}";
+        Map<String, Double> loss = new LinkedHashMap<>();
+        loss.put("cm", 0.6);
+        loss.put("ldmat", 0.05);
+        loss.put("anticollapse_proxies", 0.48);
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put(MetricsRecord.EFFECTIVE_RANK, 23.4);
+        metrics.put(MetricsRecord.NORM_QUALITY_SPEARMAN, 0.31);
+        metrics.put(MetricsRecord.DRIFT_P_VALUE, drift ? 0.004 : 0.41);
+        MetricsRecord record = new MetricsRecord(w, w * 8L, w == 3 ? 2 : 1, Instant.parse("2026-11-23T19:00:00Z")
+                .plusSeconds(w), 1024, 8, 190.4, 0, 0, 0, new BatcherTotals(1024L * w, 0, 0), 0.01f,
+                OptionalDouble.of(3.2), new LossMeans(OptionalDouble.of(1.1), loss),
+                Optional.of(new QualitySummary(0.91, 0.62, 0.2, 0.08)), metrics, List.of(),
+                w == 3 ? Optional.of(new VersionDriftFigures(1, 2, Map.of(VersionDriftFigures.CKA, 0.93))) : Optional.empty(),
+                drift ? List.of(new AlarmChange("DATA_DRIFT", AlarmChange.RAISED, "MMD p-value 0.0040 <= alpha 0.0100"))
+                        : List.of(),
+                drift ? List.of("DATA_DRIFT") : List.of());
+        return new String(record.toJson(), StandardCharsets.UTF_8);
     }
 
     private static List<Path> writePngs(Path folder, List<LabeledImage> images) throws Exception {

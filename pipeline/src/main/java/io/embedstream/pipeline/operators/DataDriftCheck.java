@@ -1,0 +1,51 @@
+package io.embedstream.pipeline.operators;
+
+import io.embedstream.model.metrics.DataDriftResult;
+import io.embedstream.model.metrics.DataDriftTest;
+import io.embedstream.model.metrics.DriftConfig;
+import io.embedstream.model.metrics.EmbeddingWindow;
+import io.embedstream.pipeline.types.ScoredImage;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Data drift of a window: the window's sample of input images against the fixed reference sample, both embedded by
+ * the latest model version, so that an encoder that is still learning is not mistaken for drifting data.
+ */
+final class DataDriftCheck {
+    private final DataDriftTest test = new DataDriftTest(DriftConfig.defaults());
+    private final int sampleSize;
+    private float[][] referenceEmbeddings;
+    private long referenceVersion;
+
+    /** @param sampleSize the reference sample's size; a window's sample needs half of it */
+    DataDriftCheck(int sampleSize) {
+        this.sampleSize = sampleSize;
+    }
+
+    /** The test's result, or empty with the reason added to {@code notes}. */
+    Optional<DataDriftResult> test(MetricsModel model, List<ScoredImage> reference, List<ScoredImage> current,
+                                   List<String> notes) {
+        if (!model.loaded()) {
+            notes.add("data drift: no model version published yet");
+            return Optional.empty();
+        }
+        if (reference.size() < sampleSize || current.size() < sampleSize / 2) {
+            notes.add("data drift: reference or current sample not yet full");
+            return Optional.empty();
+        }
+        try {
+            // The reference sample is fixed: its embeddings change only with the model version.
+            if (referenceEmbeddings == null || referenceVersion != model.version()) {
+                referenceEmbeddings = model.embed(reference);
+                referenceVersion = model.version();
+            }
+            float[][] embedded = model.embed(current);
+            return Optional.of(test.test(EmbeddingWindow.ofRows(referenceEmbeddings, null, null),
+                    EmbeddingWindow.ofRows(embedded, null, null)));
+        } catch (RuntimeException e) {
+            notes.add("data drift: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+}

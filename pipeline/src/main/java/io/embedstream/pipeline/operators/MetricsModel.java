@@ -1,0 +1,53 @@
+package io.embedstream.pipeline.operators;
+
+import io.embedstream.model.net.EmbeddingModel;
+import io.embedstream.model.train.Devices;
+import io.embedstream.model.train.TrainerConfig;
+import io.embedstream.pipeline.types.ModelSnapshot;
+import io.embedstream.pipeline.types.ScoredImage;
+import java.util.List;
+
+/**
+ * The metrics operator's copy of the latest published model version, which embeds the probe set and the drift
+ * samples. The network is created with the first version and reloaded with each next one.
+ */
+final class MetricsModel implements AutoCloseable {
+    private static final int EMBED_BATCH = 128;
+
+    private final TrainerConfig config;
+    private EmbeddingModel model;
+    private long version;
+
+    MetricsModel(TrainerConfig config) {
+        this.config = config;
+    }
+
+    void load(ModelSnapshot snapshot) {
+        if (model == null) {
+            model = EmbeddingModel.create(config.network(), Devices.parse(config.device()), 0);
+        }
+        model.loadParameters(snapshot.parameters);
+        version = snapshot.version;
+    }
+
+    /** Whether a network exists (it does once the first version arrived, even if that version failed to load). */
+    boolean loaded() {
+        return model != null;
+    }
+
+    /** The version whose parameters were loaded last. */
+    long version() {
+        return version;
+    }
+
+    float[][] embed(List<ScoredImage> images) {
+        return model.embed(images.stream().map(ScoredImage::toLabeledImage).toList(), EMBED_BATCH);
+    }
+
+    @Override
+    public void close() {
+        if (model != null) {
+            model.close();
+        }
+    }
+}
