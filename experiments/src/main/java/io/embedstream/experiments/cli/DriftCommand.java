@@ -591,7 +591,14 @@ public final class DriftCommand implements Callable<Integer> {
                 reference, shiftName, window, stationary, after, gradualWindows,
                 100 * labelShiftShare, labelShiftClasses, ert, testWindows, rowsPerWindow, ert, ert, classRowsPerWindow));
         md.append(Tables.markdown(headings, rows)).append('\n');
-        md.append("## Goals\n\n");
+        md.append("Plots: `drift_<scenario>.png` (MMD² and threshold per window and seed, the switch and each seed's first"
+                + " DATA_DRIFT alarm marked) and `drift_<scenario>_zoom.png` (the same around the stationary part's range).");
+        if (infos.stream().anyMatch(i -> i.thresholds()[i.thresholds().length - 1] < 0)) {
+            md.append(" The thresholds are below 0: the per-class quotas give the test sample fewer same-class pairs than"
+                    + " random draws would, which lowers the unbiased MMD² without drift when the classes form clusters;"
+                    + " the calibration draws with the same quotas, so the thresholds include that offset.");
+        }
+        md.append("\n\n## Goals\n\n");
         goals.forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
         md.append("\n## Per seed\n\n");
         List<List<String>> seedRows = new ArrayList<>();
@@ -610,8 +617,10 @@ public final class DriftCommand implements Callable<Integer> {
 
     /**
      * Statistic and threshold per window, one pair of lines per seed, the switch and each seed's first DATA_DRIFT
-     * alarm after it (and any before it) marked. With {@code zoom} the y axis stops at 4 x the largest threshold, so
-     * that the stationary part and the threshold can be read; what lies above is cut off.
+     * alarm after it (and any before it) marked. With {@code zoom} the y axis spans the stationary part and the
+     * thresholds (span s = their highest minus their lowest value) from s below to 4 s above, so that the statistic's
+     * noise against its threshold and the first windows after the switch can be read; what lies above is cut off.
+     * (The thresholds may be negative: stratified sampling leaves the unbiased MMD^2 below 0 without drift.)
      */
     private LineChart chart(DriftScenario scenario, List<DriftScenarioResult> results, String shiftName, boolean zoom) {
         String to = scenario == DriftScenario.LABEL_SHIFT
@@ -622,7 +631,8 @@ public final class DriftCommand implements Callable<Integer> {
                 .xLabel("stream window (" + window + " images)")
                 .yLabel("class-stratified MMD² and its ERT " + ert + " threshold");
         double yMin = 0;
-        double maxThreshold = 0;
+        double low = Double.POSITIVE_INFINITY;
+        double high = Double.NEGATIVE_INFINITY;
         for (DriftScenarioResult r : results) {
             List<DriftPoint> all = new ArrayList<>(r.stationary());
             all.addAll(r.after());
@@ -634,9 +644,16 @@ public final class DriftCommand implements Callable<Integer> {
                 x[i] = p.window();
                 y[i] = p.statistic().isPresent() ? p.statistic().getAsDouble() : Double.NaN;
                 t[i] = p.threshold();
-                maxThreshold = Math.max(maxThreshold, t[i]);
                 if (Double.isFinite(y[i])) {
                     yMin = Math.min(yMin, y[i]);
+                }
+                if (p.afterSwitch() < 0) {
+                    for (double v : new double[] {y[i], t[i]}) {
+                        if (Double.isFinite(v)) {
+                            low = Math.min(low, v);
+                            high = Math.max(high, v);
+                        }
+                    }
                 }
             }
             c.series("MMD² seed " + r.seed(), x, y);
@@ -651,9 +668,11 @@ public final class DriftCommand implements Callable<Integer> {
                 }
             }
         }
-        c.yMin(yMin * 1.1);
-        if (zoom && maxThreshold > 0) {
-            c.yMax(4 * maxThreshold);
+        if (zoom && high > low) {
+            double span = high - low;
+            c.yMin(low - span).yMax(high + 4 * span);
+        } else {
+            c.yMin(yMin < 0 ? yMin * 1.1 : 0);
         }
         if (!results.isEmpty()) {
             c.verticalLine("switch", results.get(0).switchWindow() - 0.5);
