@@ -56,7 +56,7 @@ public final class LineChart {
      * The chart: one XChart series per {@link Series} with the x and y values as given, except that a non-finite y
      * becomes NaN, which XChart draws as a gap (an empty series is one NaN point, so that it keeps its legend
      * entry); the axes span the finite points and the horizontal lines, from {@link Builder#yMin} up, 8% headroom
-     * on top; each marker is a dashed {@link AnnotationLine} with its label beside it.
+     * on top, or up to {@link Builder#yMax} when it is set (the plot cuts off what lies above); each marker is a dashed {@link AnnotationLine} with its label beside it.
      */
     public XYChart chart() {
         double xMin = Double.POSITIVE_INFINITY;
@@ -83,7 +83,7 @@ public final class LineChart {
         if (xMax <= xMin) {
             xMax = xMin + 1;
         }
-        yMax = yMax + (yMax - yMin) * 0.08;
+        yMax = Double.isNaN(b.yMax) ? yMax + (yMax - yMin) * 0.08 : b.yMax;
         if (yMax <= yMin) {
             yMax = yMin + 1;
         }
@@ -169,6 +169,7 @@ public final class LineChart {
         private int width = 960;
         private int height = 560;
         private double yMin = 0;
+        private double yMax = Double.NaN;
         private final List<Series> series = new ArrayList<>();
         private final List<Marker> horizontal = new ArrayList<>();
         private final List<Marker> vertical = new ArrayList<>();
@@ -182,6 +183,8 @@ public final class LineChart {
         public Builder size(int w, int h) { this.width = w; this.height = h; return this; }
         /** Bottom of the y axis [0]. */
         public Builder yMin(double v) { this.yMin = v; return this; }
+        /** Top of the y axis [the data's top plus 8%]: a zoom, the plot cuts off lines above it. */
+        public Builder yMax(double v) { this.yMax = v; return this; }
         /** One line; names must differ. */
         public Builder series(String name, double[] x, double[] y) {
             for (Series s : series) {

@@ -6,8 +6,9 @@ import picocli.CommandLine.Command;
 /** The learning-quality experiments: each trains several configurations over several seeds and evaluates them. */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = "Learning-quality experiments (no Flink or Kafka): ablation of the loss terms, quality"
-                + " imbalance, collapse and its detection. Each writes results.json, results.md and PNG plots.",
-        subcommands = {AblationCommand.class, QualityImbalanceCommand.class, CollapseCommand.class})
+                + " imbalance, collapse and its detection, drift detection on a real shift. Each writes results.json,"
+                + " results.md and PNG plots.",
+        subcommands = {AblationCommand.class, QualityImbalanceCommand.class, CollapseCommand.class, DriftCommand.class})
 public final class ExperimentCommand implements Runnable {
     @Override
     public void run() {

@@ -106,7 +106,12 @@ final class ExperimentSetup {
     }
 
     static long totalSteps(ExperimentOptions options, int trainSize) {
-        long all = FitLoop.stepsPerEpoch(trainSize, options.batch) * options.epochs;
-        return options.steps > 0 ? Math.min(options.steps, all) : all;
+        return totalSteps(options.steps, options.epochs, options.batch, trainSize);
+    }
+
+    /** Steps of {@code epochs} passes over {@code trainSize} images, capped at {@code steps} when that is above 0. */
+    static long totalSteps(long steps, int epochs, int batch, int trainSize) {
+        long all = FitLoop.stepsPerEpoch(trainSize, batch) * epochs;
+        return steps > 0 ? Math.min(steps, all) : all;
     }
 }

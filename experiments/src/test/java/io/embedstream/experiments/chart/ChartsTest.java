@@ -68,6 +68,36 @@ class ChartsTest {
     }
 
     @Test
+    void yMaxZoomsTheAxisAndThePlotCutsOffWhatLiesAbove() throws Exception {
+        XYChart chart = line().yMax(10).build().chart();
+        assertEquals(10, chart.getStyler().getYAxisMax(), 1e-9, "the axis stops at yMax, no headroom");
+        assertEquals(0, chart.getStyler().getYAxisMin(), 1e-9);
+        assertArrayEquals(new double[] {30, 20, 5}, chart.getSeriesMap().get("a").getYData(), "the data are kept as passed");
+        Path file = dir.resolve("zoom.png");
+        line().yMax(10).build().write(file);
+        BufferedImage image = ImageIO.read(file.toFile());
+        // Series a starts at 30, far above the axis: it is drawn up to the plot's top margin (XChart keeps 4% of the
+        // plot above the axis' top) and no further, so the strip above that margin holds none of its colour.
+        int top = (int) Math.round(chart.getScreenYFromChart(10));
+        int bottom = (int) Math.round(chart.getScreenYFromChart(0));
+        int margin = (int) Math.ceil(0.05 * (bottom - top)) + 2;
+        int left = (int) Math.round(chart.getScreenXFromChart(0));
+        int right = (int) Math.round(chart.getScreenXFromChart(20));
+        int series = Charts.PALETTE[0].getRGB() & 0xffffff;
+        int inside = (int) Math.round(chart.getScreenXFromChart(19));
+        boolean drawn = false;
+        for (int y = top; y < bottom && !drawn; y++) {
+            drawn |= (image.getRGB(inside, y) & 0xffffff) == series;
+        }
+        assertTrue(drawn, "series a is drawn where it lies below the axis' top (x = 19, y about 6.5)");
+        for (int y = Math.max(0, top - margin - 10); y < top - margin; y++) {
+            for (int x = left; x <= right; x++) {
+                assertTrue((image.getRGB(x, y) & 0xffffff) != series, "series a drawn above the axis at " + x + "," + y);
+            }
+        }
+    }
+
+    @Test
     void lineChartWritesAPngWithEverySeriesAndMarker() throws Exception {
         Path file = dir.resolve("nested/line.png");
         line().verticalLine("alarm", 15).build().write(file);
