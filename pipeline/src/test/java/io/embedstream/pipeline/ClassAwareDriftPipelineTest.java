@@ -139,6 +139,43 @@ class ClassAwareDriftPipelineTest {
         }
     }
 
+    @Test
+    void quietWindowsRebaseTheReference() throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
+            String bootstrap = broker.bootstrapServers();
+            PipelineConfig drift = driftJob(bootstrap, temp.resolve("checkpoints"));
+            MetricsSettings m = drift.metrics();
+            DriftSettings d = m.drift();
+            // The quiet rule on: two tested windows in a row without a drift alarm re-base the reference.
+            PipelineConfig config = drift.withMetrics(new MetricsSettings(m.windowSize(), m.probeSize(),
+                    m.driftSample(), m.inferenceThreads(), m.prometheusPort(), new DriftSettings(d.referenceSize(),
+                    d.expectedRunTime(), d.windowSteps(), d.rowsPerStep(), 2, d.versionWarmup())));
+            broker.createTopics(config.kafka().imagesTopic(), config.kafka().deadLetterTopic(),
+                    config.kafka().modelsTopic(), config.kafka().metricsTopic(), config.kafka().controlTopic());
+            produce(bootstrap, config, SyntheticShapes.builder().seed(41).build().generate(900));
+            JobClient job = startWithoutRestarts(config);
+            try {
+                await(job, "the drift detectors calibrated", Duration.ofMinutes(3),
+                        () -> records(bootstrap, config).stream()
+                                .anyMatch(r -> r.metric("drift.reference.version").isPresent()));
+                produce(bootstrap, config, SyntheticShapes.builder().seed(42).build().generate(1200));
+                await(job, "a re-base after quiet windows", Duration.ofMinutes(3),
+                        () -> records(bootstrap, config).stream()
+                                .anyMatch(r -> r.metric("drift.reference.rebases").orElse(0) >= 1));
+            } finally {
+                job.cancel().get();
+            }
+            List<MetricsRecord> records = records(bootstrap, config);
+            MetricsRecord rebased = records.stream().filter(r -> r.metric("drift.reference.rebases").orElse(0) >= 1)
+                    .findFirst().orElseThrow();
+            System.out.println("quiet re-base window " + rebased.window() + ": " + rebased.notes());
+            assertTrue(rebased.notes().stream().anyMatch(n -> n.contains("re-based (2 windows without a drift alarm)")),
+                    rebased.notes().toString());
+            assertTrue(records.stream().noneMatch(r -> r.window() < rebased.window()
+                    && r.metric("drift.reference.rebases").orElse(0) >= 1), "no earlier re-base");
+        }
+    }
+
     static void produce(String bootstrap, PipelineConfig config, List<LabeledImage> images) {
         try (DatasetProducer producer = DatasetProducer.builder().bootstrapServers(bootstrap)
                 .topic(config.kafka().imagesTopic()).build()) {
