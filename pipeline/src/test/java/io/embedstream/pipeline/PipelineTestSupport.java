@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import io.embedstream.pipeline.job.LocalJob;
 import org.apache.flink.api.common.JobStatus;
@@ -29,6 +30,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class PipelineTestSupport {
     private PipelineTestSupport() {}
 
+    private static final AtomicInteger JOBS = new AtomicInteger();
+
     static PipelineConfig smallJob(String bootstrap, Path checkpoints, long publishEverySteps) {
         TrainerConfig trainer = TrainerConfig.builder()
                 .network(NetworkConfig.builder().embeddingSize(32).build())
@@ -37,7 +40,9 @@ public final class PipelineTestSupport {
                 .device("cpu")
                 .build();
         return new PipelineConfig(
-                KafkaSettings.defaults().withBootstrapServers(bootstrap),
+                // A group of its own per job, hence transactional ids of its own: Flink's Kafka sink refuses a prefix
+                // that a job cancelled earlier in this JVM may still hold while it shuts down.
+                KafkaSettings.defaults().withBootstrapServers(bootstrap).withGroupId("test-" + JOBS.incrementAndGet()),
                 trainer,
                 new BatcherConfig(8, 8, 32, 16, 1000, 2),
                 new PublishConfig(publishEverySteps, 0, true, null),

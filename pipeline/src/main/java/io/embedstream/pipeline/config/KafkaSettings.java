@@ -56,6 +56,12 @@ public record KafkaSettings(String bootstrapServers, String imagesTopic, String 
                 clientProperties, auditTopic, controlTopic);
     }
 
+    /** The same settings with another consumer group, which also names the sinks' transactional ids. */
+    public KafkaSettings withGroupId(String group) {
+        return new KafkaSettings(bootstrapServers, imagesTopic, deadLetterTopic, modelsTopic, metricsTopic, group,
+                clientProperties, auditTopic, controlTopic);
+    }
+
     /** These settings with {@code properties} as the settings of every Kafka client (replacing the current ones). */
     public KafkaSettings withClientProperties(Map<String, String> properties) {
         return new KafkaSettings(bootstrapServers, imagesTopic, deadLetterTopic, modelsTopic, metricsTopic, groupId,
