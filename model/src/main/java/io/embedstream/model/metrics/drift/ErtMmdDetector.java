@@ -1,6 +1,5 @@
 package io.embedstream.model.metrics.drift;
 
-import io.embedstream.model.metrics.EmbeddingWindow;
 import io.embedstream.model.random.Rng;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -293,10 +292,14 @@ public final class ErtMmdDetector {
         return update(rows, null);
     }
 
-    /** Tests one window; its labels are used when the detector stratifies by class. */
-    public ErtMmdResult update(EmbeddingWindow window) {
-        Objects.requireNonNull(window, "window");
-        return update(WindowRows.ofFlat(window.data(), window.n(), window.d(), window.labels(), d));
+    /**
+     * Tests one window of {@code n} rows stored row-major in {@code data} (an EmbeddingWindow's layout, taken as
+     * arrays so that this package does not depend on the metrics package, which depends on it); {@code labels} are
+     * used when the detector stratifies by class.
+     */
+    public ErtMmdResult update(float[] data, int n, int[] labels) {
+        Objects.requireNonNull(data, "data");
+        return update(WindowRows.ofFlat(data, n, d, labels, d));
     }
 
     ErtMmdResult update(WindowRows rows) {

@@ -271,7 +271,8 @@ class ErtMmdDetectorTest {
         for (int t = 0; t < 4; t++) {
             int[] y = Streams.labels(stream, 40, new double[] {0.5, 0.5});
             float[][] x = Streams.clustered(stream, y, d, 2f);
-            assertEquals(a.update(x, y), b.update(io.embedstream.model.metrics.EmbeddingWindow.ofRows(x, y, null)));
+            io.embedstream.model.metrics.EmbeddingWindow window = io.embedstream.model.metrics.EmbeddingWindow.ofRows(x, y, null);
+            assertEquals(a.update(x, y), b.update(window.data(), window.n(), window.labels()));
         }
     }
 
