@@ -43,9 +43,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class ErtMmdDetectorBenchmark {
-    private static final int N = 1024;
-    private static final int D = 128;
-    private static final int CLASSES = 10;
+    private static final int N = ClusteredEmbeddings.N;
     private static final int WINDOWS = 8;
 
     @Param({"2048", "4096"})
@@ -66,7 +64,7 @@ public class ErtMmdDetectorBenchmark {
     public void setUp() {
         Random rng = new Random(3);
         int[] refLabels = new int[referenceRows];
-        float[][] ref = clustered(rng, referenceRows, refLabels);
+        float[][] ref = ClusteredEmbeddings.rows(rng, referenceRows, refLabels);
         ReferenceSample reference = ReferenceSample.of(ref, refLabels);
         plain = ErtMmdDetector.calibrate(ErtMmdConfig.builder(reference).stratifyByClass(false).build());
         ErtMmdConfig stratifiedConfig = ErtMmdConfig.builder(reference).stratifyByClass(true).build();
@@ -76,38 +74,16 @@ public class ErtMmdDetectorBenchmark {
         windows = new float[WINDOWS][][];
         labels = new int[WINDOWS][N];
         for (int w = 0; w < WINDOWS; w++) {
-            windows[w] = clustered(rng, N, labels[w]);
+            windows[w] = ClusteredEmbeddings.rows(rng, N, labels[w]);
         }
         windowMetrics = WindowMetrics.withDefaults();
         flatWindows = new EmbeddingWindow[WINDOWS];
         for (int w = 0; w < WINDOWS; w++) {
-            flatWindows[w] = flat(windows[w], labels[w], rng);
+            flatWindows[w] = EmbeddingWindow.ofRows(windows[w], labels[w], ClusteredEmbeddings.qualities(rng, N));
         }
         int[] referenceLabels = new int[N];
-        flatReference = flat(clustered(rng, N, referenceLabels), referenceLabels, rng);
-    }
-
-    private static EmbeddingWindow flat(float[][] rows, int[] rowLabels, Random rng) {
-        float[] x = new float[rows.length * D];
-        float[] qualities = new float[rows.length];
-        for (int i = 0; i < rows.length; i++) {
-            System.arraycopy(rows[i], 0, x, i * D, D);
-            qualities[i] = rng.nextFloat();
-        }
-        return new EmbeddingWindow(x, rows.length, D, rowLabels, qualities);
-    }
-
-    /** Gaussian clusters: class c has its mean at 2 e_c, unit noise; labels round-robin. */
-    private static float[][] clustered(Random rng, int n, int[] labelsOut) {
-        float[][] x = new float[n][D];
-        for (int i = 0; i < n; i++) {
-            labelsOut[i] = i % CLASSES;
-            for (int j = 0; j < D; j++) {
-                x[i][j] = (float) rng.nextGaussian();
-            }
-            x[i][labelsOut[i]] += 2f;
-        }
-        return x;
+        flatReference = EmbeddingWindow.ofRows(ClusteredEmbeddings.rows(rng, N, referenceLabels), referenceLabels,
+                ClusteredEmbeddings.qualities(rng, N));
     }
 
     private int nextWindow() {
@@ -141,7 +117,7 @@ public class ErtMmdDetectorBenchmark {
     public ClassAwareDriftReport windowWithAllDrift() {
         int w = nextWindow();
         WindowReport report = windowMetrics.compute(flatWindows[w], flatReference);
-        if (report.dimension() != D) {
+        if (report.dimension() != ClusteredEmbeddings.D) {
             throw new AssertionError("unexpected dimension " + report.dimension());
         }
         return monitor.update(windows[w], labels[w]);

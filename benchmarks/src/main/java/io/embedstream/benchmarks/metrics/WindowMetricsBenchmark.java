@@ -31,10 +31,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class WindowMetricsBenchmark {
-    private static final int N = 1024;
-    private static final int D = 128;
-    private static final int CLASSES = 10;
-
     private WindowMetrics metrics;
     private DataDriftTest drift;
     private EmbeddingWindow window;
@@ -48,20 +44,10 @@ public class WindowMetricsBenchmark {
         reference = labelledWindow(new Random(2));
     }
 
-    /** Gaussian clusters: class c has its mean at 2 e_c, unit noise, qualities uniform. */
     private static EmbeddingWindow labelledWindow(Random rng) {
-        float[] x = new float[N * D];
-        int[] labels = new int[N];
-        float[] qualities = new float[N];
-        for (int i = 0; i < N; i++) {
-            labels[i] = i % CLASSES;
-            qualities[i] = rng.nextFloat();
-            for (int j = 0; j < D; j++) {
-                x[i * D + j] = (float) rng.nextGaussian();
-            }
-            x[i * D + labels[i]] += 2f;
-        }
-        return new EmbeddingWindow(x, N, D, labels, qualities);
+        int[] labels = new int[ClusteredEmbeddings.N];
+        float[][] rows = ClusteredEmbeddings.rows(rng, ClusteredEmbeddings.N, labels);
+        return EmbeddingWindow.ofRows(rows, labels, ClusteredEmbeddings.qualities(rng, ClusteredEmbeddings.N));
     }
 
     @Benchmark
