@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.embedstream.model.testing.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -126,8 +127,8 @@ class DriftCommandTest {
      */
     @Test
     void mnistToFashionIsFlaggedWithinTwoWindowsAndNothingBeforeTheSwitch() throws Exception {
-        Path mnist = RealDatasets.mnist10k();
-        Path fashion = RealDatasets.fashionMnist();
+        Path mnist = SharedData.mnist10k();
+        Path fashion = SharedData.fashionMnist();
         Path out = dir.resolve("real");
         String[] args = {"experiment", "drift", "--dataset", "idx:" + mnist, "--shift-to", "idx:" + fashion,
             "--steps", "20", "--batch", "32", "--stream-images", "3000", "--shift-images", "1000",
