@@ -78,7 +78,7 @@ final class CalibratedDriftCheck {
      * The monitor's verdict on this window's sample, calibrating first when the reference has just become complete;
      * empty with the reason in {@code notes} when there is none.
      */
-    Optional<ClassAwareDriftReport> update(MetricsModel model, DriftSamples samples, List<ScoredImage> window,
+    Optional<ClassAwareDriftReport> update(MetricsModel model, DriftSamples samples, WindowSample window,
                                            List<String> notes) {
         latest = null;
         if (unavailable != null) {
@@ -112,8 +112,8 @@ final class CalibratedDriftCheck {
             return Optional.empty();
         }
         try {
-            float[][] rows = encoder(model).embed(window);
-            int[] labels = window.stream().mapToInt(i -> i.label).toArray();
+            float[][] rows = window.embeddedBy(encoder(model));
+            int[] labels = window.images().stream().mapToInt(i -> i.label).toArray();
             latest = monitor.update(rows, labels);
             return Optional.of(latest);
         } catch (RuntimeException e) {
@@ -146,13 +146,14 @@ final class CalibratedDriftCheck {
 
     /** The version that embedded the reference; the current model itself when it still is that version. */
     private MetricsModel encoder(MetricsModel model) {
-        if (model.version() == state.driftReferenceVersion && model.parameters() == state.driftReferenceParameters) {
+        // A version names its parameters: after a restore the arrays are new objects, but the same weights.
+        if (model.version() == state.driftReferenceVersion) {
             return model;
         }
         if (encoder == null) {
             encoder = new MetricsModel(trainer);
         }
-        if (encoder.parameters() != state.driftReferenceParameters) {
+        if (!encoder.loaded() || encoder.version() != state.driftReferenceVersion) {
             encoder.load(state.driftReferenceVersion, state.driftReferenceParameters);
         }
         return encoder;

@@ -27,7 +27,7 @@ final class DataDriftCheck {
 
     /** The test's result, or empty with the reason added to {@code notes}. */
     Optional<DataDriftResult> test(MetricsModel model, List<ScoredImage> reference, long rebases,
-                                   List<ScoredImage> current, List<String> notes) {
+                                   WindowSample current, List<String> notes) {
         if (!model.loaded()) {
             notes.add("data drift: no model version published yet");
             return Optional.empty();
@@ -43,7 +43,7 @@ final class DataDriftCheck {
                 referenceVersion = model.version();
                 referenceRebases = rebases;
             }
-            float[][] embedded = model.embed(current);
+            float[][] embedded = current.embeddedBy(model);
             return Optional.of(test.test(EmbeddingWindow.ofRows(referenceEmbeddings, null, null),
                     EmbeddingWindow.ofRows(embedded, null, null)));
         } catch (RuntimeException e) {

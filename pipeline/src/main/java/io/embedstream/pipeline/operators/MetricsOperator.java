@@ -159,9 +159,10 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
                 trainerConfig.network().embeddingSize(), window.labels(), window.qualities());
         WindowReport report = windowMetrics.compute(embeddings);
         List<String> driftNotes = new ArrayList<>();
-        Optional<DataDriftResult> drift = dataDrift.test(model, samples.reference(), state.driftRebases, window.sample(),
+        WindowSample sample = new WindowSample(window.sample());
+        Optional<DataDriftResult> drift = dataDrift.test(model, samples.reference(), state.driftRebases, sample,
                 driftNotes);
-        Optional<ClassAwareDriftReport> classAware = calibratedDrift.update(model, samples, window.sample(), driftNotes);
+        Optional<ClassAwareDriftReport> classAware = calibratedDrift.update(model, samples, sample, driftNotes);
         if (drift.isPresent()) {
             report = new WindowReport(report.windowSize(), report.dimension(), report.droppedRows(), report.collapse(),
                     report.norms(), report.separation(), drift, report.notes());
