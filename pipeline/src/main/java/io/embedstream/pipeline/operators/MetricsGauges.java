@@ -3,11 +3,9 @@ package io.embedstream.pipeline.operators;
 import io.embedstream.connectors.wire.metrics.MetricsRecord;
 import io.embedstream.model.metrics.AlarmKind;
 import io.embedstream.model.metrics.CollapseDriftDetector;
-import io.embedstream.model.metrics.WindowReport;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.metrics.MetricGroup;
@@ -26,13 +24,11 @@ final class MetricsGauges {
         this.group = operatorGroup.addGroup("embedstream");
     }
 
-    void update(MetricsRecord record, WindowReport report, Optional<VersionDriftTracker.Comparison> versionDrift,
-                CollapseDriftDetector detector) {
-        update(record, report, Map.of(), versionDrift, detector);
-    }
-
-    void update(MetricsRecord record, WindowReport report, Map<String, Double> driftFigures,
-                Optional<VersionDriftTracker.Comparison> versionDrift, CollapseDriftDetector detector) {
+    /**
+     * Sets every gauge from the window's record, so a scrape reads exactly what the topic says, plus the detector's
+     * alarms and thresholds for embeddings of {@code dimension}.
+     */
+    void update(MetricsRecord record, int dimension, CollapseDriftDetector detector) {
         Set<AlarmKind> active = detector.activeAlarms();
         values.put("step", (double) record.step());
         values.put("model_version", (double) record.modelVersion());
@@ -42,29 +38,25 @@ final class MetricsGauges {
         for (AlarmKind kind : AlarmKind.values()) {
             values.put("alarm." + kind.name().toLowerCase(Locale.ROOT), active.contains(kind) ? 1.0 : 0.0);
         }
-        detector.thresholds(report.dimension()).forEach((name, threshold) -> values.put("threshold." + name, threshold));
+        detector.thresholds(dimension).forEach((name, threshold) -> values.put("threshold." + name, threshold));
         record.loss().total().ifPresent(total -> values.put("loss.total", total));
         record.loss().terms().forEach((name, mean) -> values.put("loss." + name, mean));
-        report.toFlatMap().forEach((name, value) -> {
-            if (!name.startsWith("norms.class.") && !name.startsWith("collapse.spectrum.")) {
+        record.metrics().forEach((name, value) -> {
+            if (!perClassOrSpectrum(name)) {
                 values.put(name, value);
             }
         });
-        driftFigures.forEach((name, value) -> {
-            if (!name.startsWith("drift.class.") || name.equals("drift.class.drifting_count")) {
-                values.put(name, value);
-            }
-        });
-        if (driftFigures.containsKey("drift.ert.threshold")) {
-            values.put("threshold.drift_ert_statistic", driftFigures.get("drift.ert.threshold"));
-        }
-        versionDrift.ifPresent(c -> c.report().toFlatMap().forEach((name, value) -> values.put("version_drift." + name, value)));
-        versionDrift.flatMap(c -> c.warmupLeft().isPresent() ? Optional.of(c.warmupLeft().getAsLong()) : Optional.empty())
-                .ifPresent(left -> values.put("version_drift.version.warmup_left", (double) left));
+        record.versionDrift().ifPresent(v -> v.figures().forEach((name, value) -> values.put("version_drift." + name, value)));
         for (String name : values.keySet()) {
             if (registered.add(name)) {
                 group.gauge(name.replace('.', '_'), () -> values.get(name));
             }
         }
+    }
+
+    /** Figures with one series per class or per eigenvalue: too many gauges, so they stay on the topic only. */
+    private static boolean perClassOrSpectrum(String name) {
+        return name.startsWith("norms.class.") || name.startsWith("collapse.spectrum.")
+                || (name.startsWith("drift.class.") && !name.equals("drift.class.drifting_count"));
     }
 }

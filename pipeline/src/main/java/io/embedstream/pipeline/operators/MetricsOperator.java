@@ -179,7 +179,7 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
 
         MetricsRecord metrics = MetricsRecordBuilder.build(windowIndex, window, report, driftFigures, driftNotes,
                 versionDrift.latest(), events, detector.activeAlarms());
-        gauges.update(metrics, report, driftFigures, versionDrift.latest(), detector);
+        gauges.update(metrics, report.dimension(), detector);
         KafkaBytesRecord record = new KafkaBytesRecord();
         record.topic = topic;
         record.key = Long.toString(windowIndex).getBytes(StandardCharsets.UTF_8);
