@@ -1,13 +1,11 @@
 package io.embedstream.pipeline.cli;
 
 import io.embedstream.pipeline.config.KafkaSettings;
+import io.embedstream.pipeline.config.PipelineConfig;
 import io.embedstream.pipeline.types.ControlRecord;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -52,23 +50,10 @@ public final class AckDriftCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Properties config = new Properties();
-        if (configFile != null) {
-            if (!Files.isRegularFile(configFile)) {
-                throw new IllegalArgumentException("config file " + configFile + " does not exist");
-            }
-            try (Reader reader = Files.newBufferedReader(configFile)) {
-                config.load(reader);
-            }
-        }
+        Properties config = PipelineConfig.load(configFile);
         String servers = bootstrap != null ? bootstrap : config.getProperty("kafka.bootstrap.servers", "localhost:9092");
         String controlTopic = topic != null ? topic : config.getProperty("topics.control", KafkaSettings.DEFAULT_CONTROL_TOPIC);
-        Map<String, String> client = new HashMap<>();
-        for (String key : config.stringPropertyNames()) {
-            if (key.startsWith("kafka.client.")) {
-                client.put(key.substring("kafka.client.".length()), config.getProperty(key));
-            }
-        }
+        Map<String, String> client = PipelineConfig.kafkaClientProperties(config);
         client.putAll(kafka.properties());
         RecordMetadata sent = send(servers, client, controlTopic, ControlRecord.ackDrift(reason, System.currentTimeMillis()));
         System.out.println("drift acknowledged: control record at " + sent.topic() + "-" + sent.partition() + "@"

@@ -1,15 +1,12 @@
 package io.embedstream.pipeline.cli;
 
+import io.embedstream.pipeline.config.PipelineConfig;
 import io.embedstream.pipeline.dashboard.DashboardServer;
 import io.embedstream.pipeline.dashboard.KafkaMetricsFeed;
 import io.embedstream.pipeline.dashboard.MetricsHistory;
 import io.embedstream.pipeline.dashboard.ReplayFeed;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -77,10 +74,10 @@ public final class DashboardCommand implements Callable<Integer> {
             feed = ReplayFeed.start(replay, Duration.ofMillis(replayIntervalMs), history);
             source = "replay of " + replay.getFileName();
         } else {
-            Properties config = configProperties();
+            Properties config = PipelineConfig.load(configFile);
             String servers = bootstrap != null ? bootstrap : config.getProperty("kafka.bootstrap.servers", DEFAULT_BOOTSTRAP);
             String metricsTopic = topic != null ? topic : config.getProperty("topics.metrics", DEFAULT_TOPIC);
-            Map<String, String> client = clientProperties(config);
+            Map<String, String> client = PipelineConfig.kafkaClientProperties(config);
             client.putAll(kafka.properties());
             feed = KafkaMetricsFeed.start(servers, metricsTopic, client, history,
                     Duration.ofSeconds(kafkaTimeoutSeconds));
@@ -94,28 +91,5 @@ public final class DashboardCommand implements Callable<Integer> {
             stop.await();
         }
         return 0;
-    }
-
-    private Properties configProperties() throws IOException {
-        Properties p = new Properties();
-        if (configFile != null) {
-            if (!Files.isRegularFile(configFile)) {
-                throw new IllegalArgumentException("config file " + configFile + " does not exist");
-            }
-            try (Reader reader = Files.newBufferedReader(configFile)) {
-                p.load(reader);
-            }
-        }
-        return p;
-    }
-
-    private static Map<String, String> clientProperties(Properties config) {
-        Map<String, String> client = new HashMap<>();
-        for (String key : config.stringPropertyNames()) {
-            if (key.startsWith("kafka.client.")) {
-                client.put(key.substring("kafka.client.".length()), config.getProperty(key));
-            }
-        }
-        return client;
     }
 }

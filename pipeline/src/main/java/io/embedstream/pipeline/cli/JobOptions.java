@@ -3,8 +3,6 @@ package io.embedstream.pipeline.cli;
 import io.embedstream.model.train.TrainerConfig;
 import io.embedstream.pipeline.config.PipelineConfig;
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,15 +19,7 @@ public final class JobOptions {
     public List<String> overrides = new ArrayList<>();
 
     public Properties properties() throws IOException {
-        Properties p = new Properties();
-        if (configFile != null) {
-            if (!Files.isRegularFile(configFile)) {
-                throw new IllegalArgumentException("config file " + configFile + " does not exist");
-            }
-            try (Reader reader = Files.newBufferedReader(configFile)) {
-                p.load(reader);
-            }
-        }
+        Properties p = PipelineConfig.load(configFile);
         for (String override : overrides) {
             int eq = override.indexOf('=');
             if (eq <= 0) {

@@ -1,7 +1,10 @@
 package io.embedstream.pipeline.config;
 
 import io.embedstream.model.train.TrainerConfig;
+import java.io.IOException;
 import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -39,17 +42,44 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
     }
 
     /**
+     * The job's properties file; none (empty settings) when {@code file} is null.
+     *
+     * @throws IllegalArgumentException when the file does not exist
+     */
+    public static Properties load(Path file) throws IOException {
+        Properties p = new Properties();
+        if (file != null) {
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("config file " + file + " does not exist");
+            }
+            try (java.io.Reader reader = Files.newBufferedReader(file)) {
+                p.load(reader);
+            }
+        }
+        return p;
+    }
+
+    /** The {@code kafka.client.*} settings of {@code p}, without the prefix: what every Kafka client gets. */
+    public static Map<String, String> kafkaClientProperties(Properties p) {
+        Map<String, String> client = new HashMap<>();
+        for (String key : p.stringPropertyNames()) {
+            if (key.startsWith("kafka.client.")) {
+                client.put(key.substring("kafka.client.".length()), p.getProperty(key));
+            }
+        }
+        return client;
+    }
+
+    /**
      * Reads the job's settings; keys not given keep their defaults.
      *
      * @throws IllegalArgumentException for an unknown key or a value that does not parse
      */
     public static PipelineConfig fromProperties(Properties p, TrainerConfig trainer) {
         Set<String> unknown = new TreeSet<>();
-        Map<String, String> clientProps = new HashMap<>();
+        Map<String, String> clientProps = kafkaClientProperties(p);
         for (String key : p.stringPropertyNames()) {
-            if (key.startsWith("kafka.client.")) {
-                clientProps.put(key.substring("kafka.client.".length()), p.getProperty(key));
-            } else if (!KEYS.contains(key)) {
+            if (!key.startsWith("kafka.client.") && !KEYS.contains(key)) {
                 unknown.add(key);
             }
         }
