@@ -13,7 +13,6 @@ import io.embedstream.connectors.wire.metrics.MetricsRecord;
 import io.embedstream.types.LabeledImage;
 import io.embedstream.model.data.SyntheticShapes;
 import io.embedstream.pipeline.config.DriftSettings;
-import io.embedstream.pipeline.config.KafkaSettings;
 import io.embedstream.pipeline.config.MetricsSettings;
 import io.embedstream.pipeline.config.PipelineConfig;
 import java.nio.file.Path;
@@ -38,12 +37,6 @@ class ClassAwareDriftPipelineTest {
 
     static PipelineConfig driftJob(String bootstrap, Path checkpoints) {
         PipelineConfig small = PipelineTestSupport.smallJob(bootstrap, checkpoints, 2);
-        KafkaSettings k = small.kafka();
-        // Its own group, hence its own transactional ids: the Kafka sink's writers are registered JVM-wide, and a
-        // job cancelled by an earlier test in this JVM may not have closed them yet.
-        small = small.withKafka(new KafkaSettings(k.bootstrapServers(), k.imagesTopic(), k.deadLetterTopic(),
-                k.modelsTopic(), k.metricsTopic(), "drift-test-" + System.nanoTime(), k.clientProperties(), k.auditTopic(),
-                k.controlTopic()));
         return small.withMetrics(new MetricsSettings(256, 64, 128, 1, null, new DriftSettings(256, 200, 1, 32, 0)));
     }
 
@@ -149,8 +142,7 @@ class ClassAwareDriftPipelineTest {
             MetricsSettings m = drift.metrics();
             DriftSettings d = m.drift();
             // The quiet rule on: two tested windows in a row without a drift alarm re-base the reference.
-            PipelineConfig config = drift.withMetrics(new MetricsSettings(m.windowSize(), m.probeSize(),
-                    m.driftSample(), m.inferenceThreads(), m.prometheusPort(), new DriftSettings(d.referenceSize(),
+            PipelineConfig config = drift.withMetrics(m.withDrift(new DriftSettings(d.referenceSize(),
                     d.expectedRunTime(), d.windowSteps(), d.rowsPerStep(), 2, d.versionWarmup())));
             broker.createTopics(config.kafka().imagesTopic(), config.kafka().deadLetterTopic(),
                     config.kafka().modelsTopic(), config.kafka().metricsTopic(), config.kafka().controlTopic());

@@ -167,8 +167,8 @@ class PrometheusEndpointTest {
      */
     private static PipelineConfig quickWindows(PipelineConfig small, int prometheusPort) {
         return new PipelineConfig(small.kafka(), small.trainer(), new BatcherConfig(4, 8, 32, 16, 1000, 2),
-                small.publish(), new MetricsSettings(64, 32, 16, 1, Integer.toString(prometheusPort),
-                        new DriftSettings(128, 50, 1, 16, 0, 5)), small.runtime());
+                small.publish(), new MetricsSettings(64, 32, 16, 1)
+                        .withPrometheusPort(Integer.toString(prometheusPort)).withDrift(new DriftSettings(128, 50, 1, 16, 0)), small.runtime());
     }
 
     /** The committed metrics record of the window that ended at {@code step}, read from the topic's start. */

@@ -60,10 +60,6 @@ public record DriftSettings(int referenceSize, int expectedRunTime, int windowSt
         this(referenceSize, expectedRunTime, windowSteps, rowsPerStep, rebaseAfterWindows, DEFAULT_VERSION_WARMUP);
     }
 
-    public static DriftSettings defaults() {
-        return new DriftSettings(2048, 500, 2, 32, 0);
-    }
-
     /**
      * The defaults for windows that sample {@code driftSample} images: rows-per-step at most the sample, a reference
      * of at least the sample (so that a small {@code metrics.drift-sample} keeps working without drift settings).

@@ -74,12 +74,6 @@ public record KafkaSettings(String bootstrapServers, String imagesTopic, String 
                 clientProperties, topic, controlTopic);
     }
 
-    /** These settings with the control topic {@code topic} (null or blank = the default). */
-    public KafkaSettings withControlTopic(String topic) {
-        return new KafkaSettings(bootstrapServers, imagesTopic, deadLetterTopic, modelsTopic, metricsTopic, groupId,
-                clientProperties, auditTopic, topic);
-    }
-
     public Properties clientProperties(Properties base) {
         Properties p = new Properties();
         p.putAll(base);

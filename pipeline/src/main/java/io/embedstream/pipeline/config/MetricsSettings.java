@@ -45,13 +45,8 @@ public record MetricsSettings(int windowSize, int probeSize, int driftSample, in
         }
     }
 
-    public MetricsSettings(int windowSize, int probeSize, int driftSample, int inferenceThreads,
-                           String prometheusPort) {
-        this(windowSize, probeSize, driftSample, inferenceThreads, prometheusPort, null);
-    }
-
     public MetricsSettings(int windowSize, int probeSize, int driftSample, int inferenceThreads) {
-        this(windowSize, probeSize, driftSample, inferenceThreads, null);
+        this(windowSize, probeSize, driftSample, inferenceThreads, null, null);
     }
 
     public MetricsSettings(int windowSize, int probeSize, int driftSample) {
@@ -70,7 +65,10 @@ public record MetricsSettings(int windowSize, int probeSize, int driftSample, in
         return new MetricsSettings(windowSize, probeSize, driftSample, inferenceThreads, prometheusPort, value);
     }
 
-    /** The grammar of Flink's port settings ({@code org.apache.flink.util.PortRange}), with ports from 1 to 65535. */
+    /**
+     * The grammar of Flink's port settings, stricter than Flink's own parser ({@code NetUtils.getPortRangeFromString}),
+     * which accepts port 0 and a trailing comma: a reporter that cannot serve its scrape port must fail at start.
+     */
     private static boolean isPortRange(String value) {
         for (String part : value.split(",", -1)) {
             String[] ends = part.trim().split("-", -1);

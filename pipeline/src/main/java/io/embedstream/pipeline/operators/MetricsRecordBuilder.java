@@ -33,12 +33,6 @@ final class MetricsRecordBuilder {
      * @param events     alarms raised or cleared by this window, oldest first
      * @param active     alarms active after this window
      */
-    static MetricsRecord build(long windowIndex, WindowAccumulator window, WindowReport report, List<String> notes,
-                               Optional<VersionDriftTracker.Comparison> versionDrift, List<AlarmEvent> events,
-                               Collection<AlarmKind> active) {
-        return build(windowIndex, window, report, Map.of(), notes, versionDrift, events, active);
-    }
-
     /** @param driftFigures the calibrated drift detectors' figures ({@code drift.ert.*}, ...), added to the report's */
     static MetricsRecord build(long windowIndex, WindowAccumulator window, WindowReport report,
                                Map<String, Double> driftFigures, List<String> notes,

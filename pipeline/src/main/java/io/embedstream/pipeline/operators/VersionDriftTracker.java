@@ -15,15 +15,13 @@ import java.util.Optional;
  * window until the next one; the alarms it causes wait for the next window's record.
  */
 final class VersionDriftTracker {
-    /** One comparison of two versions on the probe set. */
     /**
+     * One comparison of two versions on the probe set.
+     *
      * @param warmupLeft comparisons still to come before this tracker lets VERSION_DRIFT be raised (0 once it does;
      *                   empty when there is no warm-up)
      */
     record Comparison(long fromVersion, long toVersion, VersionDriftReport report, java.util.OptionalLong warmupLeft) {
-        Comparison(long fromVersion, long toVersion, VersionDriftReport report) {
-            this(fromVersion, toVersion, report, java.util.OptionalLong.empty());
-        }
     }
 
     private final VersionDrift versionDrift = VersionDrift.withDefaults();
@@ -33,10 +31,6 @@ final class VersionDriftTracker {
     private Comparison latest;
 
     private final int warmupVersions;
-
-    VersionDriftTracker(MetricsOperator.MetricsState state, CollapseDriftDetector detector) {
-        this(state, detector, 0);
-    }
 
     /**
      * @param warmupVersions comparisons whose figures are published but which cannot raise VERSION_DRIFT: while a

@@ -21,7 +21,9 @@ import io.embedstream.model.metrics.WindowReport;
 import io.embedstream.pipeline.types.StepRecord;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -48,10 +50,12 @@ class MetricsRecordBuilderTest {
         EmbeddingWindow before = EmbeddingWindow.ofRows(rows(random, 64), labels(64), null);
         EmbeddingWindow after = EmbeddingWindow.ofRows(rows(random, 64), labels(64), null);
         VersionDriftTracker.Comparison comparison =
-                new VersionDriftTracker.Comparison(2, 3, VersionDrift.withDefaults().compare(before, after));
+                new VersionDriftTracker.Comparison(2, 3, VersionDrift.withDefaults().compare(before, after),
+                        OptionalLong.of(2));
         AlarmEvent raised = new AlarmEvent(AlarmKind.VERSION_DRIFT, AlarmState.RAISED, 1, "CKA 0.10 < 0.50");
 
-        MetricsRecord record = MetricsRecordBuilder.build(5, window, report, List.of("a drift note"),
+        Map<String, Double> calibrated = Map.of("drift.ert.statistic", 0.25, "drift.label_shift.p_value", Double.NaN);
+        MetricsRecord record = MetricsRecordBuilder.build(5, window, report, calibrated, List.of("a drift note"),
                 Optional.of(comparison), List.of(raised), List.of(AlarmKind.VERSION_DRIFT));
 
         SCHEMA.assertConforms(record.toJson());
@@ -66,12 +70,16 @@ class MetricsRecordBuilderTest {
         double appliedLoss = (steps.get(0).loss + steps.get(2).loss) / 2.0;
         assertEquals(appliedLoss, record.loss().total().orElseThrow(), 1e-6, "the mean over applied steps only");
         assertEquals(List.of("cm", "ldmat"), List.copyOf(record.loss().terms().keySet()));
-        assertEquals(report.toFlatMap(), record.metrics());
+        Map<String, Double> expected = new java.util.LinkedHashMap<>(report.toFlatMap());
+        expected.put("drift.ert.statistic", 0.25);
+        assertEquals(expected, record.metrics(), "the report's figures and the finite calibrated-drift figures");
         assertTrue(record.notes().contains("a drift note"), record.notes().toString());
         VersionDriftFigures drift = record.versionDrift().orElseThrow();
         assertEquals(2, drift.fromVersion());
         assertEquals(3, drift.toVersion());
-        assertEquals(comparison.report().toFlatMap(), drift.figures());
+        Map<String, Double> versionFigures = new java.util.LinkedHashMap<>(comparison.report().toFlatMap());
+        versionFigures.put("version.warmup_left", 2.0);
+        assertEquals(versionFigures, drift.figures());
         assertEquals(List.of(new AlarmChange("VERSION_DRIFT", AlarmChange.RAISED, "CKA 0.10 < 0.50")), record.alarms());
         assertEquals(List.of("VERSION_DRIFT"), record.activeAlarms());
     }
@@ -102,7 +110,7 @@ class MetricsRecordBuilderTest {
         WindowReport report = WindowMetrics.withDefaults().compute(new EmbeddingWindow(
                 window.embeddings(), window.rows(), DIMENSION, window.labels(), window.qualities()));
 
-        MetricsRecord record = MetricsRecordBuilder.build(1, window, report, List.of(), Optional.empty(), List.of(),
+        MetricsRecord record = MetricsRecordBuilder.build(1, window, report, Map.of(), List.of(), Optional.empty(), List.of(),
                 List.of());
 
         SCHEMA.assertConforms(record.toJson());
