@@ -13,6 +13,7 @@ import io.embedstream.pipeline.operators.QualityOperator;
 import io.embedstream.pipeline.operators.RawImageDeserializer;
 import io.embedstream.pipeline.operators.TrainerOperator;
 import io.embedstream.pipeline.operators.ManifestSigning;
+import io.embedstream.pipeline.types.ControlRecord;
 import io.embedstream.pipeline.types.KafkaBytesRecord;
 import io.embedstream.pipeline.types.MetricsSideInput;
 import io.embedstream.pipeline.types.MiniBatch;
@@ -80,26 +81,24 @@ public final class EmbedstreamJob {
      * applied again, exactly once with respect to the restored state.
      */
     private static DataStream<MetricsSideInput> controlRecords(StreamExecutionEnvironment env, KafkaSettings kafka) {
-        KafkaSource<byte[]> control = KafkaSource.<byte[]>builder()
+        KafkaSource<MetricsSideInput> control = KafkaSource.<MetricsSideInput>builder()
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setTopicPattern(java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(kafka.controlTopic())))
                 .setGroupId(kafka.groupId() + ".control")
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.LATEST))
-                .setValueOnlyDeserializer(new org.apache.flink.api.common.serialization.AbstractDeserializationSchema<byte[]>() {
+                // Bytes that are no control record become null, which the source skips: they never fail the job.
+                .setValueOnlyDeserializer(new org.apache.flink.api.common.serialization.AbstractDeserializationSchema<
+                        MetricsSideInput>(MetricsSideInput.class) {
                     @Override
-                    public byte[] deserialize(byte[] message) {
-                        return message;
+                    public MetricsSideInput deserialize(byte[] message) {
+                        return ControlRecord.parse(message).map(MetricsSideInput::of).orElse(null);
                     }
                 })
                 .setProperties(kafka.clientProperties(new Properties()))
                 .setProperty("partition.discovery.interval.ms", "2000")
                 .build();
         return env.fromSource(control, WatermarkStrategy.noWatermarks(), "kafka-control").uid("kafka-control")
-                .setParallelism(1)
-                .flatMap((byte[] value, org.apache.flink.util.Collector<MetricsSideInput> out) ->
-                        io.embedstream.pipeline.types.ControlRecord.parse(value).map(MetricsSideInput::of).ifPresent(out::collect))
-                .returns(TypeInformation.of(MetricsSideInput.class))
-                .name("control-to-metrics").uid("control-to-metrics").setParallelism(1);
+                .setParallelism(1);
     }
 
     /** Adds the job's operators to {@code env} (whose checkpointing this enables). */

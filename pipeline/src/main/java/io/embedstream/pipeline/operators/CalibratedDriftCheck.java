@@ -137,7 +137,6 @@ final class CalibratedDriftCheck {
             state.driftReferenceParameters = null;
             throw e;
         }
-        state.driftMonitor = monitor.state().toBytes();
         LOG.info("drift detectors calibrated on a reference of {} images embedded by model version {} in {} ms "
                         + "(expected run time {} windows, thresholds {})", reference.size(), model.version(),
                 (System.nanoTime() - started) / 1_000_000, settings.expectedRunTime(),
@@ -222,7 +221,7 @@ final class CalibratedDriftCheck {
                 }
             });
         }
-        f.values().removeIf(v -> !Double.isFinite(v));
+        // Non-finite figures are left out where the record is built (MetricsRecordBuilder).
         return f;
     }
 
