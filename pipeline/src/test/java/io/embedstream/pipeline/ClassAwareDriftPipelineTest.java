@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.embedstream.broker.EmbeddedKafkaBroker;
-import io.embedstream.connectors.dataset.DatasetProducer;
 import io.embedstream.connectors.wire.metrics.AlarmChange;
 import io.embedstream.connectors.wire.metrics.MetricsRecord;
 import io.embedstream.types.LabeledImage;
@@ -47,7 +46,7 @@ class ClassAwareDriftPipelineTest {
             PipelineConfig config = driftJob(bootstrap, temp.resolve("checkpoints"));
             broker.createTopics(config.kafka().imagesTopic(), config.kafka().deadLetterTopic(),
                     config.kafka().modelsTopic(), config.kafka().metricsTopic());
-            produce(bootstrap, config, SyntheticShapes.builder().seed(21).build().generate(900));
+            PipelineTestSupport.produce(bootstrap, config, SyntheticShapes.builder().seed(21).build().generate(900));
 
             JobClient job = startWithoutRestarts(config);
             try {
@@ -58,7 +57,7 @@ class ClassAwareDriftPipelineTest {
                 Random keep = new Random(5);
                 List<LabeledImage> skewed = SyntheticShapes.builder().seed(22).build().generate(1600).stream()
                         .filter(i -> i.label() < 5 || keep.nextDouble() < 0.02).toList();
-                produce(bootstrap, config, skewed);
+                PipelineTestSupport.produce(bootstrap, config, skewed);
                 await(job, "LABEL_SHIFT raised", Duration.ofMinutes(3),
                         () -> records(bootstrap, config).stream().anyMatch(r -> r.activeAlarms().contains("LABEL_SHIFT")));
             } finally {
@@ -93,7 +92,7 @@ class ClassAwareDriftPipelineTest {
             PipelineConfig config = driftJob(bootstrap, temp.resolve("checkpoints"));
             broker.createTopics(config.kafka().imagesTopic(), config.kafka().deadLetterTopic(),
                     config.kafka().modelsTopic(), config.kafka().metricsTopic(), config.kafka().controlTopic());
-            produce(bootstrap, config, SyntheticShapes.builder().seed(31).build().generate(900));
+            PipelineTestSupport.produce(bootstrap, config, SyntheticShapes.builder().seed(31).build().generate(900));
 
             JobClient job = startWithoutRestarts(config);
             try {
@@ -104,7 +103,7 @@ class ClassAwareDriftPipelineTest {
                         "--topic", config.kafka().controlTopic(), "--reason", "new camera"));
                 // Windows close with training steps: more images, which also form the new reference.
                 Thread.sleep(2000);
-                produce(bootstrap, config, SyntheticShapes.builder().seed(32).build().generate(900));
+                PipelineTestSupport.produce(bootstrap, config, SyntheticShapes.builder().seed(32).build().generate(900));
                 await(job, "a record of the re-base", Duration.ofMinutes(2),
                         () -> records(bootstrap, config).stream()
                                 .anyMatch(r -> r.metric("drift.reference.rebases").orElse(0) == 1));
@@ -146,13 +145,13 @@ class ClassAwareDriftPipelineTest {
                     d.expectedRunTime(), d.windowSteps(), d.rowsPerStep(), 2, d.versionWarmup())));
             broker.createTopics(config.kafka().imagesTopic(), config.kafka().deadLetterTopic(),
                     config.kafka().modelsTopic(), config.kafka().metricsTopic(), config.kafka().controlTopic());
-            produce(bootstrap, config, SyntheticShapes.builder().seed(41).build().generate(900));
+            PipelineTestSupport.produce(bootstrap, config, SyntheticShapes.builder().seed(41).build().generate(900));
             JobClient job = startWithoutRestarts(config);
             try {
                 await(job, "the drift detectors calibrated", Duration.ofMinutes(3),
                         () -> records(bootstrap, config).stream()
                                 .anyMatch(r -> r.metric("drift.reference.version").isPresent()));
-                produce(bootstrap, config, SyntheticShapes.builder().seed(42).build().generate(1200));
+                PipelineTestSupport.produce(bootstrap, config, SyntheticShapes.builder().seed(42).build().generate(1200));
                 await(job, "a re-base after quiet windows", Duration.ofMinutes(3),
                         () -> records(bootstrap, config).stream()
                                 .anyMatch(r -> r.metric("drift.reference.rebases").orElse(0) >= 1));
@@ -167,13 +166,6 @@ class ClassAwareDriftPipelineTest {
                     rebased.notes().toString());
             assertTrue(records.stream().noneMatch(r -> r.window() < rebased.window()
                     && r.metric("drift.reference.rebases").orElse(0) >= 1), "no earlier re-base");
-        }
-    }
-
-    static void produce(String bootstrap, PipelineConfig config, List<LabeledImage> images) {
-        try (DatasetProducer producer = DatasetProducer.builder().bootstrapServers(bootstrap)
-                .topic(config.kafka().imagesTopic()).build()) {
-            assertEquals(images.size(), producer.send(images.iterator()).sent());
         }
     }
 

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.embedstream.connectors.dataset.DatasetProducer;
 import io.embedstream.broker.EmbeddedKafkaBroker;
 import io.embedstream.broker.Kcat;
 import io.embedstream.connectors.model.AssemblyResult;
@@ -69,10 +68,7 @@ class EndToEndPipelineTest {
                     config.kafka().modelsTopic(), config.kafka().metricsTopic());
 
             List<LabeledImage> good = SyntheticShapes.builder().seed(5).build().generate(GOOD);
-            try (DatasetProducer producer = DatasetProducer.builder().bootstrapServers(bootstrap)
-                    .topic(config.kafka().imagesTopic()).build()) {
-                assertEquals(GOOD, producer.send(good.iterator()).sent());
-            }
+            PipelineTestSupport.produce(bootstrap, config, good);
             produceWithKcat(bootstrap, config.kafka().imagesTopic());
             produceMalformed(bootstrap, config.kafka().imagesTopic());
 

@@ -1,5 +1,7 @@
 package io.embedstream.pipeline;
 
+import io.embedstream.types.LabeledImage;
+import io.embedstream.connectors.dataset.DatasetProducer;
 import io.embedstream.model.loss.ObjectiveConfig;
 import io.embedstream.model.net.NetworkConfig;
 import io.embedstream.model.train.TrainerConfig;
@@ -55,6 +57,15 @@ public final class PipelineTestSupport {
      * checkpoint, which lets a test pass over an operator that threw; here any failure fails the job, and the
      * job-aware {@link #await(JobClient, String, Duration, BooleanSupplier)} fails the test at once.
      */
+    /** Sends {@code images} to the job's input topic and checks that every one was acknowledged. */
+    public static void produce(String bootstrap, PipelineConfig config, List<LabeledImage> images) {
+        try (DatasetProducer producer = DatasetProducer.builder().bootstrapServers(bootstrap)
+                .topic(config.kafka().imagesTopic()).build()) {
+            org.junit.jupiter.api.Assertions.assertEquals(images.size(), producer.send(images.iterator()).sent(),
+                    "images acknowledged by the broker");
+        }
+    }
+
     static JobClient startWithoutRestarts(PipelineConfig config) throws Exception {
         Configuration noRestarts = new Configuration();
         noRestarts.set(RestartStrategyOptions.RESTART_STRATEGY, "none");

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.embedstream.broker.EmbeddedKafkaBroker;
-import io.embedstream.connectors.dataset.DatasetProducer;
 import io.embedstream.model.data.SyntheticShapes;
 import io.embedstream.model.train.TrainerConfig;
 import io.embedstream.model.metrics.DetectorConfig;
@@ -83,10 +82,7 @@ class PrometheusEndpointTest {
                     port);
             broker.createTopics(config.kafka().imagesTopic(), config.kafka().deadLetterTopic(),
                     config.kafka().modelsTopic(), config.kafka().metricsTopic());
-            try (DatasetProducer producer = DatasetProducer.builder().bootstrapServers(bootstrap)
-                    .topic(config.kafka().imagesTopic()).build()) {
-                producer.send(SyntheticShapes.builder().seed(11).build().generate(1000).iterator());
-            }
+            PipelineTestSupport.produce(bootstrap, config, SyntheticShapes.builder().seed(11).build().generate(1000));
 
             long started = System.nanoTime();
             JobClient job = startWithoutRestarts(config);

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.embedstream.connectors.dataset.DatasetProducer;
 import io.embedstream.broker.EmbeddedKafkaBroker;
 import io.embedstream.connectors.model.AssemblyResult;
 import io.embedstream.connectors.model.ModelAssembler;
@@ -82,10 +81,7 @@ class SavepointRestoreTest {
     }
 
     private static void produce(String bootstrap, PipelineConfig config, long seed, int count) {
-        try (DatasetProducer producer = DatasetProducer.builder().bootstrapServers(bootstrap)
-                .topic(config.kafka().imagesTopic()).build()) {
-            assertEquals(count, producer.send(SyntheticShapes.builder().seed(seed).build().generate(count).iterator()).sent());
-        }
+        PipelineTestSupport.produce(bootstrap, config, SyntheticShapes.builder().seed(seed).build().generate(count));
     }
 
     private static long lastVersion(String bootstrap, PipelineConfig config) {
