@@ -1,5 +1,6 @@
 package io.embedstream.model.metrics.drift;
 
+import io.embedstream.model.metrics.kernel.RbfKernel;
 import io.embedstream.model.random.Rng;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -120,7 +121,7 @@ public final class ErtMmdDetector {
         int r = 0;
         for (int i = 0; i < ref.n(); i++) {
             if (!held[i]) {
-                scaleRow(raw, i, kernel.scale, comparison, r++, d);
+                scaleRow(raw, i, kernel.scale(), comparison, r++, d);
             }
         }
         this.comparisonSq = RbfKernel.squaredNorms(comparison, nR, d);
@@ -314,7 +315,7 @@ public final class ErtMmdDetector {
         }
         float[] rowsNew = new float[b * d];
         for (int i = 0; i < b; i++) {
-            rows.copyScaled(chosen[i], kernel.scale, rowsNew, i);
+            rows.copyScaled(chosen[i], kernel.scale(), rowsNew, i);
         }
         float[] sqNew = RbfKernel.squaredNorms(rowsNew, b, d);
         int dups = duplicateOrderedPairs(chosen);
@@ -380,7 +381,7 @@ public final class ErtMmdDetector {
                 pairs[j * w + l] = pairSums[j][l];
             }
         }
-        return new ErtMmdState(fingerprint, kernel.scale, 1.0 / (2.0 * kernel.gamma), referenceTerm, thresholds,
+        return new ErtMmdState(fingerprint, kernel.scale(), kernel.workingSigma2(), referenceTerm, thresholds,
                 heldOut, step, firstDetection, rng.state(), rows, crossSums, pairs, duplicatePairs);
     }
 
@@ -392,7 +393,7 @@ public final class ErtMmdDetector {
             int[] source = new int[b];
             for (int i = 0; i < b; i++) {
                 source[i] = heldOut[j * b + i];
-                scaleRow(raw, source[i], kernel.scale, rows, i, d);
+                scaleRow(raw, source[i], kernel.scale(), rows, i, d);
             }
             blockRows[j] = rows;
             blockSq[j] = RbfKernel.squaredNorms(rows, b, d);
