@@ -293,17 +293,7 @@ public final class ErtMmdDetector {
         return update(rows, null);
     }
 
-    /**
-     * Tests one window of {@code n} rows stored row-major in {@code data} (an EmbeddingWindow's layout, taken as
-     * arrays so that this package does not depend on the metrics package, which depends on it); {@code labels} are
-     * used when the detector stratifies by class.
-     */
-    public ErtMmdResult update(float[] data, int n, int[] labels) {
-        Objects.requireNonNull(data, "data");
-        return update(WindowRows.ofFlat(data, n, d, labels, d));
-    }
-
-    ErtMmdResult update(WindowRows rows) {
+    private ErtMmdResult update(WindowRows rows) {
         if (strata != null && rows.labels == null) {
             throw new IllegalArgumentException("this detector stratifies by class; the window needs labels");
         }

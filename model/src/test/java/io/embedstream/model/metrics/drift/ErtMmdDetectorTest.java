@@ -258,25 +258,6 @@ class ErtMmdDetectorTest {
     }
 
     @Test
-    void anEmbeddingWindowAndItsRowsGiveTheSameResult() {
-        int d = 6;
-        int[] labels = Streams.labels(new Rng(1), 500, new double[] {0.7, 0.3});
-        ReferenceSample reference = ReferenceSample.of(Streams.clustered(new Rng(2), labels, d, 2f), labels);
-        ErtMmdConfig config = ErtMmdConfig.builder(reference).expectedRunTime(10).windowSteps(2).rowsPerStep(8)
-                .bootstraps(100).build();
-        ErtMmdState initial = ErtMmdDetector.calibrate(config).state();
-        ErtMmdDetector a = ErtMmdDetector.restore(config, initial);
-        ErtMmdDetector b = ErtMmdDetector.restore(config, initial);
-        Rng stream = new Rng(3);
-        for (int t = 0; t < 4; t++) {
-            int[] y = Streams.labels(stream, 40, new double[] {0.5, 0.5});
-            float[][] x = Streams.clustered(stream, y, d, 2f);
-            io.embedstream.model.metrics.EmbeddingWindow window = io.embedstream.model.metrics.EmbeddingWindow.ofRows(x, y, null);
-            assertEquals(a.update(x, y), b.update(window.data(), window.n(), window.labels()));
-        }
-    }
-
-    @Test
     void configurationErrorsNameTheBadValue() {
         ReferenceSample small = ReferenceSample.of(Streams.gaussian(new Rng(1), 100, 4));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
