@@ -309,11 +309,11 @@ public final class ErtMmdDetector {
         }
         float[] sqNew = RbfKernel.squaredNorms(rowsNew, b, d);
         int dups = duplicateOrderedPairs(chosen);
-        double crossNew = kernel.rowSums(rowsNew, sqNew, b, comparison, comparisonSq, nR, d, null);
+        double crossNew = kernel.crossSum(rowsNew, sqNew, b, comparison, comparisonSq, nR, d);
         double withinNew = kernel.withinSum(rowsNew, sqNew, b, d, chosen);
         double[] withRetained = new double[w];
         for (int j = 1; j < w; j++) {
-            withRetained[j] = kernel.rowSums(rowsNew, sqNew, b, blockRows[j], blockSq[j], b, d, null);
+            withRetained[j] = kernel.crossSum(rowsNew, sqNew, b, blockRows[j], blockSq[j], b, d);
         }
         // Slide: drop the oldest block, append the new one.
         for (int j = 0; j + 1 < w; j++) {
@@ -387,11 +387,11 @@ public final class ErtMmdDetector {
             }
             blockRows[j] = rows;
             blockSq[j] = RbfKernel.squaredNorms(rows, b, d);
-            crossSums[j] = kernel.rowSums(rows, blockSq[j], b, comparison, comparisonSq, nR, d, null);
+            crossSums[j] = kernel.crossSum(rows, blockSq[j], b, comparison, comparisonSq, nR, d);
             pairSums[j][j] = kernel.withinSum(rows, blockSq[j], b, d, source);
             duplicatePairs[j] = 0;
             for (int l = 0; l < j; l++) {
-                double s = kernel.rowSums(rows, blockSq[j], b, blockRows[l], blockSq[l], b, d, null);
+                double s = kernel.crossSum(rows, blockSq[j], b, blockRows[l], blockSq[l], b, d);
                 pairSums[j][l] = s;
                 pairSums[l][j] = s;
             }

@@ -191,10 +191,10 @@ public final class RbfKernel {
     }
 
     /**
-     * For each of the {@code na} rows of a, the sum of k(a_i, b_j) over the {@code nb} rows of b, added to
-     * {@code out[i]}. Returns the total. Both row-major, working units, with their squared norms.
+     * The sum of k(a_i, b_j) over the {@code na} rows of a and the {@code nb} rows of b, accumulated per row of a
+     * and then over rows of a in a fixed order. Both row-major, working units, with their squared norms.
      */
-    public double rowSums(float[] a, float[] aSq, int na, float[] b, float[] bSq, int nb, int d, double[] out) {
+    public double crossSum(float[] a, float[] aSq, int na, float[] b, float[] bSq, int nb, int d) {
         float[] tile = new float[16];
         int ta = na & ~3;
         int tb = nb & ~3;
@@ -220,21 +220,12 @@ public final class RbfKernel {
                 s2 += k(distance(aSq[i + 2], bSq[j], dot(a, i + 2, b, j, d)));
                 s3 += k(distance(aSq[i + 3], bSq[j], dot(a, i + 3, b, j, d)));
             }
-            if (out != null) {
-                out[i] += s0;
-                out[i + 1] += s1;
-                out[i + 2] += s2;
-                out[i + 3] += s3;
-            }
             total += (s0 + s1) + (s2 + s3);
         }
         for (int i = ta; i < na; i++) {
             double s = 0;
             for (int j = 0; j < nb; j++) {
                 s += k(distance(aSq[i], bSq[j], dot(a, i, b, j, d)));
-            }
-            if (out != null) {
-                out[i] += s;
             }
             total += s;
         }
