@@ -28,14 +28,12 @@ import java.util.TreeMap;
 public final class ClassConditionalDrift {
     private final ClassDriftConfig config;
     private final TreeMap<Integer, ErtMmdDetector> detectors;
-    private final Map<Integer, ErtMmdConfig> configs;
     private final Map<Integer, String> unmonitored;
     private final int d;
 
-    private ClassConditionalDrift(ClassDriftConfig config, Map<Integer, ErtMmdConfig> configs,
-                                  Map<Integer, String> unmonitored, TreeMap<Integer, ErtMmdDetector> detectors, int d) {
+    private ClassConditionalDrift(ClassDriftConfig config, Map<Integer, String> unmonitored,
+                                  TreeMap<Integer, ErtMmdDetector> detectors, int d) {
         this.config = config;
-        this.configs = configs;
         this.unmonitored = unmonitored;
         this.detectors = detectors;
         this.d = d;
@@ -46,7 +44,7 @@ public final class ClassConditionalDrift {
         Plan plan = plan(reference, config);
         TreeMap<Integer, ErtMmdDetector> detectors = new TreeMap<>();
         plan.configs.forEach((label, c) -> detectors.put(label, ErtMmdDetector.calibrate(c)));
-        return new ClassConditionalDrift(config, plan.configs, plan.unmonitored, detectors, reference.d());
+        return new ClassConditionalDrift(config, plan.unmonitored, detectors, reference.d());
     }
 
     /**
@@ -64,7 +62,7 @@ public final class ClassConditionalDrift {
         }
         TreeMap<Integer, ErtMmdDetector> detectors = new TreeMap<>();
         plan.configs.forEach((label, c) -> detectors.put(label, ErtMmdDetector.restore(c, state.classes().get(label))));
-        return new ClassConditionalDrift(config, plan.configs, plan.unmonitored, detectors, reference.d());
+        return new ClassConditionalDrift(config, plan.unmonitored, detectors, reference.d());
     }
 
     private record Plan(Map<Integer, ErtMmdConfig> configs, Map<Integer, String> unmonitored) {}
@@ -132,15 +130,6 @@ public final class ClassConditionalDrift {
     /** Classes of the reference that are not monitored, with the reason. */
     public Map<Integer, String> unmonitoredClasses() {
         return Collections.unmodifiableMap(unmonitored);
-    }
-
-    /** The per-class detector configuration (ERT per class, bootstraps, seed). */
-    public ErtMmdConfig classConfig(int label) {
-        ErtMmdConfig c = configs.get(label);
-        if (c == null) {
-            throw new IllegalArgumentException("class " + label + " is not monitored");
-        }
-        return c;
     }
 
     /** Re-arms every class detector. */

@@ -53,10 +53,6 @@ public record ClassDriftConfig(int familyExpectedRunTime, int windowSteps, int r
         return new ClassDriftConfig(familyExpectedRunTime, w, b, bootstrapsPerErt, seed);
     }
 
-    public ClassDriftConfig withBootstrapsPerErt(int v) {
-        return new ClassDriftConfig(familyExpectedRunTime, windowSteps, rowsPerStep, v, seed);
-    }
-
     public ClassDriftConfig withSeed(long v) {
         return new ClassDriftConfig(familyExpectedRunTime, windowSteps, rowsPerStep, bootstrapsPerErt, v);
     }

@@ -152,11 +152,6 @@ public record ErtMmdConfig(ReferenceSample reference, int expectedRunTime, int w
             return this;
         }
 
-        public Builder medianHeuristic() {
-            bandwidth = OptionalDouble.empty();
-            return this;
-        }
-
         public Builder seed(long v) {
             seed = v;
             return this;

@@ -101,25 +101,6 @@ public final class ReferenceSample {
         return labels != null;
     }
 
-    /** A copy of row {@code i}. */
-    public float[] row(int i) {
-        Objects.checkIndex(i, n);
-        return Arrays.copyOfRange(data, i * d, (i + 1) * d);
-    }
-
-    /** The label of row {@code i}. */
-    public int label(int i) {
-        if (labels == null) {
-            throw new IllegalStateException("the reference sample has no labels");
-        }
-        return labels[i];
-    }
-
-    /** A copy of the labels, or {@code null}. */
-    public int[] labels() {
-        return labels == null ? null : labels.clone();
-    }
-
     /** The rows of one class, as a new unlabelled reference; {@code null} if the class has no rows. */
     ReferenceSample classRows(int label) {
         int count = 0;
