@@ -90,7 +90,7 @@ public final class ClassConditionalDrift {
                     + monitored.size() + " classes x bootstrapsPerErt " + config.bootstrapsPerErt() + " is too many simulations");
         }
         for (int label : monitored) {
-            long classSeed = ReferenceSample.mix(config.seed() ^ (0x632BE59BD9B4E019L * (label + 1L)));
+            long classSeed = Rng.mix(config.seed() ^ (0x632BE59BD9B4E019L * (label + 1L)));
             ReferenceSample rows = cap(reference.classRows(label), classSeed);
             configs.put(label, ErtMmdConfig.builder(rows).expectedRunTime((int) perClassErt)
                     .windowSteps(config.windowSteps()).rowsPerStep(config.rowsPerStep())

@@ -558,12 +558,12 @@ public final class ErtMmdDetector {
 
     static long fingerprint(ErtMmdConfig c) {
         long h = c.reference().fingerprint();
-        h = ReferenceSample.mix(h ^ c.expectedRunTime());
-        h = ReferenceSample.mix(h ^ ((long) c.windowSteps() << 32 | c.rowsPerStep()));
-        h = ReferenceSample.mix(h ^ c.bootstraps());
-        h = ReferenceSample.mix(h ^ (c.bandwidth().isPresent() ? Double.doubleToLongBits(c.bandwidth().getAsDouble()) : -1L));
-        h = ReferenceSample.mix(h ^ c.seed());
-        return ReferenceSample.mix(h ^ (c.stratifyByClass() ? 1 : 0));
+        h = Rng.mix(h ^ c.expectedRunTime());
+        h = Rng.mix(h ^ ((long) c.windowSteps() << 32 | c.rowsPerStep()));
+        h = Rng.mix(h ^ c.bootstraps());
+        h = Rng.mix(h ^ (c.bandwidth().isPresent() ? Double.doubleToLongBits(c.bandwidth().getAsDouble()) : -1L));
+        h = Rng.mix(h ^ c.seed());
+        return Rng.mix(h ^ (c.stratifyByClass() ? 1 : 0));
     }
 
     /**
