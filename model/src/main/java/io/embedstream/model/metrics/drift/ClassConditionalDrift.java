@@ -137,23 +137,22 @@ public final class ClassConditionalDrift {
         detectors.values().forEach(ErtMmdDetector::reset);
     }
 
-    /** Tests each monitored class that has at least b rows in the window. */
+    /**
+     * Tests each monitored class that has at least b rows in the window.
+     *
+     * @throws IllegalArgumentException if a row's length is not the reference's d, the labels do not match the
+     *                                  rows or a label is negative; the detectors are then left as they were
+     */
     public ClassDriftReport update(float[][] rows, int[] labels) {
-        Objects.requireNonNull(rows, "rows");
-        Objects.requireNonNull(labels, "labels");
-        if (labels.length != rows.length) {
-            throw new IllegalArgumentException("the window has " + rows.length + " rows but " + labels.length + " labels");
-        }
+        WindowRows.checkLabelled(rows, labels, d);
+        return updateChecked(rows, labels);
+    }
+
+    /** {@link #update} of a window that {@link WindowRows#checkLabelled} has accepted. */
+    ClassDriftReport updateChecked(float[][] rows, int[] labels) {
         Map<Integer, List<float[]>> byClass = new TreeMap<>();
         for (int i = 0; i < rows.length; i++) {
             if (detectors.containsKey(labels[i])) {
-                if (rows[i] == null) {
-                    throw new NullPointerException("window row " + i + " is null");
-                }
-                if (rows[i].length != d) {
-                    throw new IllegalArgumentException("window row " + i + " has length " + rows[i].length
-                            + ", the reference has d = " + d);
-                }
                 byClass.computeIfAbsent(labels[i], k -> new ArrayList<>()).add(rows[i]);
             }
         }

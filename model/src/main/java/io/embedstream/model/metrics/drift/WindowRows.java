@@ -20,6 +20,29 @@ final class WindowRows {
     }
 
     static WindowRows of(float[][] rows, int[] labels, int expectedD) {
+        checkRows(rows, expectedD);
+        return new WindowRows(rows, expectedD, labels);
+    }
+
+    /**
+     * Checks a labelled window before any detector sees it, so that a bad window is rejected whole instead of
+     * after some detectors have advanced: every row present and of length {@code expectedD}, one label per row,
+     * no negative label.
+     */
+    static void checkLabelled(float[][] rows, int[] labels, int expectedD) {
+        checkRows(rows, expectedD);
+        Objects.requireNonNull(labels, "labels");
+        if (labels.length != rows.length) {
+            throw new IllegalArgumentException("the window has " + rows.length + " rows but " + labels.length + " labels");
+        }
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0) {
+                throw new IllegalArgumentException("label of window row " + i + " is negative: " + labels[i]);
+            }
+        }
+    }
+
+    private static void checkRows(float[][] rows, int expectedD) {
         Objects.requireNonNull(rows, "rows");
         for (int i = 0; i < rows.length; i++) {
             if (rows[i] == null) {
@@ -30,7 +53,6 @@ final class WindowRows {
                         + ", the reference has d = " + expectedD);
             }
         }
-        return new WindowRows(rows, expectedD, labels);
     }
 
     boolean finite(int row) {

@@ -1,5 +1,6 @@
 package io.embedstream.model.metrics.drift;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -117,6 +118,34 @@ class ClassAwareDriftMonitorTest {
                 drifted, named, firstNamed, firstDataDrift);
         assertEquals(Set.of(drifted), named);
         assertTrue(firstNamed >= 1 && firstNamed <= 3, "class named at window " + firstNamed);
+    }
+
+    @Test
+    void aBadWindowIsRejectedBeforeAnyDetectorMoves() {
+        ClassAwareDriftMonitor monitor = fresh();
+        Rng stream = new Rng(13);
+        int[] y = Streams.labels(stream, WINDOW, Streams.uniform(CLASSES));
+        float[][] x = Streams.clustered(stream, y, D, SEPARATION);
+        monitor.update(x, y);
+        byte[] before = monitor.state().toBytes();
+
+        int[] negative = y.clone();
+        negative[WINDOW - 1] = -1; // the covariate detector would take it for an unknown class and move on
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> monitor.update(x, negative));
+        assertTrue(e.getMessage().contains("negative: -1"), e.getMessage());
+        assertArrayEquals(before, monitor.state().toBytes());
+
+        float[][] shortRow = x.clone();
+        shortRow[WINDOW - 1] = new float[D - 1];
+        assertThrows(IllegalArgumentException.class, () -> monitor.update(shortRow, y));
+        assertArrayEquals(before, monitor.state().toBytes());
+        assertThrows(IllegalArgumentException.class, () -> monitor.update(x, java.util.Arrays.copyOf(y, WINDOW - 1)));
+        assertArrayEquals(before, monitor.state().toBytes());
+
+        ClassAwareDriftMonitor neverSawThem = ClassAwareDriftMonitor.restore(config, ClassAwareDriftState.fromBytes(before));
+        int[] next = Streams.labels(stream, WINDOW, Streams.uniform(CLASSES));
+        float[][] nextRows = Streams.clustered(stream, next, D, SEPARATION);
+        assertEquals(neverSawThem.update(nextRows, next), monitor.update(nextRows, next));
     }
 
     @Test
