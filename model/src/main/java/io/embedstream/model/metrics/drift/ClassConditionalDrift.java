@@ -162,9 +162,7 @@ public final class ClassConditionalDrift {
             List<float[]> classRows = byClass.getOrDefault(label, List.of());
             int b = config.rowsPerStep();
             if (classRows.size() < b) {
-                ErtMmdDetector det = e.getValue();
-                results.add(new ClassDriftReport.ClassResult(label, classRows.size(), new ErtMmdResult(det.step(),
-                        java.util.OptionalDouble.empty(), det.threshold(det.step() + 1), false, det.firstDetection(),
+                results.add(new ClassDriftReport.ClassResult(label, classRows.size(), e.getValue().notTested(
                         "not tested: " + classRows.size() + " rows of the class in the window, " + b + " needed")));
             } else {
                 results.add(new ClassDriftReport.ClassResult(label, classRows.size(),

@@ -300,8 +300,7 @@ public final class ErtMmdDetector {
         List<String> notes = new ArrayList<>(2);
         int[] chosen = strata == null ? sampleUniform(rows, notes) : sampleStratified(rows, notes);
         if (chosen == null) {
-            return new ErtMmdResult(step, OptionalDouble.empty(), threshold(step + 1), false, firstDetection(),
-                    String.join("; ", notes));
+            return notTested(String.join("; ", notes));
         }
         float[] rowsNew = new float[b * d];
         for (int i = 0; i < b; i++) {
@@ -344,6 +343,14 @@ public final class ErtMmdDetector {
         }
         return new ErtMmdResult(step, OptionalDouble.of(statistic), threshold, drift, firstDetection(),
                 String.join("; ", notes));
+    }
+
+    /**
+     * The result for a window that is not tested: no statistic, the threshold the next tested window will face, and
+     * the clock and latched detection as they are (an untested window does not move them).
+     */
+    ErtMmdResult notTested(String note) {
+        return new ErtMmdResult(step, OptionalDouble.empty(), threshold(step + 1), false, firstDetection(), note);
     }
 
     /** The current test window's statistic. */
