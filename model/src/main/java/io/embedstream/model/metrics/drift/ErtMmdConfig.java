@@ -69,7 +69,7 @@ public record ErtMmdConfig(ReferenceSample reference, int expectedRunTime, int w
                     + " are supported (calibration keeps the n x n kernel matrix); subsample it");
         }
         long testWindow = (long) windowSteps * rowsPerStep;
-        long needed = 6 * testWindow;
+        long needed = minReferenceRows(windowSteps, rowsPerStep);
         if (n < needed) {
             throw new IllegalArgumentException("the reference has " + n + " rows; windowSteps " + windowSteps
                     + " x rowsPerStep " + rowsPerStep + " needs at least 6 x " + testWindow + " = " + needed
@@ -90,6 +90,15 @@ public record ErtMmdConfig(ReferenceSample reference, int expectedRunTime, int w
                 }
             }
         }
+    }
+
+    /**
+     * The fewest reference rows a detector with W = {@code windowSteps} and b = {@code rowsPerStep} accepts:
+     * 6 x W x b, that is 2 x W x b held out per simulated stream and a comparison part of at least 4 x the test
+     * window.
+     */
+    public static long minReferenceRows(int windowSteps, int rowsPerStep) {
+        return 6L * windowSteps * rowsPerStep;
     }
 
     /** Rows of the test window, W x b. */

@@ -263,6 +263,8 @@ class ErtMmdDetectorTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ErtMmdConfig.builder(small).build());
         assertTrue(e.getMessage().contains("100 rows") && e.getMessage().contains("384"), e.getMessage());
+        assertEquals(384, ErtMmdConfig.minReferenceRows(2, 32));
+        assertEquals(192, ClassDriftConfig.defaults().minReferenceRows(), "the per-class detectors follow the same rule");
         ReferenceSample ok = ReferenceSample.of(Streams.gaussian(new Rng(1), 800, 4));
         e = assertThrows(IllegalArgumentException.class, () -> ErtMmdConfig.builder(ok).expectedRunTime(1).build());
         assertTrue(e.getMessage().contains("got 1"), e.getMessage());
