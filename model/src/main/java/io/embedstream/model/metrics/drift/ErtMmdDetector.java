@@ -49,11 +49,11 @@ import java.util.OptionalLong;
  *       while a change inside a class still moves it. A class short in a window is drawn with replacement
  *       (pairs of the same source row are left out of the within-window term, which keeps it unbiased); a
  *       window that lacks a reference class entirely is not tested (label shift will say so). Rows of
- *       classes unknown to the reference are ignored here. Rows drawn twice still add variance, so a shift
- *       strong enough to leave classes short of their quota shortens the run length: with 60-row windows in
- *       which four of five classes had about 3 rows for a quota of 4, the mean run length at ERT 50 fell to
- *       38 (49 with the reference's mix). With 1,024-row windows and 32-row steps over ten classes, a class
- *       must fall below about 0.3% of the window for this to happen.</li>
+ *       classes unknown to the reference are ignored here. Rows drawn twice still add variance that the
+ *       simulation (which never runs short) did not see, so a shift strong enough to leave classes short of
+ *       their quota shortens the run length below ERT, the more so the shorter they fall. With 1,024-row
+ *       windows and 32-row steps over ten equally frequent classes the quotas are 3 or 4 rows, so a class must
+ *       fall below 0.3 to 0.4% of the window for this to happen.</li>
  * </ul>
  *
  * <p><b>Limits of the calibration.</b> The thresholds are calibrated over random splits of the reference,

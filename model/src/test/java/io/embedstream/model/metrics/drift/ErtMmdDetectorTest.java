@@ -258,6 +258,21 @@ class ErtMmdDetectorTest {
     }
 
     @Test
+    void theStateIsAsLargeAsErtMmdStateSays() {
+        // "About W x b x d x 4 bytes plus 2 x W x b x 4 for the held-out indices (65 KiB at W = 2, b = 64, d = 128)."
+        int w = 2;
+        int b = 64;
+        int d = 128;
+        ReferenceSample reference = ReferenceSample.of(Streams.gaussian(new Rng(1), 6 * w * b, d));
+        ErtMmdConfig config = ErtMmdConfig.builder(reference).expectedRunTime(2).windowSteps(w).rowsPerStep(b)
+                .bootstraps(20).build();
+        int formula = w * b * d * 4 + 2 * w * b * 4;
+        assertEquals(65 * 1024, formula);
+        int bytes = ErtMmdDetector.calibrate(config).state().toBytes().length;
+        assertTrue(bytes >= formula && bytes < formula + 256, bytes + " bytes");
+    }
+
+    @Test
     void configurationErrorsNameTheBadValue() {
         ReferenceSample small = ReferenceSample.of(Streams.gaussian(new Rng(1), 100, 4));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
