@@ -165,6 +165,23 @@ class ErtMmdDetectorTest {
         for (int t = 0; t < 3; t++) {
             last = detector.update(Streams.shift(Streams.gaussian(stream, 30, d), 2, 0.5f));
         }
+        // The median heuristic by brute force, in the embeddings' units: the median (the lower one, for an even
+        // count) of the squared distances between reference rows, all 44,850 pairs (below the sampling limit).
+        double[] pairs = new double[n * (n - 1) / 2];
+        int p = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                double sq = 0;
+                for (int c = 0; c < d; c++) {
+                    sq += ((double) ref[i][c] - ref[j][c]) * ((double) ref[i][c] - ref[j][c]);
+                }
+                pairs[p++] = sq;
+            }
+        }
+        Arrays.sort(pairs);
+        double median = pairs[(pairs.length - 1) / 2];
+        assertEquals(median, detector.bandwidth(), 1e-5 * median);
+        double gamma = 1 / (2 * median);
         ErtMmdState s = detector.state();
         boolean[] held = new boolean[n];
         for (int i : s.heldOut()) {
@@ -175,21 +192,20 @@ class ErtMmdDetectorTest {
             if (!held[i]) {
                 double[] row = new double[d];
                 for (int j = 0; j < d; j++) {
-                    row[j] = (float) (ref[i][j] * s.scale());
+                    row[j] = ref[i][j];
                 }
                 x.add(row);
             }
         }
-        float[] w = s.windowRows();
+        float[] w = s.windowRows(); // in working units: embeddings x scale
         List<double[]> y = new ArrayList<>();
         for (int i = 0; i < w.length / d; i++) {
             double[] row = new double[d];
             for (int j = 0; j < d; j++) {
-                row[j] = w[i * d + j];
+                row[j] = w[i * d + j] / s.scale();
             }
             y.add(row);
         }
-        double gamma = 1 / (2 * s.workingSigma2());
         double xx = 0;
         double yy = 0;
         double xy = 0;
