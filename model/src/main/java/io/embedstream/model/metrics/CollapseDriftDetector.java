@@ -186,12 +186,12 @@ public final class CollapseDriftDetector {
     }
 
     /**
-     * Resets DATA_DRIFT, LABEL_SHIFT and CLASS_DRIFT for a new reference; returns a CLEARED event, with
+     * Resets the {@link AlarmKind#DRIFT} kinds (DATA_DRIFT, LABEL_SHIFT and CLASS_DRIFT) for a new reference; returns a CLEARED event, with
      * {@code why} as its reason, for each of them that was raised.
      */
     public List<AlarmEvent> resetDriftAlarms(String why) {
         List<AlarmEvent> events = new ArrayList<>(3);
-        for (AlarmKind kind : List.of(AlarmKind.DATA_DRIFT, AlarmKind.LABEL_SHIFT, AlarmKind.CLASS_DRIFT)) {
+        for (AlarmKind kind : AlarmKind.DRIFT) {
             if (states.get(kind).raised) {
                 events.add(new AlarmEvent(kind, AlarmState.CLEARED, Math.max(0, windows - 1), kind + " cleared: " + why));
             }

@@ -203,6 +203,13 @@ class CollapseDriftDetectorTest {
     }
 
     @Test
+    void theDriftKindsAreTheClassAwareOnesAndCannotBeChanged() {
+        assertEquals(List.of(AlarmKind.DATA_DRIFT, AlarmKind.LABEL_SHIFT, AlarmKind.CLASS_DRIFT),
+                List.copyOf(AlarmKind.DRIFT));
+        assertThrows(UnsupportedOperationException.class, () -> AlarmKind.DRIFT.add(AlarmKind.VERSION_DRIFT));
+    }
+
+    @Test
     void aSnapshotKeepsTheRetiredDriftAlphaSlotForOlderReaders() throws Exception {
         // Format 1 had DetectorConfig.driftAlpha after codingRateWarmup; a reader of that time checks it is in
         // (0, 1), so the slot stays, holding the old default.
