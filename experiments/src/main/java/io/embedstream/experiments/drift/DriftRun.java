@@ -3,6 +3,7 @@ package io.embedstream.experiments.drift;
 import io.embedstream.model.metrics.drift.ClassAwareDriftMonitor;
 import io.embedstream.model.metrics.drift.ClassAwareDriftReport;
 import io.embedstream.model.metrics.drift.ClassAwareDriftState;
+import io.embedstream.model.random.Rng;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -109,9 +110,6 @@ public final class DriftRun {
     }
 
     private static long mix(long seed, long salt) {
-        long z = seed * 0x9E3779B97F4A7C15L + salt * 0xD1B54A32D192ED03L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return Rng.mix(seed * 0x9E3779B97F4A7C15L + salt * 0xD1B54A32D192ED03L);
     }
 }

@@ -1,5 +1,6 @@
 package io.embedstream.model.data;
 
+import io.embedstream.model.random.Rng;
 import io.embedstream.types.LabeledImage;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -170,10 +171,7 @@ public final class SyntheticShapes {
 
     /** SplitMix64 finaliser of (seed, index): decorrelates neighbouring indices and seeds. */
     private static long mix(long seed, long index) {
-        long z = seed + 0x9E3779B97F4A7C15L * (index + 1);
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return Rng.mix(seed + 0x9E3779B97F4A7C15L * (index + 1));
     }
 
     /** Configuration of a {@link SyntheticShapes} generator. */

@@ -1,5 +1,9 @@
 package io.embedstream.model.metrics;
 
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
+
 /**
  * What a {@link CollapseDriftDetector} alarm is about. Snapshots name the kinds, so kinds are only ever added at the
  * end; a snapshot written before a kind existed restores with that kind not raised.
@@ -19,5 +23,11 @@ public enum AlarmKind {
     /** The window's class mix differs from the reference's (chi-square test); the reason names the classes. */
     LABEL_SHIFT,
     /** The embeddings of some classes drifted (one sequential MMD detector per class); the reason names them. */
-    CLASS_DRIFT
+    CLASS_DRIFT;
+
+    /**
+     * The kinds raised by the class-aware drift monitor against a reference ({@link #DATA_DRIFT},
+     * {@link #LABEL_SHIFT}, {@link #CLASS_DRIFT}), which a new reference resets; unmodifiable, in declaration order.
+     */
+    public static final Set<AlarmKind> DRIFT = Collections.unmodifiableSet(EnumSet.of(DATA_DRIFT, LABEL_SHIFT, CLASS_DRIFT));
 }

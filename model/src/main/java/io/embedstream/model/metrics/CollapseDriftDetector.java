@@ -43,6 +43,12 @@ import java.util.Set;
 public final class CollapseDriftDetector {
     private static final int MAGIC = 0x45534344; // "ESCD"
     private static final byte FORMAT_VERSION = 1;
+    /**
+     * Format 1 has a double where DetectorConfig once kept driftAlpha (no longer a setting: DATA_DRIFT comes from
+     * the calibrated detectors). Snapshots still write it, with the old default, so that an older reader, which
+     * checks it is in (0, 1), can restore them; restore reads and ignores it.
+     */
+    private static final double RETIRED_DRIFT_ALPHA = 0.01;
 
     private final DetectorConfig config;
     private final Map<AlarmKind, Hysteresis> states = new EnumMap<>(AlarmKind.class);
@@ -180,12 +186,12 @@ public final class CollapseDriftDetector {
     }
 
     /**
-     * Resets DATA_DRIFT, LABEL_SHIFT and CLASS_DRIFT for a new reference; returns a CLEARED event, with
+     * Resets the {@link AlarmKind#DRIFT} kinds (DATA_DRIFT, LABEL_SHIFT and CLASS_DRIFT) for a new reference; returns a CLEARED event, with
      * {@code why} as its reason, for each of them that was raised.
      */
     public List<AlarmEvent> resetDriftAlarms(String why) {
         List<AlarmEvent> events = new ArrayList<>(3);
-        for (AlarmKind kind : List.of(AlarmKind.DATA_DRIFT, AlarmKind.LABEL_SHIFT, AlarmKind.CLASS_DRIFT)) {
+        for (AlarmKind kind : AlarmKind.DRIFT) {
             if (states.get(kind).raised) {
                 events.add(new AlarmEvent(kind, AlarmState.CLEARED, Math.max(0, windows - 1), kind + " cleared: " + why));
             }
@@ -248,7 +254,7 @@ public final class CollapseDriftDetector {
             out.writeDouble(config.codingRateFraction());
             out.writeDouble(config.codingRateSmoothing());
             out.writeInt(config.codingRateWarmup());
-            out.writeDouble(config.driftAlpha());
+            out.writeDouble(RETIRED_DRIFT_ALPHA);
             out.writeDouble(config.minCka());
             out.writeInt(config.raiseAfter());
             out.writeInt(config.clearAfter());
@@ -288,8 +294,13 @@ public final class CollapseDriftDetector {
             if (format != FORMAT_VERSION) {
                 throw new IllegalArgumentException("unsupported detector snapshot format " + format);
             }
-            DetectorConfig config = new DetectorConfig(in.readDouble(), in.readDouble(), in.readDouble(), in.readInt(),
-                    in.readDouble(), in.readDouble(), in.readInt(), in.readInt(), in.readInt(), in.readInt());
+            double effectiveRankFraction = in.readDouble();
+            double codingRateFraction = in.readDouble();
+            double codingRateSmoothing = in.readDouble();
+            int codingRateWarmup = in.readInt();
+            in.readDouble(); // RETIRED_DRIFT_ALPHA
+            DetectorConfig config = new DetectorConfig(effectiveRankFraction, codingRateFraction, codingRateSmoothing,
+                    codingRateWarmup, in.readDouble(), in.readInt(), in.readInt(), in.readInt(), in.readInt());
             CollapseDriftDetector d = new CollapseDriftDetector(config);
             d.windows = in.readLong();
             d.versionComparisons = in.readLong();

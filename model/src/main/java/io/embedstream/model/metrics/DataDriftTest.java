@@ -1,5 +1,6 @@
 package io.embedstream.model.metrics;
 
+import io.embedstream.model.metrics.kernel.RbfKernel;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
@@ -18,7 +19,6 @@ import java.util.SplittableRandom;
  */
 public final class DataDriftTest {
     private static final int BATCH = 8;
-    private static final int MEDIAN_SAMPLE = 50_000;
 
     private final DriftConfig config;
 
@@ -68,16 +68,13 @@ public final class DataDriftTest {
         for (int i = 0; i < curRows.length; i++) {
             copyRow(current.x, curRows[i], scale, pooled, m + i, d);
         }
-        float[] kernel = squaredDistances(pooled, total, d);
-        double sigma2 = medianOffDiagonal(kernel, total);
+        float[] kernel = RbfKernel.squaredDistances(pooled, RbfKernel.squaredNorms(pooled, total, d), total, d);
+        double sigma2 = RbfKernel.medianDistance(kernel, total);
         if (!(sigma2 > 0)) {
-            sigma2 = meanPositiveOffDiagonal(kernel, total);
-            if (!(sigma2 > 0)) {
-                // Every pooled embedding is the same point: the two samples are indistinguishable.
-                return new DataDriftResult(0.0, 1.0, 0.0, config.permutations(), m, curRows.length);
-            }
+            // Every pooled embedding is the same point: the two samples are indistinguishable.
+            return new DataDriftResult(0.0, 1.0, 0.0, config.permutations(), m, curRows.length);
         }
-        toRbfInPlace(kernel, total, sigma2);
+        new RbfKernel(scale, sigma2).toKernelInPlace(kernel, total);
         double bandwidth = sigma2 / (scale * scale); // back in the units of the embeddings
         return permutationTest(kernel, total, m, bandwidth, rng);
     }
@@ -228,135 +225,6 @@ public final class DataDriftTest {
         int t = dstRow * d;
         for (int j = 0; j < d; j++) {
             dst[t + j] = (float) (src[s + j] * scale);
-        }
-    }
-
-    /**
-     * Full symmetric matrix of squared Euclidean distances, |x|^2 + |y|^2 - 2 x.y, from a Gram matrix built
-     * in 4 x 4 register tiles (16 independent accumulators per pass over k: about 3x faster than a
-     * row-at-a-time loop here). The squared norms are taken from the Gram diagonal, computed in the same
-     * order as the off-diagonal dot products, so identical rows are at distance exactly 0; round-off
-     * below 0 is clamped.
-     */
-    static float[] squaredDistances(float[] p, int total, int d) {
-        float[] g = new float[total * total];
-        int tiled = total & ~3;
-        for (int i = 0; i < tiled; i += 4) {
-            for (int j = i; j < tiled; j += 4) {
-                gramTile(p, d, i, j, g, total);
-            }
-        }
-        for (int i = tiled; i < total; i++) {
-            for (int j = 0; j < total; j++) {
-                float s = 0;
-                for (int k = 0; k < d; k++) {
-                    s += p[i * d + k] * p[j * d + k];
-                }
-                g[i * total + j] = s;
-                g[j * total + i] = s;
-            }
-        }
-        float[] sq = new float[total];
-        for (int i = 0; i < total; i++) {
-            sq[i] = g[i * total + i];
-        }
-        for (int i = 0; i < total; i++) {
-            int off = i * total;
-            g[off + i] = 0f;
-            for (int j = i + 1; j < total; j++) {
-                float v = Math.max(0f, sq[i] + sq[j] - 2f * g[off + j]);
-                g[off + j] = v;
-                g[j * total + i] = v;
-            }
-        }
-        return g;
-    }
-
-    /** Dot products of rows i..i+3 with rows j..j+3 into g's upper part (j >= i); the caller mirrors. */
-    private static void gramTile(float[] p, int d, int i, int j, float[] g, int total) {
-        float c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-        float c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-        int a0 = i * d;
-        int a1 = a0 + d;
-        int a2 = a1 + d;
-        int a3 = a2 + d;
-        int b0 = j * d;
-        int b1 = b0 + d;
-        int b2 = b1 + d;
-        int b3 = b2 + d;
-        for (int k = 0; k < d; k++) {
-            float x0 = p[a0 + k];
-            float x1 = p[a1 + k];
-            float x2 = p[a2 + k];
-            float x3 = p[a3 + k];
-            float y0 = p[b0 + k];
-            float y1 = p[b1 + k];
-            float y2 = p[b2 + k];
-            float y3 = p[b3 + k];
-            c00 += x0 * y0; c01 += x0 * y1; c02 += x0 * y2; c03 += x0 * y3;
-            c10 += x1 * y0; c11 += x1 * y1; c12 += x1 * y2; c13 += x1 * y3;
-            c20 += x2 * y0; c21 += x2 * y1; c22 += x2 * y2; c23 += x2 * y3;
-            c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2; c33 += x3 * y3;
-        }
-        float[] tile = {c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33};
-        for (int r = 0; r < 4; r++) {
-            for (int c = 0; c < 4; c++) {
-                g[(i + r) * total + j + c] = tile[r * 4 + c];
-            }
-        }
-    }
-
-    /**
-     * Median of the off-diagonal squared distances. Beyond {@value #MEDIAN_SAMPLE} pairs it takes an evenly
-     * strided (deterministic) sample of the upper triangle: the heuristic needs a scale, not an exact
-     * order statistic, and this keeps its cost independent of the window size.
-     */
-    private static double medianOffDiagonal(float[] dist, int total) {
-        long pairs = (long) total * (total - 1) / 2;
-        long stride = Math.max(1, pairs / MEDIAN_SAMPLE);
-        float[] sample = new float[(int) ((pairs + stride - 1) / stride)];
-        int p = 0;
-        long index = 0; // position in the row-by-row enumeration of the upper triangle
-        long next = 0;
-        for (int i = 0; i < total && p < sample.length; i++) {
-            long rowEnd = index + (total - i - 1);
-            while (next < rowEnd && p < sample.length) {
-                int j = (int) (i + 1 + (next - index));
-                sample[p++] = dist[i * total + j];
-                next += stride;
-            }
-            index = rowEnd;
-        }
-        if (p < sample.length) {
-            sample = java.util.Arrays.copyOf(sample, p);
-        }
-        return Quickselect.select(sample, (p - 1) / 2);
-    }
-
-    private static double meanPositiveOffDiagonal(float[] dist, int total) {
-        double s = 0;
-        long c = 0;
-        for (int i = 0; i < total; i++) {
-            for (int j = i + 1; j < total; j++) {
-                float v = dist[i * total + j];
-                if (v > 0) {
-                    s += v;
-                    c++;
-                }
-            }
-        }
-        return c == 0 ? 0 : s / c;
-    }
-
-    private static void toRbfInPlace(float[] dist, int total, double sigma2) {
-        double scale = -1.0 / (2.0 * sigma2);
-        for (int i = 0; i < total; i++) {
-            dist[i * total + i] = 1f;
-            for (int j = i + 1; j < total; j++) {
-                float k = (float) Math.exp(dist[i * total + j] * scale);
-                dist[i * total + j] = k;
-                dist[j * total + i] = k;
-            }
         }
     }
 }

@@ -9,9 +9,6 @@ package io.embedstream.model.metrics;
  * @param codingRateSmoothing     weight of the newest window in that moving average, in (0, 1] [0.1]
  * @param codingRateWarmup        windows observed before the coding-rate rule is applied, so the
  *                                reference is not a single early window [5]
- * @param driftAlpha              false-alarm rate of each MMD test: a window is bad when p &lt;= alpha [0.01];
- *                                with independent windows the per-window false-alarm rate of the alarm
- *                                is about alpha^raiseAfter
  * @param minCka                  version drift when linear CKA between consecutive versions &lt; this [0.9]
  * @param raiseAfter              consecutive bad windows that raise a window alarm [3]
  * @param clearAfter              consecutive good windows that clear it [3]
@@ -20,7 +17,7 @@ package io.embedstream.model.metrics;
  * @param versionClearAfter       consecutive good comparisons that clear it [1]
  */
 public record DetectorConfig(double effectiveRankFraction, double codingRateFraction, double codingRateSmoothing,
-                             int codingRateWarmup, double driftAlpha, double minCka, int raiseAfter, int clearAfter,
+                             int codingRateWarmup, double minCka, int raiseAfter, int clearAfter,
                              int versionRaiseAfter, int versionClearAfter) {
 
     public DetectorConfig {
@@ -29,7 +26,6 @@ public record DetectorConfig(double effectiveRankFraction, double codingRateFrac
         if (!(codingRateSmoothing > 0 && codingRateSmoothing <= 1)) {
             throw new IllegalArgumentException("codingRateSmoothing must be in (0, 1], got " + codingRateSmoothing);
         }
-        requireOpenUnit("driftAlpha", driftAlpha);
         requireOpenUnit("minCka", minCka);
         if (codingRateWarmup < 1 || raiseAfter < 1 || clearAfter < 1 || versionRaiseAfter < 1 || versionClearAfter < 1) {
             throw new IllegalArgumentException("window counts must be >= 1");
@@ -56,7 +52,6 @@ public record DetectorConfig(double effectiveRankFraction, double codingRateFrac
         private double codingRateFraction = 0.5;
         private double codingRateSmoothing = 0.1;
         private int codingRateWarmup = 5;
-        private double driftAlpha = 0.01;
         private double minCka = 0.9;
         private int raiseAfter = 3;
         private int clearAfter = 3;
@@ -82,11 +77,6 @@ public record DetectorConfig(double effectiveRankFraction, double codingRateFrac
 
         public Builder codingRateWarmup(int v) {
             codingRateWarmup = v;
-            return this;
-        }
-
-        public Builder driftAlpha(double v) {
-            driftAlpha = v;
             return this;
         }
 
@@ -117,7 +107,7 @@ public record DetectorConfig(double effectiveRankFraction, double codingRateFrac
 
         public DetectorConfig build() {
             return new DetectorConfig(effectiveRankFraction, codingRateFraction, codingRateSmoothing, codingRateWarmup,
-                    driftAlpha, minCka, raiseAfter, clearAfter, versionRaiseAfter, versionClearAfter);
+                    minCka, raiseAfter, clearAfter, versionRaiseAfter, versionClearAfter);
         }
     }
 }

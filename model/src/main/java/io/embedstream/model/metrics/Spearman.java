@@ -44,7 +44,7 @@ public final class Spearman {
     }
 
     /** 1-based ranks; tied values share the mean of the ranks they span. */
-    public static double[] ranks(double[] v) {
+    static double[] ranks(double[] v) {
         int n = v.length;
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {

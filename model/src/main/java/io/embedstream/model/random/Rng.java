@@ -17,7 +17,15 @@ public final class Rng {
     }
 
     public long nextLong() {
-        long z = (state += 0x9E3779B97F4A7C15L);
+        return mix(state += 0x9E3779B97F4A7C15L);
+    }
+
+    /**
+     * SplitMix64's output function (Stafford's "Mix13" finaliser): a bijection of the 64-bit values that spreads
+     * every input bit over the output. {@link #nextLong()} is {@code mix} of a state that advances by a fixed odd
+     * step; on its own it hashes seeds, indices and digests into well-mixed longs.
+     */
+    public static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);

@@ -177,7 +177,7 @@ class CollapseDriftDetectorTest {
             out.writeDouble(c.codingRateFraction());
             out.writeDouble(c.codingRateSmoothing());
             out.writeInt(c.codingRateWarmup());
-            out.writeDouble(c.driftAlpha());
+            out.writeDouble(0.05); // driftAlpha, since retired: read and ignored
             out.writeDouble(c.minCka());
             out.writeInt(c.raiseAfter());
             out.writeInt(c.clearAfter());
@@ -200,6 +200,25 @@ class CollapseDriftDetectorTest {
         assertEquals(12, restored.windowsObserved());
         assertEquals(Set.of(AlarmKind.DATA_DRIFT), restored.activeAlarms());
         assertArrayEquals(restored.snapshot(), CollapseDriftDetector.restore(restored.snapshot()).snapshot());
+    }
+
+    @Test
+    void theDriftKindsAreTheClassAwareOnesAndCannotBeChanged() {
+        assertEquals(List.of(AlarmKind.DATA_DRIFT, AlarmKind.LABEL_SHIFT, AlarmKind.CLASS_DRIFT),
+                List.copyOf(AlarmKind.DRIFT));
+        assertThrows(UnsupportedOperationException.class, () -> AlarmKind.DRIFT.add(AlarmKind.VERSION_DRIFT));
+    }
+
+    @Test
+    void aSnapshotKeepsTheRetiredDriftAlphaSlotForOlderReaders() throws Exception {
+        // Format 1 had DetectorConfig.driftAlpha after codingRateWarmup; a reader of that time checks it is in
+        // (0, 1), so the slot stays, holding the old default.
+        byte[] snapshot = CollapseDriftDetector.withDefaults().snapshot();
+        try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(snapshot))) {
+            in.skipNBytes(4 + 1 + 3 * 8 + 4);
+            assertEquals(0.01, in.readDouble());
+            assertEquals(DetectorConfig.defaults().minCka(), in.readDouble());
+        }
     }
 
     @Test

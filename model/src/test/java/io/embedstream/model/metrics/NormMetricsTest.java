@@ -49,14 +49,4 @@ class NormMetricsTest {
                 .normQualitySpearman().orElseThrow();
         assertTrue(Math.abs(rho0) < 0.15, "independent rho " + rho0);
     }
-
-    @Test
-    void spearmanHandlesTiesWithAverageRanks() {
-        double[] r = Spearman.ranks(new double[] {5, 1, 5, 3});
-        assertEquals(3.5, r[0]);
-        assertEquals(1.0, r[1]);
-        assertEquals(3.5, r[2]);
-        assertEquals(2.0, r[3]);
-        assertTrue(Spearman.correlation(new double[] {1, 2, 3}, new double[] {0.5, 0.5, 0.5}).isEmpty());
-    }
 }

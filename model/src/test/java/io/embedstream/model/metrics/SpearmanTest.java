@@ -19,6 +19,8 @@ class SpearmanTest {
     @Test
     void averagesTiedRanksAndMatchesHandComputedValues() {
         assertArrayEquals(new double[] {1.5, 1.5, 3, 4}, Spearman.ranks(new double[] {5, 5, 6, 7}));
+        assertArrayEquals(new double[] {3.5, 1, 3.5, 2}, Spearman.ranks(new double[] {5, 1, 5, 3}),
+                "the class Javadoc's example: unsorted, the tied values apart");
         // Ranks (1,2,3,4,5) vs (2,1,4,3,5): 1 - 6 * 4 / (5 * 24) = 0.8.
         assertEquals(0.8, Spearman.correlation(new double[] {1, 2, 3, 4, 5}, new double[] {2, 1, 4, 3, 5})
                 .orElseThrow(), 1e-12);

@@ -37,10 +37,6 @@ public record ClassAwareDriftConfig(ErtMmdConfig covariate, LabelShiftConfig lab
                         .withSeed(covariate.seed())));
     }
 
-    public ClassAwareDriftConfig withLabelShift(LabelShiftConfig v) {
-        return new ClassAwareDriftConfig(covariate, v, classDrift);
-    }
-
     public ClassAwareDriftConfig withClassDrift(ClassDriftConfig v) {
         return new ClassAwareDriftConfig(covariate, labelShift, Optional.of(v));
     }

@@ -85,13 +85,18 @@ public final class ClassAwareDriftMonitor {
         }
     }
 
-    /** Feeds one labelled window. */
+    /**
+     * Feeds one labelled window.
+     *
+     * @throws IllegalArgumentException if a row's length is not the reference's d, the labels do not match the
+     *                                  rows or a label is negative; the window is checked before any detector
+     *                                  moves, so the monitor is then left as it was
+     */
     public ClassAwareDriftReport update(float[][] rows, int[] labels) {
-        Objects.requireNonNull(rows, "rows");
-        Objects.requireNonNull(labels, "labels");
+        WindowRows.checkLabelled(rows, labels, config.covariate().reference().d());
         ErtMmdResult cov = covariate.update(rows, labels);
         LabelShiftResult shift = labelShift.test(labels);
-        Optional<ClassDriftReport> perClass = Optional.ofNullable(classes).map(c -> c.update(rows, labels));
+        Optional<ClassDriftReport> perClass = Optional.ofNullable(classes).map(c -> c.updateChecked(rows, labels));
         Set<DriftKind> flagged = EnumSet.noneOf(DriftKind.class);
         List<String> parts = new ArrayList<>(3);
         if (cov.tested()) {

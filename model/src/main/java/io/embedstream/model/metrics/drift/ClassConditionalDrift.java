@@ -28,14 +28,12 @@ import java.util.TreeMap;
 public final class ClassConditionalDrift {
     private final ClassDriftConfig config;
     private final TreeMap<Integer, ErtMmdDetector> detectors;
-    private final Map<Integer, ErtMmdConfig> configs;
     private final Map<Integer, String> unmonitored;
     private final int d;
 
-    private ClassConditionalDrift(ClassDriftConfig config, Map<Integer, ErtMmdConfig> configs,
-                                  Map<Integer, String> unmonitored, TreeMap<Integer, ErtMmdDetector> detectors, int d) {
+    private ClassConditionalDrift(ClassDriftConfig config, Map<Integer, String> unmonitored,
+                                  TreeMap<Integer, ErtMmdDetector> detectors, int d) {
         this.config = config;
-        this.configs = configs;
         this.unmonitored = unmonitored;
         this.detectors = detectors;
         this.d = d;
@@ -46,7 +44,7 @@ public final class ClassConditionalDrift {
         Plan plan = plan(reference, config);
         TreeMap<Integer, ErtMmdDetector> detectors = new TreeMap<>();
         plan.configs.forEach((label, c) -> detectors.put(label, ErtMmdDetector.calibrate(c)));
-        return new ClassConditionalDrift(config, plan.configs, plan.unmonitored, detectors, reference.d());
+        return new ClassConditionalDrift(config, plan.unmonitored, detectors, reference.d());
     }
 
     /**
@@ -64,7 +62,7 @@ public final class ClassConditionalDrift {
         }
         TreeMap<Integer, ErtMmdDetector> detectors = new TreeMap<>();
         plan.configs.forEach((label, c) -> detectors.put(label, ErtMmdDetector.restore(c, state.classes().get(label))));
-        return new ClassConditionalDrift(config, plan.configs, plan.unmonitored, detectors, reference.d());
+        return new ClassConditionalDrift(config, plan.unmonitored, detectors, reference.d());
     }
 
     private record Plan(Map<Integer, ErtMmdConfig> configs, Map<Integer, String> unmonitored) {}
@@ -92,7 +90,7 @@ public final class ClassConditionalDrift {
                     + monitored.size() + " classes x bootstrapsPerErt " + config.bootstrapsPerErt() + " is too many simulations");
         }
         for (int label : monitored) {
-            long classSeed = ReferenceSample.mix(config.seed() ^ (0x632BE59BD9B4E019L * (label + 1L)));
+            long classSeed = Rng.mix(config.seed() ^ (0x632BE59BD9B4E019L * (label + 1L)));
             ReferenceSample rows = cap(reference.classRows(label), classSeed);
             configs.put(label, ErtMmdConfig.builder(rows).expectedRunTime((int) perClassErt)
                     .windowSteps(config.windowSteps()).rowsPerStep(config.rowsPerStep())
@@ -134,37 +132,27 @@ public final class ClassConditionalDrift {
         return Collections.unmodifiableMap(unmonitored);
     }
 
-    /** The per-class detector configuration (ERT per class, bootstraps, seed). */
-    public ErtMmdConfig classConfig(int label) {
-        ErtMmdConfig c = configs.get(label);
-        if (c == null) {
-            throw new IllegalArgumentException("class " + label + " is not monitored");
-        }
-        return c;
-    }
-
     /** Re-arms every class detector. */
     public void reset() {
         detectors.values().forEach(ErtMmdDetector::reset);
     }
 
-    /** Tests each monitored class that has at least b rows in the window. */
+    /**
+     * Tests each monitored class that has at least b rows in the window.
+     *
+     * @throws IllegalArgumentException if a row's length is not the reference's d, the labels do not match the
+     *                                  rows or a label is negative; the detectors are then left as they were
+     */
     public ClassDriftReport update(float[][] rows, int[] labels) {
-        Objects.requireNonNull(rows, "rows");
-        Objects.requireNonNull(labels, "labels");
-        if (labels.length != rows.length) {
-            throw new IllegalArgumentException("the window has " + rows.length + " rows but " + labels.length + " labels");
-        }
+        WindowRows.checkLabelled(rows, labels, d);
+        return updateChecked(rows, labels);
+    }
+
+    /** {@link #update} of a window that {@link WindowRows#checkLabelled} has accepted. */
+    ClassDriftReport updateChecked(float[][] rows, int[] labels) {
         Map<Integer, List<float[]>> byClass = new TreeMap<>();
         for (int i = 0; i < rows.length; i++) {
             if (detectors.containsKey(labels[i])) {
-                if (rows[i] == null) {
-                    throw new NullPointerException("window row " + i + " is null");
-                }
-                if (rows[i].length != d) {
-                    throw new IllegalArgumentException("window row " + i + " has length " + rows[i].length
-                            + ", the reference has d = " + d);
-                }
                 byClass.computeIfAbsent(labels[i], k -> new ArrayList<>()).add(rows[i]);
             }
         }
@@ -174,9 +162,7 @@ public final class ClassConditionalDrift {
             List<float[]> classRows = byClass.getOrDefault(label, List.of());
             int b = config.rowsPerStep();
             if (classRows.size() < b) {
-                ErtMmdDetector det = e.getValue();
-                results.add(new ClassDriftReport.ClassResult(label, classRows.size(), new ErtMmdResult(det.step(),
-                        java.util.OptionalDouble.empty(), det.threshold(det.step() + 1), false, det.firstDetection(),
+                results.add(new ClassDriftReport.ClassResult(label, classRows.size(), e.getValue().notTested(
                         "not tested: " + classRows.size() + " rows of the class in the window, " + b + " needed")));
             } else {
                 results.add(new ClassDriftReport.ClassResult(label, classRows.size(),

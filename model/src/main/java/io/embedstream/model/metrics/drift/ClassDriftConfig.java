@@ -14,7 +14,8 @@ package io.embedstream.model.metrics.drift;
  * @param bootstrapsPerErt       simulated streams per unit of per-class ERT (default 20, at least 10)
  * @param seed                   seed; each class's detector derives its own from it (default 7)
  *
- * <p>A class is monitored when the reference holds at least 6 x W x b of its rows (192 at the defaults);
+ * <p>A class is monitored when the reference holds at least {@link #minReferenceRows()} of its rows, the least
+ * an {@link ErtMmdDetector} accepts: 6 x W x b (192 at the defaults);
  * the comments on {@link ErtMmdConfig} about the comparison part apply per class, so a class with only a
  * few hundred reference rows has a less exact per-class ERT.
  */
@@ -40,9 +41,9 @@ public record ClassDriftConfig(int familyExpectedRunTime, int windowSteps, int r
         return new ClassDriftConfig(500, 2, 16, 20, 7L);
     }
 
-    /** Reference rows a class needs to be monitored. */
-    public int minReferenceRows() {
-        return 6 * windowSteps * rowsPerStep;
+    /** Reference rows a class needs to be monitored: {@link ErtMmdConfig#minReferenceRows(int, int)}. */
+    public long minReferenceRows() {
+        return ErtMmdConfig.minReferenceRows(windowSteps, rowsPerStep);
     }
 
     public ClassDriftConfig withFamilyExpectedRunTime(int v) {
@@ -51,10 +52,6 @@ public record ClassDriftConfig(int familyExpectedRunTime, int windowSteps, int r
 
     public ClassDriftConfig withSteps(int w, int b) {
         return new ClassDriftConfig(familyExpectedRunTime, w, b, bootstrapsPerErt, seed);
-    }
-
-    public ClassDriftConfig withBootstrapsPerErt(int v) {
-        return new ClassDriftConfig(familyExpectedRunTime, windowSteps, rowsPerStep, v, seed);
     }
 
     public ClassDriftConfig withSeed(long v) {

@@ -21,11 +21,6 @@ public record ClassDriftReport(List<ClassResult> classes, Map<Integer, String> u
         return classes.stream().filter(c -> c.result().drift()).map(ClassResult::label).toList();
     }
 
-    /** Classes whose detector has alarmed since calibration or reset (latched). */
-    public List<Integer> detected() {
-        return classes.stream().filter(c -> c.result().firstDetection().isPresent()).map(ClassResult::label).toList();
-    }
-
     /**
      * One class.
      *

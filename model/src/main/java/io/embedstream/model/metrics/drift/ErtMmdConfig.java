@@ -30,12 +30,12 @@ import java.util.OptionalDouble;
  * <p><b>Reference size.</b> Each simulated stream holds out 2 x W x b reference rows; the rest is the
  * comparison part, which must be at least 4 x the test window (W x b). The thresholds are calibrated over
  * random splits of the reference, but a running detector compares with one fixed split, whose own sampling
- * error shifts the statistic's mean and spread: the realised ERT of one detector scatters around the target by
- * a factor of roughly exp(+-c x r), r = W x b / comparisonRows, with c about 3 for embeddings with many
- * comparable directions and up to z^2 (8 at ERT 500, z the normal quantile at 1 - 1/ERT) for embeddings
- * dominated by a few. The simulation's quantile noise adds about 1 / sqrt(bootstraps / ERT). Keep the
- * comparison part at 20 to 50 x the test window when the false-alarm rate matters: at the defaults
- * (W x b = 64) a reference of 2,048 to 4,096 rows.
+ * error shifts the statistic's mean and spread: the realised ERT of one detector scatters around the target,
+ * the more so the larger r = W x b / comparisonRows, and more for embeddings dominated by a few directions than
+ * for embeddings with many comparable ones. The simulation's quantile noise adds about
+ * 1 / sqrt(bootstraps / ERT) (the relative noise of a count of about bootstraps / ERT streams beyond a
+ * threshold). Keep the comparison part tens of times the test window when the false-alarm rate matters: at
+ * the defaults (W x b = 64) a reference of 2,048 to 4,096 rows gives 30 to 62 x.
  */
 public record ErtMmdConfig(ReferenceSample reference, int expectedRunTime, int windowSteps, int rowsPerStep,
                            int bootstraps, OptionalDouble bandwidth, long seed, boolean stratifyByClass) {
@@ -69,7 +69,7 @@ public record ErtMmdConfig(ReferenceSample reference, int expectedRunTime, int w
                     + " are supported (calibration keeps the n x n kernel matrix); subsample it");
         }
         long testWindow = (long) windowSteps * rowsPerStep;
-        long needed = 6 * testWindow;
+        long needed = minReferenceRows(windowSteps, rowsPerStep);
         if (n < needed) {
             throw new IllegalArgumentException("the reference has " + n + " rows; windowSteps " + windowSteps
                     + " x rowsPerStep " + rowsPerStep + " needs at least 6 x " + testWindow + " = " + needed
@@ -90,6 +90,15 @@ public record ErtMmdConfig(ReferenceSample reference, int expectedRunTime, int w
                 }
             }
         }
+    }
+
+    /**
+     * The fewest reference rows a detector with W = {@code windowSteps} and b = {@code rowsPerStep} accepts:
+     * 6 x W x b, that is 2 x W x b held out per simulated stream and a comparison part of at least 4 x the test
+     * window.
+     */
+    public static long minReferenceRows(int windowSteps, int rowsPerStep) {
+        return 6L * windowSteps * rowsPerStep;
     }
 
     /** Rows of the test window, W x b. */
@@ -149,11 +158,6 @@ public record ErtMmdConfig(ReferenceSample reference, int expectedRunTime, int w
         /** sigma^2 in the units of the embeddings; see the record. */
         public Builder bandwidth(double sigma2) {
             bandwidth = OptionalDouble.of(sigma2);
-            return this;
-        }
-
-        public Builder medianHeuristic() {
-            bandwidth = OptionalDouble.empty();
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.embedstream.model.metrics.drift;
 
+import io.embedstream.model.metrics.kernel.RbfKernel;
 import io.embedstream.model.random.Rng;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,11 +49,11 @@ import java.util.OptionalLong;
  *       while a change inside a class still moves it. A class short in a window is drawn with replacement
  *       (pairs of the same source row are left out of the within-window term, which keeps it unbiased); a
  *       window that lacks a reference class entirely is not tested (label shift will say so). Rows of
- *       classes unknown to the reference are ignored here. Rows drawn twice still add variance, so a shift
- *       strong enough to leave classes short of their quota shortens the run length: with 60-row windows in
- *       which four of five classes had about 3 rows for a quota of 4, the mean run length at ERT 50 fell to
- *       38 (49 with the reference's mix). With 1,024-row windows and 32-row steps over ten classes, a class
- *       must fall below about 0.3% of the window for this to happen.</li>
+ *       classes unknown to the reference are ignored here. Rows drawn twice still add variance that the
+ *       simulation (which never runs short) did not see, so a shift strong enough to leave classes short of
+ *       their quota shortens the run length below ERT, the more so the shorter they fall. With 1,024-row
+ *       windows and 32-row steps over ten equally frequent classes the quotas are 3 or 4 rows, so a class must
+ *       fall below 0.3 to 0.4% of the window for this to happen.</li>
  * </ul>
  *
  * <p><b>Limits of the calibration.</b> The thresholds are calibrated over random splits of the reference,
@@ -120,7 +121,7 @@ public final class ErtMmdDetector {
         int r = 0;
         for (int i = 0; i < ref.n(); i++) {
             if (!held[i]) {
-                scaleRow(raw, i, kernel.scale, comparison, r++, d);
+                scaleRow(raw, i, kernel.scale(), comparison, r++, d);
             }
         }
         this.comparisonSq = RbfKernel.squaredNorms(comparison, nR, d);
@@ -292,37 +293,26 @@ public final class ErtMmdDetector {
         return update(rows, null);
     }
 
-    /**
-     * Tests one window of {@code n} rows stored row-major in {@code data} (an EmbeddingWindow's layout, taken as
-     * arrays so that this package does not depend on the metrics package, which depends on it); {@code labels} are
-     * used when the detector stratifies by class.
-     */
-    public ErtMmdResult update(float[] data, int n, int[] labels) {
-        Objects.requireNonNull(data, "data");
-        return update(WindowRows.ofFlat(data, n, d, labels, d));
-    }
-
-    ErtMmdResult update(WindowRows rows) {
+    private ErtMmdResult update(WindowRows rows) {
         if (strata != null && rows.labels == null) {
             throw new IllegalArgumentException("this detector stratifies by class; the window needs labels");
         }
         List<String> notes = new ArrayList<>(2);
         int[] chosen = strata == null ? sampleUniform(rows, notes) : sampleStratified(rows, notes);
         if (chosen == null) {
-            return new ErtMmdResult(step, OptionalDouble.empty(), threshold(step + 1), false, firstDetection(),
-                    String.join("; ", notes));
+            return notTested(String.join("; ", notes));
         }
         float[] rowsNew = new float[b * d];
         for (int i = 0; i < b; i++) {
-            rows.copyScaled(chosen[i], kernel.scale, rowsNew, i);
+            rows.copyScaled(chosen[i], kernel.scale(), rowsNew, i);
         }
         float[] sqNew = RbfKernel.squaredNorms(rowsNew, b, d);
         int dups = duplicateOrderedPairs(chosen);
-        double crossNew = kernel.rowSums(rowsNew, sqNew, b, comparison, comparisonSq, nR, d, null);
+        double crossNew = kernel.crossSum(rowsNew, sqNew, b, comparison, comparisonSq, nR, d);
         double withinNew = kernel.withinSum(rowsNew, sqNew, b, d, chosen);
         double[] withRetained = new double[w];
         for (int j = 1; j < w; j++) {
-            withRetained[j] = kernel.rowSums(rowsNew, sqNew, b, blockRows[j], blockSq[j], b, d, null);
+            withRetained[j] = kernel.crossSum(rowsNew, sqNew, b, blockRows[j], blockSq[j], b, d);
         }
         // Slide: drop the oldest block, append the new one.
         for (int j = 0; j + 1 < w; j++) {
@@ -355,6 +345,14 @@ public final class ErtMmdDetector {
                 String.join("; ", notes));
     }
 
+    /**
+     * The result for a window that is not tested: no statistic, the threshold the next tested window will face, and
+     * the clock and latched detection as they are (an untested window does not move them).
+     */
+    ErtMmdResult notTested(String note) {
+        return new ErtMmdResult(step, OptionalDouble.empty(), threshold(step + 1), false, firstDetection(), note);
+    }
+
     /** The current test window's statistic. */
     private double statistic() {
         double within = 0;
@@ -380,7 +378,7 @@ public final class ErtMmdDetector {
                 pairs[j * w + l] = pairSums[j][l];
             }
         }
-        return new ErtMmdState(fingerprint, kernel.scale, 1.0 / (2.0 * kernel.gamma), referenceTerm, thresholds,
+        return new ErtMmdState(fingerprint, kernel.scale(), kernel.workingSigma2(), referenceTerm, thresholds,
                 heldOut, step, firstDetection, rng.state(), rows, crossSums, pairs, duplicatePairs);
     }
 
@@ -392,15 +390,15 @@ public final class ErtMmdDetector {
             int[] source = new int[b];
             for (int i = 0; i < b; i++) {
                 source[i] = heldOut[j * b + i];
-                scaleRow(raw, source[i], kernel.scale, rows, i, d);
+                scaleRow(raw, source[i], kernel.scale(), rows, i, d);
             }
             blockRows[j] = rows;
             blockSq[j] = RbfKernel.squaredNorms(rows, b, d);
-            crossSums[j] = kernel.rowSums(rows, blockSq[j], b, comparison, comparisonSq, nR, d, null);
+            crossSums[j] = kernel.crossSum(rows, blockSq[j], b, comparison, comparisonSq, nR, d);
             pairSums[j][j] = kernel.withinSum(rows, blockSq[j], b, d, source);
             duplicatePairs[j] = 0;
             for (int l = 0; l < j; l++) {
-                double s = kernel.rowSums(rows, blockSq[j], b, blockRows[l], blockSq[l], b, d, null);
+                double s = kernel.crossSum(rows, blockSq[j], b, blockRows[l], blockSq[l], b, d);
                 pairSums[j][l] = s;
                 pairSums[l][j] = s;
             }
@@ -567,12 +565,12 @@ public final class ErtMmdDetector {
 
     static long fingerprint(ErtMmdConfig c) {
         long h = c.reference().fingerprint();
-        h = ReferenceSample.mix(h ^ c.expectedRunTime());
-        h = ReferenceSample.mix(h ^ ((long) c.windowSteps() << 32 | c.rowsPerStep()));
-        h = ReferenceSample.mix(h ^ c.bootstraps());
-        h = ReferenceSample.mix(h ^ (c.bandwidth().isPresent() ? Double.doubleToLongBits(c.bandwidth().getAsDouble()) : -1L));
-        h = ReferenceSample.mix(h ^ c.seed());
-        return ReferenceSample.mix(h ^ (c.stratifyByClass() ? 1 : 0));
+        h = Rng.mix(h ^ c.expectedRunTime());
+        h = Rng.mix(h ^ ((long) c.windowSteps() << 32 | c.rowsPerStep()));
+        h = Rng.mix(h ^ c.bootstraps());
+        h = Rng.mix(h ^ (c.bandwidth().isPresent() ? Double.doubleToLongBits(c.bandwidth().getAsDouble()) : -1L));
+        h = Rng.mix(h ^ c.seed());
+        return Rng.mix(h ^ (c.stratifyByClass() ? 1 : 0));
     }
 
     /**

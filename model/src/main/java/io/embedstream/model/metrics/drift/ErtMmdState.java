@@ -14,7 +14,7 @@ import java.util.Objects;
  * re-runs the simulation) and the running part (step, latched first detection, generator state and the
  * current test window). {@link ErtMmdDetector#restore(ErtMmdConfig, ErtMmdState)} continues exactly where
  * {@link ErtMmdDetector#state()} left off. About W x b x d x 4 bytes plus 2 x W x b x 4 for the held-out
- * indices (72 KiB at W = 2, b = 64, d = 128). Arrays are copied in and out.
+ * indices (65 KiB at W = 2, b = 64, d = 128). Arrays are copied in and out.
  *
  * @param configFingerprint digest of the configuration and reference it was calibrated for
  * @param scale             working units = embedding x scale

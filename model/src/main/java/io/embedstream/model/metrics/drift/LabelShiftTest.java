@@ -80,11 +80,6 @@ public final class LabelShiftTest {
         return new LabelShiftTest(referenceCounts, other);
     }
 
-    /** Reference rows per class. */
-    public Map<Integer, Long> referenceCounts() {
-        return java.util.Collections.unmodifiableMap(referenceCounts);
-    }
-
     static Map<Integer, Long> counts(int[] labels) {
         TreeMap<Integer, Long> counts = new TreeMap<>();
         for (int y : labels) {

@@ -1,5 +1,6 @@
 package io.embedstream.model.metrics.drift;
 
+import io.embedstream.model.random.Rng;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -101,25 +102,6 @@ public final class ReferenceSample {
         return labels != null;
     }
 
-    /** A copy of row {@code i}. */
-    public float[] row(int i) {
-        Objects.checkIndex(i, n);
-        return Arrays.copyOfRange(data, i * d, (i + 1) * d);
-    }
-
-    /** The label of row {@code i}. */
-    public int label(int i) {
-        if (labels == null) {
-            throw new IllegalStateException("the reference sample has no labels");
-        }
-        return labels[i];
-    }
-
-    /** A copy of the labels, or {@code null}. */
-    public int[] labels() {
-        return labels == null ? null : labels.clone();
-    }
-
     /** The rows of one class, as a new unlabelled reference; {@code null} if the class has no rows. */
     ReferenceSample classRows(int label) {
         int count = 0;
@@ -155,21 +137,15 @@ public final class ReferenceSample {
     long fingerprint() {
         long h = 0x9E3779B97F4A7C15L * n + d;
         for (float v : data) {
-            h = mix(h ^ Float.floatToIntBits(v));
+            h = Rng.mix(h ^ Float.floatToIntBits(v));
         }
         if (labels != null) {
-            h = mix(h ^ 0x5DEECE66DL);
+            h = Rng.mix(h ^ 0x5DEECE66DL);
             for (int y : labels) {
-                h = mix(h ^ y);
+                h = Rng.mix(h ^ y);
             }
         }
         return h;
-    }
-
-    static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 
     @Override

@@ -2,41 +2,47 @@ package io.embedstream.model.metrics.drift;
 
 import java.util.Objects;
 
-/** Read-only access to a stream window's rows, whatever their layout; labels may be null. */
-abstract class WindowRows {
+/** A stream window's rows, checked against the reference's dimension; labels may be null. */
+final class WindowRows {
     final int n;
     final int d;
     final int[] labels;
+    private final float[][] rows;
 
-    private WindowRows(int n, int d, int[] labels) {
-        if (labels != null && labels.length != n) {
-            throw new IllegalArgumentException("the window has " + n + " rows but " + labels.length + " labels");
+    private WindowRows(float[][] rows, int d, int[] labels) {
+        if (labels != null && labels.length != rows.length) {
+            throw new IllegalArgumentException("the window has " + rows.length + " rows but " + labels.length + " labels");
         }
-        this.n = n;
+        this.n = rows.length;
         this.d = d;
         this.labels = labels;
-    }
-
-    abstract float get(int row, int col);
-
-    boolean finite(int row) {
-        for (int j = 0; j < d; j++) {
-            if (!Float.isFinite(get(row, j))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Copies row {@code row} times {@code scale} into dst at row offset {@code dstRow}. */
-    void copyScaled(int row, double scale, float[] dst, int dstRow) {
-        int off = dstRow * d;
-        for (int j = 0; j < d; j++) {
-            dst[off + j] = (float) (get(row, j) * scale);
-        }
+        this.rows = rows;
     }
 
     static WindowRows of(float[][] rows, int[] labels, int expectedD) {
+        checkRows(rows, expectedD);
+        return new WindowRows(rows, expectedD, labels);
+    }
+
+    /**
+     * Checks a labelled window before any detector sees it, so that a bad window is rejected whole instead of
+     * after some detectors have advanced: every row present and of length {@code expectedD}, one label per row,
+     * no negative label.
+     */
+    static void checkLabelled(float[][] rows, int[] labels, int expectedD) {
+        checkRows(rows, expectedD);
+        Objects.requireNonNull(labels, "labels");
+        if (labels.length != rows.length) {
+            throw new IllegalArgumentException("the window has " + rows.length + " rows but " + labels.length + " labels");
+        }
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0) {
+                throw new IllegalArgumentException("label of window row " + i + " is negative: " + labels[i]);
+            }
+        }
+    }
+
+    private static void checkRows(float[][] rows, int expectedD) {
         Objects.requireNonNull(rows, "rows");
         for (int i = 0; i < rows.length; i++) {
             if (rows[i] == null) {
@@ -47,36 +53,23 @@ abstract class WindowRows {
                         + ", the reference has d = " + expectedD);
             }
         }
-        return new WindowRows(rows.length, expectedD, labels) {
-            @Override
-            float get(int row, int col) {
-                return rows[row][col];
-            }
-
-            @Override
-            void copyScaled(int row, double scale, float[] dst, int dstRow) {
-                float[] r = rows[row];
-                int off = dstRow * d;
-                for (int j = 0; j < d; j++) {
-                    dst[off + j] = (float) (r[j] * scale);
-                }
-            }
-        };
     }
 
-    static WindowRows ofFlat(float[] data, int n, int d, int[] labels, int expectedD) {
-        Objects.requireNonNull(data, "data");
-        if (d != expectedD) {
-            throw new IllegalArgumentException("the window has d = " + d + ", the reference has d = " + expectedD);
-        }
-        if ((long) n * d != data.length) {
-            throw new IllegalArgumentException("window data has " + data.length + " values, expected n*d = " + n + "*" + d);
-        }
-        return new WindowRows(n, d, labels) {
-            @Override
-            float get(int row, int col) {
-                return data[row * d + col];
+    boolean finite(int row) {
+        for (float v : rows[row]) {
+            if (!Float.isFinite(v)) {
+                return false;
             }
-        };
+        }
+        return true;
+    }
+
+    /** Copies row {@code row} times {@code scale} into dst at row offset {@code dstRow}. */
+    void copyScaled(int row, double scale, float[] dst, int dstRow) {
+        float[] r = rows[row];
+        int off = dstRow * d;
+        for (int j = 0; j < d; j++) {
+            dst[off + j] = (float) (r[j] * scale);
+        }
     }
 }

@@ -165,6 +165,23 @@ class ErtMmdDetectorTest {
         for (int t = 0; t < 3; t++) {
             last = detector.update(Streams.shift(Streams.gaussian(stream, 30, d), 2, 0.5f));
         }
+        // The median heuristic by brute force, in the embeddings' units: the median (the lower one, for an even
+        // count) of the squared distances between reference rows, all 44,850 pairs (below the sampling limit).
+        double[] pairs = new double[n * (n - 1) / 2];
+        int p = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                double sq = 0;
+                for (int c = 0; c < d; c++) {
+                    sq += ((double) ref[i][c] - ref[j][c]) * ((double) ref[i][c] - ref[j][c]);
+                }
+                pairs[p++] = sq;
+            }
+        }
+        Arrays.sort(pairs);
+        double median = pairs[(pairs.length - 1) / 2];
+        assertEquals(median, detector.bandwidth(), 1e-5 * median);
+        double gamma = 1 / (2 * median);
         ErtMmdState s = detector.state();
         boolean[] held = new boolean[n];
         for (int i : s.heldOut()) {
@@ -175,21 +192,20 @@ class ErtMmdDetectorTest {
             if (!held[i]) {
                 double[] row = new double[d];
                 for (int j = 0; j < d; j++) {
-                    row[j] = (float) (ref[i][j] * s.scale());
+                    row[j] = ref[i][j];
                 }
                 x.add(row);
             }
         }
-        float[] w = s.windowRows();
+        float[] w = s.windowRows(); // in working units: embeddings x scale
         List<double[]> y = new ArrayList<>();
         for (int i = 0; i < w.length / d; i++) {
             double[] row = new double[d];
             for (int j = 0; j < d; j++) {
-                row[j] = w[i * d + j];
+                row[j] = w[i * d + j] / s.scale();
             }
             y.add(row);
         }
-        double gamma = 1 / (2 * s.workingSigma2());
         double xx = 0;
         double yy = 0;
         double xy = 0;
@@ -258,22 +274,18 @@ class ErtMmdDetectorTest {
     }
 
     @Test
-    void anEmbeddingWindowAndItsRowsGiveTheSameResult() {
-        int d = 6;
-        int[] labels = Streams.labels(new Rng(1), 500, new double[] {0.7, 0.3});
-        ReferenceSample reference = ReferenceSample.of(Streams.clustered(new Rng(2), labels, d, 2f), labels);
-        ErtMmdConfig config = ErtMmdConfig.builder(reference).expectedRunTime(10).windowSteps(2).rowsPerStep(8)
-                .bootstraps(100).build();
-        ErtMmdState initial = ErtMmdDetector.calibrate(config).state();
-        ErtMmdDetector a = ErtMmdDetector.restore(config, initial);
-        ErtMmdDetector b = ErtMmdDetector.restore(config, initial);
-        Rng stream = new Rng(3);
-        for (int t = 0; t < 4; t++) {
-            int[] y = Streams.labels(stream, 40, new double[] {0.5, 0.5});
-            float[][] x = Streams.clustered(stream, y, d, 2f);
-            io.embedstream.model.metrics.EmbeddingWindow window = io.embedstream.model.metrics.EmbeddingWindow.ofRows(x, y, null);
-            assertEquals(a.update(x, y), b.update(window.data(), window.n(), window.labels()));
-        }
+    void theStateIsAsLargeAsErtMmdStateSays() {
+        // "About W x b x d x 4 bytes plus 2 x W x b x 4 for the held-out indices (65 KiB at W = 2, b = 64, d = 128)."
+        int w = 2;
+        int b = 64;
+        int d = 128;
+        ReferenceSample reference = ReferenceSample.of(Streams.gaussian(new Rng(1), 6 * w * b, d));
+        ErtMmdConfig config = ErtMmdConfig.builder(reference).expectedRunTime(2).windowSteps(w).rowsPerStep(b)
+                .bootstraps(20).build();
+        int formula = w * b * d * 4 + 2 * w * b * 4;
+        assertEquals(65 * 1024, formula);
+        int bytes = ErtMmdDetector.calibrate(config).state().toBytes().length;
+        assertTrue(bytes >= formula && bytes < formula + 256, bytes + " bytes");
     }
 
     @Test
@@ -282,6 +294,8 @@ class ErtMmdDetectorTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ErtMmdConfig.builder(small).build());
         assertTrue(e.getMessage().contains("100 rows") && e.getMessage().contains("384"), e.getMessage());
+        assertEquals(384, ErtMmdConfig.minReferenceRows(2, 32));
+        assertEquals(192, ClassDriftConfig.defaults().minReferenceRows(), "the per-class detectors follow the same rule");
         ReferenceSample ok = ReferenceSample.of(Streams.gaussian(new Rng(1), 800, 4));
         e = assertThrows(IllegalArgumentException.class, () -> ErtMmdConfig.builder(ok).expectedRunTime(1).build());
         assertTrue(e.getMessage().contains("got 1"), e.getMessage());

@@ -1,4 +1,4 @@
-package io.embedstream.model.metrics;
+package io.embedstream.model.metrics.kernel;
 
 /** In-place k-th smallest selection (Hoare partition, median-of-three pivot); expected O(n). */
 final class Quickselect {

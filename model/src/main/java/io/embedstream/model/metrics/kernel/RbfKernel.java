@@ -1,33 +1,49 @@
-package io.embedstream.model.metrics.drift;
+package io.embedstream.model.metrics.kernel;
 
 /**
- * The RBF kernel of the ERT detectors, in "working units": embeddings multiplied by a fixed scale (1 over
- * the reference's largest absolute value) and held in floats, so that squared distances of finite
- * embeddings cannot overflow for any row resembling the reference. Distances come from
- * |x|^2 + |y|^2 - 2 x.y with dot products in 4 x 4 register tiles; every dot product, including a
- * row's squared norm, is accumulated in the same order, so identical rows are at distance exactly 0 and
- * a kernel value depends only on the two rows, never on where they sit in a tile. A distance that
- * overflows (a wildly drifted row) gives a kernel value of 0.
+ * The RBF kernel k(x, y) = exp(-|x - y|^2 / (2 sigma^2)) of the MMD tests ({@code DataDriftTest} and the ERT
+ * detectors), in "working units": embeddings multiplied by a fixed scale (1 over the largest absolute value
+ * of the sample it was fitted on) and held in floats, so that squared distances of finite embeddings cannot
+ * overflow for any row resembling that sample. Distances come from |x|^2 + |y|^2 - 2 x.y with dot products
+ * in 4 x 4 register tiles; every dot product, including a row's squared norm, is accumulated in the same
+ * order, so identical rows are at distance exactly 0 and a kernel value depends only on the two rows, never
+ * on where they sit in a tile. A distance that overflows (a wildly drifted row) gives a kernel value of 0.
+ *
+ * <p>Immutable; the static helpers hold no state.
  */
-final class RbfKernel {
+public final class RbfKernel {
     private static final int MEDIAN_SAMPLE = 50_000;
 
-    final double scale;
+    private final double scale;
     /** 1 / (2 sigma^2) in working units. */
-    final double gamma;
+    private final double gamma;
 
-    RbfKernel(double scale, double workingSigma2) {
+    /**
+     * @param scale          working units = embedding x scale
+     * @param workingSigma2  sigma^2 in working units
+     */
+    public RbfKernel(double scale, double workingSigma2) {
         this.scale = scale;
         this.gamma = 1.0 / (2.0 * workingSigma2);
     }
 
+    /** Working units = embedding x scale. */
+    public double scale() {
+        return scale;
+    }
+
+    /** sigma^2 in working units, as 1 / (2 gamma). */
+    public double workingSigma2() {
+        return 1.0 / (2.0 * gamma);
+    }
+
     /** sigma^2 in the units of the embeddings. */
-    double bandwidth() {
+    public double bandwidth() {
         return 1.0 / (2.0 * gamma * scale * scale);
     }
 
     /** 1 / max |x| over the sample, or 1 when it is all zeros. */
-    static double scaleOf(float[] x) {
+    public static double scaleOf(float[] x) {
         float max = 0f;
         for (float v : x) {
             max = Math.max(max, Math.abs(v));
@@ -35,7 +51,8 @@ final class RbfKernel {
         return max > 0 ? 1.0 / max : 1.0;
     }
 
-    static float[] squaredNorms(float[] x, int n, int d) {
+    /** The squared norm of each of the n rows of x (row-major), summed in the order the dot products use. */
+    public static float[] squaredNorms(float[] x, int n, int d) {
         float[] sq = new float[n];
         for (int i = 0; i < n; i++) {
             float s = 0f;
@@ -57,10 +74,12 @@ final class RbfKernel {
 
     /**
      * e^x for x &lt;= 0 in plain arithmetic: x = (r + f) ln 2 with r an integer and |f| &lt;= 1/2, then a
-     * degree-7 Taylor polynomial for e^(f ln 2) (relative error below 1e-8, far under the float precision
-     * the kernel values are kept in) scaled by 2^r. About twice as fast as Math.exp here and, unlike an
-     * intrinsic, bit-for-bit the same on every CPU, so a detector restored on another machine continues
-     * exactly. Results below 2^-1022 are flushed to 0.
+     * degree-7 Taylor polynomial for e^(f ln 2) scaled by 2^r. Its relative error on (-700, 0] is below 1e-8
+     * (the polynomial's truncation, at most about 7e-9; RbfKernelTest checks it against StrictMath.exp), far under
+     * the float precision the kernel values are kept in. Written out rather than calling Math.exp, which the JIT
+     * may replace with an intrinsic whose last bits depend on the CPU, so that it is bit-for-bit the same on every
+     * machine and a detector restored on another one continues exactly. Returns 0 for x &lt;= -700 (e^-700 is
+     * below 1e-303) and NaN for NaN.
      */
     static double exp(double x) {
         if (!(x > -700)) {
@@ -83,7 +102,7 @@ final class RbfKernel {
      * Full symmetric n x n matrix of squared distances between the rows of x (row-major, working units).
      * The diagonal is 0.
      */
-    static float[] squaredDistances(float[] x, float[] sq, int n, int d) {
+    public static float[] squaredDistances(float[] x, float[] sq, int n, int d) {
         float[] g = new float[n * n];
         float[] tile = new float[16];
         int tiled = n & ~3;
@@ -122,13 +141,13 @@ final class RbfKernel {
      * statistic). Falls back to the mean positive distance when the median is 0; returns 0 when every row is
      * the same point.
      */
-    static double medianDistance(float[] dist, int n) {
+    public static double medianDistance(float[] dist, int n) {
         long pairs = (long) n * (n - 1) / 2;
         if (pairs == 0) {
             return 0;
         }
         long stride = Math.max(1, pairs / MEDIAN_SAMPLE);
-        double[] sample = new double[(int) ((pairs + stride - 1) / stride)];
+        float[] sample = new float[(int) ((pairs + stride - 1) / stride)];
         int p = 0;
         long index = 0;
         long next = 0;
@@ -141,8 +160,10 @@ final class RbfKernel {
             }
             index = rowEnd;
         }
-        java.util.Arrays.sort(sample, 0, p);
-        double median = sample[(p - 1) / 2];
+        if (p < sample.length) {
+            sample = java.util.Arrays.copyOf(sample, p);
+        }
+        double median = Quickselect.select(sample, (p - 1) / 2);
         if (median > 0) {
             return median;
         }
@@ -160,7 +181,7 @@ final class RbfKernel {
     }
 
     /** Turns a squared-distance matrix into the kernel matrix, in place; the diagonal becomes 1. */
-    void toKernelInPlace(float[] dist, int n) {
+    public void toKernelInPlace(float[] dist, int n) {
         for (int i = 0; i < n; i++) {
             dist[i * n + i] = 1f;
             for (int j = i + 1; j < n; j++) {
@@ -172,10 +193,10 @@ final class RbfKernel {
     }
 
     /**
-     * For each of the {@code na} rows of a, the sum of k(a_i, b_j) over the {@code nb} rows of b, added to
-     * {@code out[i]}. Returns the total. Both row-major, working units, with their squared norms.
+     * The sum of k(a_i, b_j) over the {@code na} rows of a and the {@code nb} rows of b, accumulated per row of a
+     * and then over rows of a in a fixed order. Both row-major, working units, with their squared norms.
      */
-    double rowSums(float[] a, float[] aSq, int na, float[] b, float[] bSq, int nb, int d, double[] out) {
+    public double crossSum(float[] a, float[] aSq, int na, float[] b, float[] bSq, int nb, int d) {
         float[] tile = new float[16];
         int ta = na & ~3;
         int tb = nb & ~3;
@@ -201,21 +222,12 @@ final class RbfKernel {
                 s2 += k(distance(aSq[i + 2], bSq[j], dot(a, i + 2, b, j, d)));
                 s3 += k(distance(aSq[i + 3], bSq[j], dot(a, i + 3, b, j, d)));
             }
-            if (out != null) {
-                out[i] += s0;
-                out[i + 1] += s1;
-                out[i + 2] += s2;
-                out[i + 3] += s3;
-            }
             total += (s0 + s1) + (s2 + s3);
         }
         for (int i = ta; i < na; i++) {
             double s = 0;
             for (int j = 0; j < nb; j++) {
                 s += k(distance(aSq[i], bSq[j], dot(a, i, b, j, d)));
-            }
-            if (out != null) {
-                out[i] += s;
             }
             total += s;
         }
@@ -226,7 +238,7 @@ final class RbfKernel {
      * Sum of k over the ordered pairs (i, j), i != j, of the rows of one block, leaving out pairs drawn from
      * the same source row ({@code source[i] == source[j]}: a row sampled twice).
      */
-    double withinSum(float[] a, float[] aSq, int na, int d, int[] source) {
+    public double withinSum(float[] a, float[] aSq, int na, int d, int[] source) {
         double s = 0;
         for (int i = 0; i < na; i++) {
             for (int j = i + 1; j < na; j++) {
@@ -239,7 +251,7 @@ final class RbfKernel {
     }
 
     /** Dot product of row i of a with row j of b, accumulated in index order (as the tiles do). */
-    static float dot(float[] a, int i, float[] b, int j, int d) {
+    private static float dot(float[] a, int i, float[] b, int j, int d) {
         float s = 0f;
         int oa = i * d;
         int ob = j * d;
@@ -250,7 +262,7 @@ final class RbfKernel {
     }
 
     /** Dot products of rows i..i+3 of a with rows j..j+3 of b into tile (row-major 4 x 4). */
-    static void dotTile(float[] a, int i, float[] b, int j, int d, float[] tile) {
+    private static void dotTile(float[] a, int i, float[] b, int j, int d, float[] tile) {
         float c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
         float c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
         int a0 = i * d;
