@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -41,11 +40,6 @@ public final class BrokerCommand implements Callable<Integer> {
     @Option(names = "--topics", defaultValue = DEFAULT_TOPICS,
             description = "Topics to create at start, comma-separated; empty for none (default: ${DEFAULT-VALUE}).")
     String topics;
-
-    /** Runs the command as the {@code embedstream} launcher would, for a process of its own. */
-    public static void main(String[] args) {
-        System.exit(new CommandLine(new BrokerCommand()).execute(args));
-    }
 
     /** The topics to create, trimmed, without empty names. */
     public List<String> topicList() {

@@ -46,10 +46,6 @@ public final class DriftStream {
         this.rng = new Rng(seed);
     }
 
-    public int windowSize() {
-        return windowSize;
-    }
-
     /** A window of the old distribution. */
     public StreamWindow stationary() {
         return mixed(0);

@@ -55,10 +55,6 @@ public final class EmbeddingPool {
         return new EmbeddingPool(rows, labels, seed);
     }
 
-    public int size() {
-        return rows.length;
-    }
-
     public int dimension() {
         return rows[0].length;
     }
