@@ -6,9 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.style.CategoryStyler;
 
@@ -31,34 +29,25 @@ public final class BarChart {
     /**
      * The chart: one XChart series per measure, its x values the categories and its y values the measure's, with
      * the error bar half-lengths as the series' error bars; a measure whose errors are all 0 has none. The y axis
-     * is the fixed range or [0, 1.1 x the highest bar with its error].
+     * is [0, 1.1 x the highest bar with its error] ([0, 1] when nothing is above 0).
      */
     public CategoryChart chart() {
-        double yMax = b.yMax;
-        double yMin = b.yMin;
-        if (Double.isNaN(yMax)) {
-            yMax = 0;
-            for (int m = 0; m < b.measures.size(); m++) {
-                for (int c = 0; c < b.categories.size(); c++) {
-                    yMax = Math.max(yMax, b.values[m][c] + b.errors[m][c]);
-                }
+        double yMax = 0;
+        for (int m = 0; m < b.measures.size(); m++) {
+            for (int c = 0; c < b.categories.size(); c++) {
+                yMax = Math.max(yMax, b.values[m][c] + b.errors[m][c]);
             }
-            yMax *= 1.1;
         }
-        if (!(yMax > yMin)) {
-            yMax = yMin + 1;
-        }
-        CategoryChart chart = new CategoryChartBuilder().width(b.width).height(b.height).title(b.title)
-                .xAxisTitle(b.xLabel).yAxisTitle(b.yLabel).build();
+        yMax = yMax > 0 ? 1.1 * yMax : 1;
+        CategoryChart chart = b.frame(CategoryChart::new);
         CategoryStyler style = chart.getStyler();
-        Charts.style(style);
         style.setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Bar);
         style.setAvailableSpaceFill(0.75);
         style.setOverlapped(false);
         style.setPlotGridVerticalLinesVisible(false);
         style.setErrorBarsColor(Color.BLACK);
         style.setErrorBarsColorSeriesColor(false);
-        style.setYAxisMin(yMin).setYAxisMax(yMax);
+        style.setYAxisMin(0.0).setYAxisMax(yMax);
         for (int m = 0; m < b.measures.size(); m++) {
             List<Double> values = Arrays.stream(b.values[m]).boxed().toList();
             boolean anyError = Arrays.stream(b.errors[m]).anyMatch(e -> e > 0);
@@ -73,14 +62,7 @@ public final class BarChart {
     }
 
     /** Chart settings: categories, then one {@link #measure} call per measure with a value per category. */
-    public static final class Builder {
-        private String title = "";
-        private String xLabel = "";
-        private String yLabel = "";
-        private int width = 960;
-        private int height = 560;
-        private double yMin = 0;
-        private double yMax = Double.NaN;
+    public static final class Builder extends ChartBuilder<Builder> {
         private List<String> categories = List.of();
         private final List<String> measures = new ArrayList<>();
         private double[][] values = new double[0][];
@@ -88,12 +70,6 @@ public final class BarChart {
 
         private Builder() {}
 
-        public Builder title(String v) { this.title = Objects.requireNonNull(v); return this; }
-        public Builder xLabel(String v) { this.xLabel = Objects.requireNonNull(v); return this; }
-        public Builder yLabel(String v) { this.yLabel = Objects.requireNonNull(v); return this; }
-        public Builder size(int w, int h) { this.width = w; this.height = h; return this; }
-        /** Fixed y range; by default [0, 1.1 x the highest bar with its error]. */
-        public Builder yRange(double min, double max) { this.yMin = min; this.yMax = max; return this; }
         /** The groups, in order; names must differ. */
         public Builder categories(List<String> v) {
             if (v.stream().distinct().count() != v.size()) {

@@ -15,7 +15,6 @@ import org.knowm.xchart.AnnotationLine;
 import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -88,10 +87,8 @@ public final class LineChart {
             yMax = yMin + 1;
         }
 
-        XYChart chart = new XYChartBuilder().width(b.width).height(b.height).title(b.title)
-                .xAxisTitle(b.xLabel).yAxisTitle(b.yLabel).build();
+        XYChart chart = b.frame(XYChart::new);
         XYStyler style = chart.getStyler();
-        Charts.style(style);
         style.setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         style.setMarkerSize(6);
         style.setXAxisMin(xMin).setXAxisMax(xMax).setYAxisMin(yMin).setYAxisMax(yMax);
@@ -162,12 +159,7 @@ public final class LineChart {
     }
 
     /** Chart settings; a title and at least one series are required. */
-    public static final class Builder {
-        private String title = "";
-        private String xLabel = "";
-        private String yLabel = "";
-        private int width = 960;
-        private int height = 560;
+    public static final class Builder extends ChartBuilder<Builder> {
         private double yMin = 0;
         private double yMax = Double.NaN;
         private final List<Series> series = new ArrayList<>();
@@ -176,11 +168,6 @@ public final class LineChart {
 
         private Builder() {}
 
-        public Builder title(String v) { this.title = Objects.requireNonNull(v); return this; }
-        public Builder xLabel(String v) { this.xLabel = Objects.requireNonNull(v); return this; }
-        public Builder yLabel(String v) { this.yLabel = Objects.requireNonNull(v); return this; }
-        /** Image size in pixels [960 x 560]. */
-        public Builder size(int w, int h) { this.width = w; this.height = h; return this; }
         /** Bottom of the y axis [0]. */
         public Builder yMin(double v) { this.yMin = v; return this; }
         /** Top of the y axis [the data's top plus 8%]: a zoom, the plot cuts off lines above it. */

@@ -1,17 +1,15 @@
 package io.embedstream.experiments.chart;
 
+import static io.embedstream.experiments.chart.PngAssertions.assertPng;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -29,8 +27,6 @@ import org.knowm.xchart.XYSeries;
  * {@code write} encodes it as a PNG of the requested size in which every series and marker is drawn.
  */
 class ChartsTest {
-    private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-
     @TempDir
     Path dir;
 
@@ -165,11 +161,6 @@ class ChartsTest {
         assertNull(chart.getSeriesMap().get("NMI").getExtraValues(), "no error bars where every error is 0");
         assertEquals(0, chart.getStyler().getYAxisMin(), 1e-9);
         assertEquals(0.97 * 1.1, chart.getStyler().getYAxisMax(), 1e-9, "highest bar with its error, +10%");
-
-        CategoryChart fixed = BarChart.builder().categories(List.of("x")).yRange(0.2, 0.7)
-                .measure("m", new double[] {0.5}, new double[] {0}).build().chart();
-        assertEquals(0.2, fixed.getStyler().getYAxisMin(), 1e-9);
-        assertEquals(0.7, fixed.getStyler().getYAxisMax(), 1e-9);
     }
 
     @Test
@@ -190,13 +181,6 @@ class ChartsTest {
         assertThrows(IllegalArgumentException.class, () -> BarChart.builder().categories(List.of("a"))
                 .measure("x", new double[] {1}, new double[] {0}).measure("x", new double[] {1}, new double[] {0}));
         assertThrows(IllegalArgumentException.class, () -> BarChart.builder().categories(List.of("a")).build());
-    }
-
-    private static void assertPng(Path file) throws Exception {
-        byte[] bytes = Files.readAllBytes(file);
-        assertTrue(bytes.length > PNG_SIGNATURE.length, file + " is not empty");
-        assertArrayEquals(PNG_SIGNATURE, Arrays.copyOf(bytes, PNG_SIGNATURE.length), file + " starts as a PNG");
-        assertNotNull(ImageIO.read(file.toFile()), file + " decodes");
     }
 
     private static Set<Integer> colours(BufferedImage image) {

@@ -1,8 +1,8 @@
 package io.embedstream.experiments.cli;
 
+import static io.embedstream.experiments.chart.PngAssertions.assertPng;
 import static io.embedstream.experiments.cli.ExperimentCommandsTest.assertEveryOptionRecorded;
 import static io.embedstream.experiments.cli.ExperimentCommandsTest.assertFinite;
-import static io.embedstream.experiments.cli.ExperimentCommandsTest.assertPng;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

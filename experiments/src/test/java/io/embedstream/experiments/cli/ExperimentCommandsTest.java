@@ -1,17 +1,15 @@
 package io.embedstream.experiments.cli;
 
+import static io.embedstream.experiments.chart.PngAssertions.assertPng;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -216,19 +214,5 @@ class ExperimentCommandsTest {
     static void assertFinite(JsonNode v, String what) {
         assertNotNull(v, what + " present");
         assertTrue(v.isNumber() && Double.isFinite(v.asDouble()), what + " is a finite number: " + v);
-    }
-
-    static void assertPng(Path file) throws Exception {
-        BufferedImage image = ImageIO.read(file.toFile());
-        assertNotNull(image, file + " is a PNG");
-        assertTrue(image.getWidth() >= 600 && image.getHeight() >= 400, "readable size");
-        int first = image.getRGB(0, 0);
-        boolean varied = false;
-        for (int y = 0; y < image.getHeight() && !varied; y += 3) {
-            for (int x = 0; x < image.getWidth(); x += 3) {
-                varied |= image.getRGB(x, y) != first;
-            }
-        }
-        assertFalse(!varied, file + " is not blank");
     }
 }
