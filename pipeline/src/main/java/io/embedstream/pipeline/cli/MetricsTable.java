@@ -3,6 +3,7 @@ package io.embedstream.pipeline.cli;
 import io.embedstream.connectors.wire.metrics.AlarmChange;
 import io.embedstream.connectors.wire.metrics.MetricsRecord;
 import io.embedstream.connectors.wire.metrics.VersionDriftFigures;
+import io.embedstream.model.metrics.AlarmKind;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -65,7 +66,7 @@ final class MetricsTable {
         sb.append(' ').append(cell(String.format(Locale.ROOT, "%8s", text(w.metric(MetricsRecord.EFFECTIVE_RANK), "%.1f")), collapse));
         sb.append(String.format(Locale.ROOT, " %7s", text(w.metric(MetricsRecord.NORM_QUALITY_SPEARMAN), "%+.2f")));
         sb.append(' ').append(cell(String.format(Locale.ROOT, "%7s", text(w.metric(MetricsRecord.DRIFT_P_VALUE), "%.3f")),
-                active.contains("DATA_DRIFT") || active.contains("LABEL_SHIFT") || active.contains("CLASS_DRIFT")));
+                AlarmKind.DRIFT.stream().map(Enum::name).anyMatch(active::contains)));
         sb.append(' ').append(cell(String.format(Locale.ROOT, "%13s", versionDrift(w.versionDrift())),
                 active.contains("VERSION_DRIFT")));
         sb.append("  ").append(alarm ? String.join(",", active) : "-");

@@ -198,8 +198,7 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
         if (after <= 0 || !tested) {
             return;
         }
-        boolean alarmed = detector.activeAlarms().stream().anyMatch(k -> k == AlarmKind.DATA_DRIFT
-                || k == AlarmKind.LABEL_SHIFT || k == AlarmKind.CLASS_DRIFT);
+        boolean alarmed = detector.activeAlarms().stream().anyMatch(AlarmKind.DRIFT::contains);
         state.driftQuietWindows = alarmed ? 0 : state.driftQuietWindows + 1;
         if (state.driftQuietWindows >= after) {
             rebase(after + " windows without a drift alarm", events, notes);
