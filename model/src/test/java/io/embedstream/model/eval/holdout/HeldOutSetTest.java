@@ -1,0 +1,135 @@
+package io.embedstream.model.eval.holdout;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.embedstream.types.LabeledImage;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class HeldOutSetTest {
+    private static LabeledImage image(String id, int label) {
+        byte[] pixels = new byte[4 * 4];
+        Arrays.fill(pixels, (byte) id.hashCode());
+        return new LabeledImage(id, label, 4, 4, 1, pixels);
+    }
+
+    @Test
+    void aFloodingClassKeepsNoMoreThanItsShareAndTheMostRecentImages() {
+        HeldOutSet set = HeldOutSet.create(50, 1000);
+        for (int i = 0; i < 1000; i++) {
+            set.add(image("a" + i, 0), 0.5f);
+        }
+        for (int i = 0; i < 10; i++) {
+            set.add(image("b" + i, 1), 0.5f);
+        }
+        assertEquals(Map.of(0, 50, 1, 10), set.classCounts());
+        List<String> kept = set.entries().stream().filter(e -> e.image().label() == 0).map(e -> e.image().id()).toList();
+        assertEquals("a950", kept.get(0), "oldest kept is the 50th most recent");
+        assertEquals("a999", kept.get(49));
+        assertEquals(950, set.evicted());
+    }
+
+    @Test
+    void moreClassesShareTheCapacityEqually() {
+        HeldOutSet set = HeldOutSet.create(50, 100);
+        for (int i = 0; i < 60; i++) {
+            set.add(image("a" + i, 0), 1f);
+        }
+        assertEquals(50, set.size());
+        for (int c = 1; c < 4; c++) {
+            for (int i = 0; i < 60; i++) {
+                set.add(image(c + "-" + i, c), 1f);
+            }
+        }
+        assertEquals(25, set.classLimit());
+        assertEquals(Map.of(0, 25, 1, 25, 2, 25, 3, 25), set.classCounts());
+        assertEquals(100, set.size());
+    }
+
+    @Test
+    void staysWithinItsCapacityWhateverTheStream() {
+        Random random = new Random(3);
+        HeldOutSet set = HeldOutSet.create(8, 40);
+        long added = 0;
+        for (int i = 0; i < 20_000; i++) {
+            int label = random.nextInt(i < 10_000 ? 5 : 200);
+            set.add(image("x" + i, label), random.nextFloat());
+            added++;
+            assertTrue(set.size() <= 40, "size " + set.size() + " after " + i);
+            int sum = set.classCounts().values().stream().mapToInt(Integer::intValue).sum();
+            assertEquals(set.size(), sum, "size agrees with the classes' counts");
+        }
+        assertEquals(added, set.size() + set.evicted(), "every image is kept or counted as evicted");
+        assertEquals(40, set.classes(), "with 200 classes and room for 40, the 40 seen most recently stay");
+    }
+
+    @Test
+    void theClassSeenLeastRecentlyGoesWhenThereAreMoreClassesThanRoom() {
+        HeldOutSet set = HeldOutSet.create(2, 3);
+        set.add(image("a", 0), 1f);
+        set.add(image("b", 1), 1f);
+        set.add(image("c", 2), 1f);
+        set.add(image("a2", 0), 1f);
+        set.add(image("d", 3), 1f);
+        assertEquals(Map.of(0, 1, 2, 1, 3, 1), set.classCounts(), "class 1 was seen least recently");
+    }
+
+    @Test
+    void aRestoredSetHasTheSameImagesAndContinuesTheSame() {
+        HeldOutSet original = HeldOutSet.create(5, 20);
+        Random random = new Random(11);
+        for (int i = 0; i < 300; i++) {
+            original.add(image("i" + i, random.nextInt(7)), random.nextFloat());
+        }
+        HeldOutSet restored = HeldOutSet.restore(original.snapshot());
+        assertEquals(original.entries().size(), restored.entries().size());
+        for (int i = 0; i < original.entries().size(); i++) {
+            HeldOutSet.Entry a = original.entries().get(i);
+            HeldOutSet.Entry b = restored.entries().get(i);
+            assertEquals(a.image().id(), b.image().id());
+            assertEquals(a.image().label(), b.image().label());
+            assertEquals(a.quality(), b.quality());
+            assertEquals(a.sequence(), b.sequence());
+            assertArrayEquals(a.image().pixels(), b.image().pixels());
+        }
+        assertEquals(original.evicted(), restored.evicted());
+        for (int i = 300; i < 400; i++) {
+            int label = random.nextInt(9);
+            float q = random.nextFloat();
+            original.add(image("i" + i, label), q);
+            restored.add(image("i" + i, label), q);
+        }
+        assertArrayEquals(original.snapshot(), restored.snapshot(), "same state after the same images");
+    }
+
+    @Test
+    void aSnapshotItCannotReadIsRefusedWithTheReason() {
+        HeldOutSet set = HeldOutSet.create(2, 4);
+        set.add(image("a", 0), 1f);
+        byte[] bytes = set.snapshot();
+        IllegalArgumentException truncated = assertThrows(IllegalArgumentException.class,
+                () -> HeldOutSet.restore(Arrays.copyOf(bytes, bytes.length - 3)));
+        assertTrue(truncated.getMessage().contains("truncated or corrupt"), truncated.getMessage());
+        byte[] otherFormat = bytes.clone();
+        otherFormat[3] = 9;
+        IllegalArgumentException format = assertThrows(IllegalArgumentException.class,
+                () -> HeldOutSet.restore(otherFormat));
+        assertTrue(format.getMessage().contains("format 9"), format.getMessage());
+    }
+
+    @Test
+    void badSettingsAndQualitiesAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> HeldOutSet.create(1, 10));
+        assertThrows(IllegalArgumentException.class, () -> HeldOutSet.create(10, 9));
+        HeldOutSet set = HeldOutSet.create(2, 4);
+        assertThrows(IllegalArgumentException.class, () -> set.add(image("a", 0), Float.NaN));
+        assertThrows(IllegalArgumentException.class, () -> set.add(image("a", 0), 1.5f));
+        assertEquals(0, set.size());
+    }
+}
