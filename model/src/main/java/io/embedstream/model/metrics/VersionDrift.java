@@ -1,5 +1,6 @@
 package io.embedstream.model.metrics;
 
+import io.embedstream.model.compat.EmbeddingMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -7,10 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
-import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.CommonOps_DDRM;
-import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
-import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
 
 /**
  * Compares two model versions on a fixed probe set: the same images embedded by the old and the new
@@ -191,21 +188,10 @@ public final class VersionDrift {
 
     /**
      * Rows of zb mapped into the old space by the orthogonal (semi-orthogonal when da != db) R minimising
-     * |za - zb R|_F: with zb^T za = U S V^T, R = U V^T (Schoenemann 1966).
+     * |za - zb R|_F: the unscaled Procrustes fit that carried indexes use too.
      */
     private static double[] procrustesAlign(double[] za, int da, double[] zb, int db, int n) {
-        double[] m = DenseOps.crossProduct(zb, db, za, da, n); // db x da
-        SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(db, da, true, true, true);
-        if (!svd.decompose(DMatrixRMaj.wrap(db, da, m))) {
-            throw new ArithmeticException("SVD for Procrustes alignment did not converge");
-        }
-        DMatrixRMaj u = svd.getU(null, false);
-        DMatrixRMaj v = svd.getV(null, false);
-        DMatrixRMaj r = new DMatrixRMaj(db, da);
-        CommonOps_DDRM.multTransB(u, v, r);
-        DMatrixRMaj aligned = new DMatrixRMaj(n, da);
-        CommonOps_DDRM.mult(DMatrixRMaj.wrap(n, db, zb), r, aligned);
-        return aligned.data;
+        return EmbeddingMap.procrustes(zb, db, za, da, n, false).apply(zb, n);
     }
 
     /** |centroid(a) - centroid(b)| over rows with the given label (all rows when labels is null). */
