@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         description = "Learning-quality experiments (no Flink or Kafka): ablation of the loss terms, quality"
                 + " imbalance, collapse and its detection, drift detection on a real shift. Each writes results.json,"
                 + " results.md and PNG plots.",
-        subcommands = {AblationCommand.class, QualityImbalanceCommand.class, CollapseCommand.class, DriftCommand.class})
+        subcommands = {AblationCommand.class, QualityImbalanceCommand.class, CollapseCommand.class, DriftCommand.class,
+                CompatCommand.class})
 public final class ExperimentCommand implements Runnable {
     @Override
     public void run() {
