@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assertions;
 
 /**
@@ -18,6 +20,21 @@ public final class PythonScripts {
 
     /** What a run printed (stdout and stderr together) and its exit status. */
     public record Result(int exitCode, String output) {}
+
+    /**
+     * Runs the Python unit tests of {@code python/tests/<module>} and fails unless they all pass, none was skipped and
+     * at least {@code minimumTests} ran (fewer would mean some were lost or not collected). Prints their report.
+     */
+    public static void assertUnittestsPass(String module, int minimumTests) throws IOException, InterruptedException {
+        Result result = run(600, "-m", "unittest", "discover", "-s", "tests", "-p", module, "-v");
+        System.out.println(result.output());
+        Assertions.assertEquals(0, result.exitCode(), result.output());
+        Matcher ran = Pattern.compile("Ran (\\d+) tests?").matcher(result.output());
+        Assertions.assertTrue(ran.find(), result.output());
+        Assertions.assertTrue(Integer.parseInt(ran.group(1)) >= minimumTests,
+                "only " + ran.group(1) + " Python tests ran in " + module + ", expected " + minimumTests);
+        Assertions.assertFalse(result.output().contains("skipped"), "a Python test was skipped:\n" + result.output());
+    }
 
     /** Runs {@code python ARGS...}; fails the test if it does not end within {@code timeoutSeconds}. */
     public static Result run(long timeoutSeconds, String... args) throws IOException, InterruptedException {
