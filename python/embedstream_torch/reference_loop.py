@@ -42,6 +42,8 @@ that the loop and its tests work with any module factory.
 
 import argparse
 import gzip
+import importlib
+import importlib.util
 import json
 import math
 import os
@@ -397,8 +399,21 @@ def precision_at_1(reference, reference_labels, queries, query_labels):
     return float((predicted == np.asarray(query_labels)).mean())
 
 
-def network_factory(architecture):
-    """embedstream_torch.networks.build, imported on first use so that the loop runs without it."""
+def network_factory(architecture, factory=None):
+    """embedstream_torch.networks.build, imported on first use so that the loop runs without it.
+
+    factory = "module:function" or "path/to/file.py:function" names another builder, called (embedding, channels, height, width): a user's
+    network, or a stand-in while networks.py is not there.
+    """
+    if factory:
+        module_name, _, function = factory.rpartition(":")
+        if module_name.endswith(".py"):
+            spec = importlib.util.spec_from_file_location("embedstream_network_factory", module_name)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+        else:
+            module = importlib.import_module(module_name)
+        return getattr(module, function)
     from embedstream_torch import networks  # pylint: disable=import-outside-toplevel
     return lambda embedding, channels, height, width: networks.build(architecture, embedding, channels, height,
                                                                       width)
@@ -415,7 +430,7 @@ def run(args, factory=None):
     _, height, width, channels = train_x.shape
     classes = int(max(train_y.max(), test_y.max())) + 1
     mean, std = input_normalisation(channels)
-    factory = factory or network_factory(args.arch)
+    factory = factory or network_factory(args.arch, args.network_factory)
     network = factory(args.embedding, channels, height, width)
     if args.init == "project":
         project_init(network, args.seed)
@@ -449,6 +464,9 @@ def run(args, factory=None):
         "first_loss": records[0]["loss"] if records else None, "last_loss": records[-1]["loss"] if records else None,
         "p_at_1": precision_at_1(reference, train_y, queries, test_y), "test_images": int(len(test_y)),
     }
+    if args.trace:
+        with open(args.trace, "w", encoding="utf-8") as f:
+            json.dump(records, f)
     if args.embeddings:
         with open(args.embeddings, "w", encoding="utf-8") as f:
             json.dump({"labels": test_y.tolist(), "embeddings": queries.tolist()}, f)
@@ -465,7 +483,11 @@ def parser():
     p.add_argument("--out", help="write the result as JSON here (default: stdout)")
     p.add_argument("--embeddings", help="also write the test split's embeddings and labels as JSON here")
     p.add_argument("--save-model", help="also torch.save the network's state_dict and the class weights here")
+    p.add_argument("--trace", help="also write every step's loss, terms, learning rate and gradient norm as JSON here")
     p.add_argument("--arch", default="cm-mnist")
+    p.add_argument("--network-factory", metavar="MODULE:FUNCTION or FILE.py:FUNCTION",
+                   help="build the network with this function (embedding, channels, height, width) instead of"
+                        " embedstream_torch.networks.build(--arch, ...)")
     p.add_argument("--embedding", type=int, default=128)
     p.add_argument("--init", choices=INIT_CHOICES, default="project",
                    help="project: the Java ParameterInit (He-uniform for PReLU 0.25, zero biases, SplitMix64);"

@@ -258,6 +258,9 @@ class TrainingTest(unittest.TestCase):
                 sys.modules["embedstream_torch.networks"] = previous
         self.assertEqual([("cm-mnist", 8, 1, SIDE, SIDE)], built)
 
+    def test_a_named_factory_replaces_the_networks_module(self):
+        self.assertIs(stand_in, loop.network_factory("cm-mnist", "test_reference_loop:stand_in"))
+
 
 if __name__ == "__main__":
     unittest.main()

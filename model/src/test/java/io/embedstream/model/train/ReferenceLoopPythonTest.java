@@ -10,6 +10,6 @@ import org.junit.jupiter.api.Test;
 class ReferenceLoopPythonTest {
     @Test
     void pythonReferenceLoopTestsPass() throws Exception {
-        PythonScripts.assertUnittestsPass("test_reference_loop.py", 19);
+        PythonScripts.assertUnittestsPass("test_reference_loop.py", 20);
     }
 }
