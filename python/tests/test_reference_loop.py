@@ -259,7 +259,7 @@ class TrainingTest(unittest.TestCase):
         self.assertEqual([("cm-mnist", 8, 1, SIDE, SIDE)], built)
 
     def test_a_named_factory_replaces_the_networks_module(self):
-        self.assertIs(stand_in, loop.network_factory("cm-mnist", "test_reference_loop:stand_in"))
+        self.assertIs(stand_in, loop.network_factory("cm-mnist", __name__ + ":stand_in"))
 
 
 if __name__ == "__main__":
