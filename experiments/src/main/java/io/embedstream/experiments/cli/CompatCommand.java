@@ -90,7 +90,7 @@ public final class CompatCommand implements Callable<Integer> {
                     + data.train().size() + " images");
         }
         LabeledImage first = data.train().get(0);
-        long total = ExperimentSetup.totalSteps(steps, epochs, batch, data.train().size());
+        long total = ExperimentSetup.totalSteps(steps, epochs, batch, data.train().size() - fitImages);
         TrainerConfig config = training.trainerConfig(first.height(), first.width(), first.channels(),
                 data.numClasses(), total);
         // The fit images follow the trainer's --seed, so one seed names the whole run.
@@ -111,7 +111,8 @@ public final class CompatCommand implements Callable<Integer> {
         List<VersionEmbeddings> kept = new ArrayList<>();
         long t0 = System.nanoTime();
         try (EmbeddingTrainer trainer = EmbeddingTrainer.create(config)) {
-            new FitLoop(trainer, batch).run(data.train(), null, epochs, total, (epoch, inEpoch, perEpoch, r) -> {
+            // Trained on the index images only: the fit images play the held-out set, which no version learns from.
+            new FitLoop(trainer, batch).run(gallery, null, epochs, total, (epoch, inEpoch, perEpoch, r) -> {
                 long step = trainer.step() + trainer.skippedSteps();
                 if (kept.size() < versions && step == at[kept.size()]) {
                     kept.add(new VersionEmbeddings(step, embed(trainer, gallery), embed(trainer, queries),
