@@ -30,6 +30,8 @@ import io.embedstream.pipeline.config.PublishConfig;
 import io.embedstream.pipeline.operators.ModelDirectorySink;
 import io.embedstream.pipeline.types.ModelSnapshot;
 import io.embedstream.types.LabeledImage;
+import java.awt.image.BufferedImage;
+import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -44,6 +46,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -171,6 +174,50 @@ class PyTorchInteropTest {
                     published.manifest().trainingStep(), published.manifest().embeddingSize(), diff);
             assertTrue(diff <= TOLERANCE, "PyTorch's embeddings differ from embed's by " + diff);
         }
+    }
+
+    /**
+     * PNG layouts that ImageIO reads but the project's encoder never writes (palette, RGBA, 16-bit grey), so that the
+     * Python decoder's channel policy (palette expanded, alpha dropped, 16 bits scaled) is checked against ImageIO's.
+     */
+    @Test
+    void otherPngLayoutsDecodeInPythonAsImageIODecodesThem() throws Exception {
+        NetworkConfig network = NetworkConfig.builder().architecture(Architecture.CM_MNIST_3X3).inputSize(20, 28, 3)
+                .embeddingSize(16).build();
+        ModelSnapshot snapshot = new ModelSnapshot();
+        snapshot.version = 2;
+        snapshot.classes = 2;
+        snapshot.classWeights = new float[2 * 16];
+        try (EmbeddingModel model = EmbeddingModel.create(network, Device.cpu(), 3)) {
+            snapshot.parameters = model.parametersToBytes();
+        }
+        Path models = temp.resolve("models");
+        ModelDirectorySink sink = new ModelDirectorySink(TrainerConfig.builder().classes(2).network(network).build(),
+                models.toString());
+        sink.open(null);
+        sink.invoke(snapshot, null);
+        Path folder = Files.createDirectories(temp.resolve("layouts"));
+        Random random = new Random(5);
+        int[] types = {BufferedImage.TYPE_BYTE_INDEXED, BufferedImage.TYPE_INT_ARGB, BufferedImage.TYPE_USHORT_GRAY,
+                BufferedImage.TYPE_INT_RGB};
+        for (int t = 0; t < types.length; t++) {
+            BufferedImage image = new BufferedImage(31, 23, types[t]);
+            WritableRaster raster = image.getRaster();
+            int max = (1 << image.getColorModel().getComponentSize(0)) - 1;
+            for (int y = 0; y < 23; y++) {
+                for (int x = 0; x < 31; x++) {
+                    for (int b = 0; b < raster.getNumBands(); b++) {
+                        raster.setSample(x, y, b, random.nextInt(max + 1));
+                    }
+                }
+            }
+            assertTrue(ImageIO.write(image, "png", folder.resolve("layout-" + t + ".png").toFile()));
+        }
+        Map<String, JsonNode> java = lines(capture("embed", "--model-dir", models.toString(), folder.toString()));
+        Map<String, JsonNode> python = lines(pytorch("--model-dir", models.toString(), folder.toString()));
+        double diff = compare(java, python, 2);
+        System.out.printf(Locale.ROOT, "palette, RGBA, 16-bit grey and RGB PNGs: max |Java - PyTorch| = %.3g%n", diff);
+        assertTrue(diff <= TOLERANCE, "PyTorch's embeddings differ from Java's by " + diff);
     }
 
     @Test
