@@ -49,6 +49,7 @@ import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -70,6 +71,12 @@ class PyTorchInteropTest {
 
     @TempDir
     Path temp;
+
+    /** Skips (or, under CI's EMBEDSTREAM_REQUIRE_PYTORCH=1, fails) before the Java side's minutes of work. */
+    @BeforeEach
+    void requirePyTorch() {
+        DebianPyTorch.python();
+    }
 
     /**
      * Each architecture at an input that is neither square nor the default, with its own normalisation, and with
