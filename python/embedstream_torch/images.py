@@ -32,8 +32,9 @@ def collect(paths: Iterable[str]) -> List[Path]:
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            files += sorted(p for p in path.rglob("*")
-                            if p.is_file() and p.suffix[1:].lower() in EXTENSIONS and p.name[0] != ".")
+            # Sorted by the path's text, as Java sorts Paths, so that both commands print files in the same order.
+            files += sorted((p for p in path.rglob("*") if p.is_file() and p.suffix[1:].lower() in EXTENSIONS),
+                            key=str)
         elif path.is_file():
             files.append(path)
         else:

@@ -13,6 +13,7 @@ as the Java embed path does.
 """
 
 from collections import OrderedDict
+from typing import Optional
 
 import torch
 from torch import nn
@@ -139,19 +140,24 @@ def _residual(in_channels: int, filters: int, stride: int, project: bool) -> nn.
     return _numbered([_Sum(main, shortcut), nn.ReLU()])
 
 
-class _Sum(nn.Module):
-    """DJL's ParallelBlock as the residual block uses it: both branches on the same input, outputs added."""
+class _Sum(nn.Sequential):
+    """DJL's ParallelBlock as the residual block uses it: both branches on the same input, outputs added.
+
+    A Sequential only to hold the two branches under DJL's names in a form torch.jit.script accepts.
+    """
 
     def __init__(self, main: nn.Module, shortcut: nn.Module):
-        super().__init__()
-        # Named as DJL names a ParallelBlock's children, so that tensor names line up.
-        self.add_module("01SequentialBlock", main)
-        self.add_module("02SequentialBlock" if isinstance(shortcut, nn.Sequential) else "02Identity", shortcut)
-        self._branches = (main, shortcut)
+        super().__init__(OrderedDict([
+            ("01SequentialBlock", main),
+            ("02SequentialBlock" if isinstance(shortcut, nn.Sequential) else "02Identity", shortcut)]))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        main, shortcut = self._branches
-        return main(x) + shortcut(x)
+        total: Optional[torch.Tensor] = None
+        for branch in self:
+            y = branch(x)
+            total = y if total is None else total + y
+        assert total is not None
+        return total
 
 
 class _GlobalAvgPool(nn.Module):
