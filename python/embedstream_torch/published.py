@@ -132,15 +132,21 @@ def network_spec(manifest: dict) -> NetworkSpec:
         architecture = networks.parse_architecture(name)
     except ValueError as e:
         raise NotAPublishedVersion(f"version {manifest['version']}: {e}") from None
-    channels = int(config.get("channels", geometry.get("channels")))
-    return NetworkSpec(
-        architecture=architecture,
-        embedding_dim=int(config.get("embedding_size", manifest.get("embeddingSize"))),
-        channels=channels,
-        height=int(config.get("height", geometry.get("height"))),
-        width=int(config.get("width", geometry.get("width"))),
-        input_mean=_per_channel(config.get("input_mean", _DEFAULT_MEAN), channels, "input_mean"),
-        input_std=_per_channel(config.get("input_std", _DEFAULT_STD), channels, "input_std"))
+    try:
+        channels = int(config.get("channels", geometry.get("channels")))
+        return NetworkSpec(
+            architecture=architecture,
+            embedding_dim=int(config.get("embedding_size", manifest.get("embeddingSize"))),
+            channels=channels,
+            height=int(config.get("height", geometry.get("height"))),
+            width=int(config.get("width", geometry.get("width"))),
+            input_mean=_per_channel(config.get("input_mean", _DEFAULT_MEAN), channels, "input_mean"),
+            input_std=_per_channel(config.get("input_std", _DEFAULT_STD), channels, "input_std"))
+    except (TypeError, ValueError) as e:
+        if isinstance(e, NotAPublishedVersion):
+            raise
+        raise NotAPublishedVersion(f"the manifest of version {manifest['version']} lacks a valid input size,"
+                                   f" embedding size or normalisation ({e})") from None
 
 
 def _per_channel(value, channels: int, what: str) -> Tuple[float, ...]:
