@@ -1,0 +1,384 @@
+package io.embedstream.pipeline;
+
+import static io.embedstream.pipeline.PipelineTestSupport.await;
+import static io.embedstream.pipeline.PipelineTestSupport.readAll;
+import static io.embedstream.pipeline.PipelineTestSupport.startWithoutRestarts;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.embedstream.broker.EmbeddedKafkaBroker;
+import io.embedstream.connectors.model.AssemblyResult;
+import io.embedstream.connectors.model.ModelAssembler;
+import io.embedstream.connectors.model.PublishedModel;
+import io.embedstream.connectors.wire.ImageRecordEncoder;
+import io.embedstream.connectors.wire.PixelBuffer;
+import io.embedstream.connectors.wire.PixelConversions;
+import io.embedstream.model.data.SyntheticShapes;
+import io.embedstream.model.net.Architecture;
+import io.embedstream.model.net.EmbeddingModel;
+import io.embedstream.model.net.NamedArray;
+import io.embedstream.model.net.NetworkConfig;
+import io.embedstream.model.testing.DebianPyTorch;
+import io.embedstream.model.train.TrainerConfig;
+import io.embedstream.pipeline.cli.PipelineLauncher;
+import io.embedstream.pipeline.config.PipelineConfig;
+import io.embedstream.pipeline.config.PublishConfig;
+import io.embedstream.pipeline.operators.ModelDirectorySink;
+import io.embedstream.pipeline.types.ModelSnapshot;
+import io.embedstream.types.LabeledImage;
+import java.awt.image.BufferedImage;
+import java.awt.image.WritableRaster;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Published versions load in plain PyTorch: {@code python/embedstream_torch} (run with Debian's python3-torch)
+ * rebuilds each built-in network and reads parameters.bin with numpy, and its embeddings match
+ * {@code bin/embedstream embed}'s. The two sides share no code: Java decodes with ImageIO and runs DJL's layers on
+ * DJL's libtorch; Python decodes PNG with zlib and runs torch.nn layers on Debian's libtorch 1.13.
+ *
+ * <p>Images of other sizes and channel counts than the network's are among the inputs, so that both sides' channel
+ * conversion and resizing are compared as well.
+ */
+class PyTorchInteropTest {
+    /** The bound on the largest absolute difference of any embedding component. */
+    private static final double TOLERANCE = 1e-4;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path temp;
+
+    /** Skips (or, under CI's EMBEDSTREAM_REQUIRE_PYTORCH=1, fails) before the Java side's minutes of work. */
+    @BeforeEach
+    void requirePyTorch() {
+        DebianPyTorch.python();
+    }
+
+    /**
+     * Each architecture at an input that is neither square nor the default, with its own normalisation, and with
+     * batch-norm statistics and PReLU slopes moved away from their initial 0/1/0.25, so that a swapped or
+     * mis-mapped tensor changes the output.
+     */
+    @ParameterizedTest
+    @EnumSource(Architecture.class)
+    void eachBuiltInArchitectureEmbedsInPyTorchAsInJava(Architecture architecture) throws Exception {
+        boolean rgb = architecture != Architecture.CM_MNIST;
+        NetworkConfig network = NetworkConfig.builder().architecture(architecture)
+                .inputSize(architecture == Architecture.RESNET ? 24 : 20, architecture == Architecture.RESNET ? 36 : 28,
+                        rgb ? 3 : 1)
+                .embeddingSize(24).inputNormalization(0.45f, 0.22f).build();
+        TrainerConfig config = TrainerConfig.builder().classes(3).network(network).build();
+        ModelSnapshot snapshot = new ModelSnapshot();
+        snapshot.version = 5;
+        snapshot.step = 50;
+        snapshot.timestampMillis = System.currentTimeMillis();
+        snapshot.classes = 3;
+        Random random = new Random(architecture.ordinal());
+        snapshot.classWeights = new float[3 * network.embeddingSize()];
+        for (int i = 0; i < snapshot.classWeights.length; i++) {
+            snapshot.classWeights[i] = (float) random.nextGaussian();
+        }
+        try (EmbeddingModel model = EmbeddingModel.create(network, Device.cpu(), 17)) {
+            perturb(model, random);
+            snapshot.parameters = model.parametersToBytes();
+        }
+        Path models = temp.resolve("models");
+        ModelDirectorySink sink = new ModelDirectorySink(config, models.toString());
+        sink.open(null);
+        sink.invoke(snapshot, null);
+        Path images = writeImages(temp.resolve("images"), noiseImages(12, new Random(99)));
+
+        Map<String, JsonNode> java = lines(capture("embed", "--model-dir", models.toString(), images.toString()));
+        Map<String, JsonNode> python = lines(pytorch("--model-dir", models.toString(), images.toString()));
+        double diff = compare(java, python, 5);
+        System.out.printf(Locale.ROOT, "%s (%s): max |Java - PyTorch| over 12 images x %d = %.3g%n",
+                architecture.cliName(), network.describe(), network.embeddingSize(), diff);
+        assertTrue(diff <= TOLERANCE, architecture.cliName() + ": PyTorch's embeddings differ from Java's by " + diff);
+    }
+
+    /**
+     * The issue's test: the streaming job (embedded broker, Flink MiniCluster, exactly-once sinks) publishes a
+     * version to the models topic and to a model directory; {@code embed} reads it from the topic with
+     * ModelSubscriber, PyTorch from the directory, and both embed the same 32 images.
+     */
+    @Test
+    void aVersionTheJobPublishedEmbedsInPyTorchAsWithEmbed() throws Exception {
+        Path directory = temp.resolve("published");
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
+            String bootstrap = broker.bootstrapServers();
+            PipelineConfig small = PipelineTestSupport.smallJob(bootstrap, temp.resolve("checkpoints"), 4);
+            PipelineConfig config = small.withPublish(new PublishConfig(4, 0, true, directory.toString()));
+            broker.createTopics(config.kafka().imagesTopic(), config.kafka().deadLetterTopic(),
+                    config.kafka().modelsTopic(), config.kafka().metricsTopic());
+            PipelineTestSupport.produce(bootstrap, config, SyntheticShapes.builder().seed(21).build().generate(800));
+
+            JobClient job = startWithoutRestarts(config);
+            PublishedModel published;
+            try {
+                List<PublishedModel> onTopic = new ArrayList<>();
+                await(job, "a version committed to the models topic and written to the model directory",
+                        Duration.ofMinutes(5), () -> {
+                            onTopic.clear();
+                            ModelAssembler assembler = ModelAssembler.builder().build();
+                            for (ConsumerRecord<byte[], byte[]> r
+                                    : readAll(bootstrap, config.kafka().modelsTopic(), Duration.ofSeconds(1))) {
+                                if (assembler.accept(r) instanceof AssemblyResult.Completed c) {
+                                    onTopic.add(c.model());
+                                }
+                            }
+                            return !onTopic.isEmpty() && Files.isRegularFile(directory.resolve(
+                                    "v" + onTopic.get(0).manifest().version()).resolve("parameters.bin"));
+                        });
+                published = onTopic.get(0);
+            } finally {
+                job.cancel().get();
+            }
+            long version = published.manifest().version();
+            JsonNode onDisk = JSON.readTree(directory.resolve("v" + version).resolve("manifest.json").toFile());
+            assertEquals(published.manifest().parameterSha256(), onDisk.get("parameterSha256").asText(),
+                    "the directory holds the version that the topic holds");
+
+            List<LabeledImage> shapes = SyntheticShapes.builder().seed(1234).build().generate(32);
+            List<LabeledImage> images = new ArrayList<>();
+            for (int i = 0; i < shapes.size(); i++) {
+                // Half as the network's 28x28 grey input, half as larger RGB photos that both sides must convert.
+                images.add(i % 2 == 0 ? shapes.get(i) : enlargedRgb(shapes.get(i), 45, 37));
+            }
+            Path folder = writeImages(temp.resolve("images"), images);
+            Map<String, JsonNode> java = lines(capture("embed", "--bootstrap", bootstrap, "--topic",
+                    config.kafka().modelsTopic(), "--version", Long.toString(version), "--wait", "60",
+                    folder.toString()));
+            Map<String, JsonNode> python = lines(pytorch("--model-dir", directory.toString(), "--version",
+                    Long.toString(version), folder.toString()));
+            assertEquals(32, java.size());
+            double diff = compare(java, python, version);
+            System.out.printf(Locale.ROOT, "version %d published by the job (%s, step %d): max |embed - PyTorch| over"
+                    + " 32 images x %d = %.3g%n", version, published.manifest().architecture(),
+                    published.manifest().trainingStep(), published.manifest().embeddingSize(), diff);
+            assertTrue(diff <= TOLERANCE, "PyTorch's embeddings differ from embed's by " + diff);
+        }
+    }
+
+    /**
+     * PNG layouts that ImageIO reads but the project's encoder never writes (palette, RGBA, 16-bit grey), so that the
+     * Python decoder's channel policy (palette expanded, alpha dropped, 16 bits scaled) is checked against ImageIO's.
+     */
+    @Test
+    void otherPngLayoutsDecodeInPythonAsImageIODecodesThem() throws Exception {
+        NetworkConfig network = NetworkConfig.builder().architecture(Architecture.CM_MNIST_3X3).inputSize(20, 28, 3)
+                .embeddingSize(16).build();
+        ModelSnapshot snapshot = new ModelSnapshot();
+        snapshot.version = 2;
+        snapshot.classes = 2;
+        snapshot.classWeights = new float[2 * 16];
+        try (EmbeddingModel model = EmbeddingModel.create(network, Device.cpu(), 3)) {
+            snapshot.parameters = model.parametersToBytes();
+        }
+        Path models = temp.resolve("models");
+        ModelDirectorySink sink = new ModelDirectorySink(TrainerConfig.builder().classes(2).network(network).build(),
+                models.toString());
+        sink.open(null);
+        sink.invoke(snapshot, null);
+        Path folder = Files.createDirectories(temp.resolve("layouts"));
+        Random random = new Random(5);
+        int[] types = {BufferedImage.TYPE_BYTE_INDEXED, BufferedImage.TYPE_INT_ARGB, BufferedImage.TYPE_USHORT_GRAY,
+                BufferedImage.TYPE_INT_RGB};
+        for (int t = 0; t < types.length; t++) {
+            BufferedImage image = new BufferedImage(31, 23, types[t]);
+            WritableRaster raster = image.getRaster();
+            int max = (1 << image.getColorModel().getComponentSize(0)) - 1;
+            for (int y = 0; y < 23; y++) {
+                for (int x = 0; x < 31; x++) {
+                    for (int b = 0; b < raster.getNumBands(); b++) {
+                        raster.setSample(x, y, b, random.nextInt(max + 1));
+                    }
+                }
+            }
+            assertTrue(ImageIO.write(image, "png", folder.resolve("layout-" + t + ".png").toFile()));
+        }
+        Map<String, JsonNode> java = lines(capture("embed", "--model-dir", models.toString(), folder.toString()));
+        Map<String, JsonNode> python = lines(pytorch("--model-dir", models.toString(), folder.toString()));
+        double diff = compare(java, python, 2);
+        System.out.printf(Locale.ROOT, "palette, RGBA, 16-bit grey and RGB PNGs: max |Java - PyTorch| = %.3g%n", diff);
+        assertTrue(diff <= TOLERANCE, "PyTorch's embeddings differ from Java's by " + diff);
+    }
+
+    @Test
+    void pytorchRefusesWhatIsNotAPublishedVersionInOneLine() throws Exception {
+        Path notAVersion = Files.createDirectories(temp.resolve("models/v3"));
+        Files.writeString(notAVersion.resolve("manifest.json"), "{\"format\":1,\"version\":3,\"architecture\":"
+                + "\"vgg\",\"input\":{\"width\":28,\"height\":28,\"channels\":1},\"embeddingSize\":8}");
+        Path image = writeImages(temp.resolve("images"), noiseImages(1, new Random(1)));
+        Result unknown = run(pytorchCommand("--model-dir", temp.resolve("models").toString(), image.toString()));
+        assertEquals(2, unknown.exitCode(), unknown.err());
+        assertEquals("error: version 3: unknown architecture 'vgg'; expected one of ['cm-mnist', 'cm-mnist-3x3',"
+                + " 'resnet']", unknown.err().strip());
+
+        Files.writeString(notAVersion.resolve("manifest.json"), "{\"format\":1,\"version\":3,\"architecture\":"
+                + "\"cm-mnist\",\"input\":{\"width\":28,\"height\":28,\"channels\":1},\"embeddingSize\":8}");
+        Files.write(notAVersion.resolve("parameters.bin"), "not parameters".getBytes(StandardCharsets.UTF_8));
+        Result garbage = run(pytorchCommand("--model-dir", temp.resolve("models").toString(), image.toString()));
+        assertEquals(2, garbage.exitCode(), garbage.err());
+        assertTrue(garbage.err().strip().startsWith("error: parameters start with a tensor count of")
+                && garbage.err().strip().endsWith("not a parameters.bin") && garbage.err().strip().lines().count() == 1,
+                garbage.err());
+
+        Result empty = run(pytorchCommand("--model-dir", temp.resolve("images").toString(), image.toString()));
+        assertEquals(2, empty.exitCode(), empty.err());
+        assertTrue(empty.err().strip().startsWith("error: ") && empty.err().contains("holds no published version"),
+                empty.err());
+    }
+
+    /** Moves batch-norm statistics and affine terms and PReLU slopes off their initial values, deterministically. */
+    private static void perturb(EmbeddingModel model, Random random) {
+        for (NamedArray named : model.allParameters()) {
+            String name = named.name();
+            int size = Math.toIntExact(named.array().getShape().size());
+            float[] values = new float[size];
+            for (int i = 0; i < size; i++) {
+                double u = random.nextDouble();
+                values[i] = (float) (name.endsWith("_runningVar") ? 0.5 + 1.5 * u
+                        : name.endsWith("_gamma") ? 0.6 + 0.8 * u
+                        : name.endsWith("_runningMean") || name.endsWith("_beta") ? 0.4 * (u - 0.5)
+                        : name.endsWith("_alpha") ? 0.05 + 0.5 * u : Float.NaN);
+            }
+            if (!Float.isNaN(values[0])) {
+                named.array().set(values);
+            }
+        }
+    }
+
+    /** Random images of assorted sizes and channel counts: some at the input size, others to convert and resize. */
+    private static List<LabeledImage> noiseImages(int count, Random random) {
+        int[][] shapes = {{28, 20, 1}, {28, 20, 3}, {36, 24, 3}, {36, 24, 1}, {53, 41, 3}, {13, 11, 1}, {9, 30, 3}};
+        List<LabeledImage> images = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int[] s = shapes[i % shapes.length];
+            byte[] pixels = new byte[s[0] * s[1] * s[2]];
+            random.nextBytes(pixels);
+            images.add(new LabeledImage("noise-" + i, 0, s[0], s[1], s[2], pixels));
+        }
+        return images;
+    }
+
+    private static LabeledImage enlargedRgb(LabeledImage image, int width, int height) {
+        PixelBuffer rgb = PixelConversions.resize(PixelConversions.toChannels(
+                new PixelBuffer(image.width(), image.height(), image.channels(), image.pixels()), 3), width, height);
+        return new LabeledImage(image.id(), image.label(), width, height, 3, rgb.data());
+    }
+
+    private static Path writeImages(Path folder, List<LabeledImage> images) throws IOException {
+        Files.createDirectories(folder);
+        for (int i = 0; i < images.size(); i++) {
+            Files.write(folder.resolve(String.format(Locale.ROOT, "%02d.png", i)),
+                    ImageRecordEncoder.png().encode(images.get(i)).value());
+        }
+        return folder;
+    }
+
+    /** The largest absolute difference over every component, after checking both sides embedded the same files. */
+    private static double compare(Map<String, JsonNode> java, Map<String, JsonNode> python, long version) {
+        assertEquals(java.keySet(), python.keySet(), "both sides embedded the same files");
+        double max = 0;
+        double largest = 0;
+        for (Map.Entry<String, JsonNode> entry : java.entrySet()) {
+            JsonNode j = entry.getValue();
+            JsonNode p = python.get(entry.getKey());
+            assertEquals(version, j.get("version").asLong());
+            assertEquals(version, p.get("version").asLong());
+            assertEquals(j.get("embedding").size(), p.get("embedding").size(), entry.getKey());
+            for (int i = 0; i < j.get("embedding").size(); i++) {
+                double a = j.get("embedding").get(i).asDouble();
+                max = Math.max(max, Math.abs(a - p.get("embedding").get(i).asDouble()));
+                largest = Math.max(largest, Math.abs(a));
+            }
+            if (j.has("nearest_class")) {
+                assertEquals(j.get("nearest_class").asInt(), p.get("nearest_class").asInt(), entry.getKey());
+            }
+        }
+        // A network that outputs (near) zero for everything would match anything.
+        assertTrue(largest > 0.05, "embeddings too small to compare: largest component " + largest);
+        return max;
+    }
+
+    /** JSON lines keyed by file name. */
+    private static Map<String, JsonNode> lines(Result result) throws IOException {
+        assertEquals(0, result.exitCode(), result.err());
+        assertFalse(result.out().isBlank(), "no output; stderr: " + result.err());
+        Map<String, JsonNode> byFile = new LinkedHashMap<>();
+        for (String line : result.out().lines().toList()) {
+            JsonNode node = JSON.readTree(line);
+            byFile.put(Path.of(node.get("file").asText()).getFileName().toString(), node);
+        }
+        return byFile;
+    }
+
+    record Result(int exitCode, String out, String err) {}
+
+    /** {@code bin/embedstream embed ARGS}: the same command classes, in this JVM. */
+    private static synchronized Result capture(String... args) {
+        PrintStream stdout = System.out;
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = PipelineLauncher.run(args);
+            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(stdout);
+            System.setErr(stderr);
+        }
+    }
+
+    private Result pytorch(String... args) throws Exception {
+        return run(pytorchCommand(args));
+    }
+
+    private static List<String> pytorchCommand(String... args) {
+        List<String> command = new ArrayList<>(List.of(DebianPyTorch.python().toString(), "-m",
+                "embedstream_torch.embed"));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    private Result run(List<String> command) throws Exception {
+        Path out = Files.createTempFile(temp, "stdout", ".txt");
+        Path err = Files.createTempFile(temp, "stderr", ".txt");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().put("PYTHONPATH", DebianPyTorch.pythonDir().toString());
+        // One thread, as a CI machine shared with other builds gives; the figure does not depend on it.
+        builder.environment().put("OMP_NUM_THREADS", "1");
+        Process process = builder.start();
+        if (!process.waitFor(180, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("PyTorch did not finish within 180 s: " + command);
+        }
+        return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+}
