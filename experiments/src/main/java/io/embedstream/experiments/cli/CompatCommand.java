@@ -64,6 +64,11 @@ public final class CompatCommand implements Callable<Integer> {
             description = "Train images the maps are fitted on, left out of the index (default: ${DEFAULT-VALUE}).")
     int fitImages;
 
+    @Option(names = "--index-images", defaultValue = "0",
+            description = "Use only this many train images (a seeded subset) as the index and training set; 0 = all"
+                    + " but the fit images (default: ${DEFAULT-VALUE}).")
+    int indexImages;
+
     @Option(names = "--ridge", defaultValue = "1e-4",
             description = "Least-squares ridge, relative to the fit images' energy per dimension (default: ${DEFAULT-VALUE}).")
     double ridge;
@@ -80,9 +85,9 @@ public final class CompatCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, Object> settings = RunSettings.of(spec);
-        if (versions < 2 || fitImages < 2 || epochs < 1 || steps < 0 || batch < 2 || !(ridge >= 0)) {
-            throw new IllegalArgumentException("need --versions >= 2, --fit-images >= 2, --epochs >= 1, --steps >= 0,"
-                    + " --batch >= 2 and --ridge >= 0");
+        if (versions < 2 || fitImages < 2 || indexImages < 0 || epochs < 1 || steps < 0 || batch < 2 || !(ridge >= 0)) {
+            throw new IllegalArgumentException("need --versions >= 2, --fit-images >= 2, --index-images >= 0,"
+                    + " --epochs >= 1, --steps >= 0, --batch >= 2 and --ridge >= 0");
         }
         LabeledDataset data = Datasets.load(dataset);
         if (fitImages >= data.train().size()) {
@@ -90,14 +95,16 @@ public final class CompatCommand implements Callable<Integer> {
                     + data.train().size() + " images");
         }
         LabeledImage first = data.train().get(0);
-        long total = ExperimentSetup.totalSteps(steps, epochs, batch, data.train().size() - fitImages);
+        int indexSize = indexImages > 0 ? Math.min(indexImages, data.train().size() - fitImages)
+                : data.train().size() - fitImages;
+        long total = ExperimentSetup.totalSteps(steps, epochs, batch, indexSize);
         TrainerConfig config = training.trainerConfig(first.height(), first.width(), first.channels(),
                 data.numClasses(), total);
         // The fit images follow the trainer's --seed, so one seed names the whole run.
         int[] order = new Rng(Rng.mix(config.seed() ^ 0x636F6D70L)).permutation(data.train().size());
         List<LabeledImage> fit = new ArrayList<>();
         List<LabeledImage> gallery = new ArrayList<>();
-        for (int i = 0; i < order.length; i++) {
+        for (int i = 0; i < fitImages + indexSize; i++) {
             (i < fitImages ? fit : gallery).add(data.train().get(order[i]));
         }
         List<LabeledImage> queries = data.test();
@@ -129,13 +136,16 @@ public final class CompatCommand implements Callable<Integer> {
         int[] queryLabels = queries.stream().mapToInt(LabeledImage::label).toArray();
         List<CarryForwardFigures> figures = new IndexCarryForward(ridge).run(kept, galleryLabels, queryLabels);
 
-        List<String> headings = List.of("version", "step", "(a) old index", "(b) least squares", "(b) Procrustes",
-                "(c) re-embedded", "recovered, least squares", "recovered, Procrustes");
+        List<String> headings = List.of("version", "step", "(a) old index", "(b) chain, least squares",
+                "(b) chain, Procrustes", "(b) direct, least squares", "(b) direct, Procrustes", "(c) re-embedded",
+                "recovered: chain LS", "chain Procrustes", "direct LS", "direct Procrustes");
         List<List<String>> rows = new ArrayList<>();
         for (CarryForwardFigures f : figures) {
             rows.add(List.of(String.valueOf(f.version()), String.valueOf(f.step()), pct(f.oldIndex()),
-                    pct(f.leastSquares()), pct(f.procrustes()), pct(f.reembedded()), share(f.leastSquaresRecovery()),
-                    share(f.procrustesRecovery())));
+                    pct(f.leastSquares()), pct(f.procrustes()), pct(f.directLeastSquares()),
+                    pct(f.directProcrustes()), pct(f.reembedded()), share(f.recovery(f.leastSquares())),
+                    share(f.recovery(f.procrustes())), share(f.recovery(f.directLeastSquares())),
+                    share(f.recovery(f.directProcrustes()))));
         }
         String table = Tables.aligned(headings, rows);
         System.out.println("\n" + table);
@@ -161,9 +171,13 @@ public final class CompatCommand implements Callable<Integer> {
             m.put("old_index_p_at_1", f.oldIndex());
             m.put("least_squares_p_at_1", f.leastSquares());
             m.put("procrustes_p_at_1", f.procrustes());
+            m.put("direct_least_squares_p_at_1", f.directLeastSquares());
+            m.put("direct_procrustes_p_at_1", f.directProcrustes());
             m.put("reembedded_p_at_1", f.reembedded());
-            m.put("least_squares_recovery", finiteOrNull(f.leastSquaresRecovery()));
-            m.put("procrustes_recovery", finiteOrNull(f.procrustesRecovery()));
+            m.put("least_squares_recovery", finiteOrNull(f.recovery(f.leastSquares())));
+            m.put("procrustes_recovery", finiteOrNull(f.recovery(f.procrustes())));
+            m.put("direct_least_squares_recovery", finiteOrNull(f.recovery(f.directLeastSquares())));
+            m.put("direct_procrustes_recovery", finiteOrNull(f.recovery(f.directProcrustes())));
             list.add(m);
         }
         root.put("versions", list);

@@ -9,8 +9,9 @@ import java.util.List;
  * Carries the first version's index forward along a chain of versions and scores it against each later version's
  * queries (P@1, cosine nearest neighbour).
  *
- * <p>Each map goes from one version to the next, as a service would receive them, and is fitted on the fit images
- * only (the held-out set's role in the pipeline), never on the index or the queries. Rows are L2-normalised before
+ * <p>A chained map goes from one version to the next, as a service would receive them; a direct map goes from the
+ * first version to version k at once, which needs the fit images embedded by the first version still at hand. Every
+ * map is fitted on the fit images only (the held-out set's role in the pipeline), never on the index or the queries. Rows are L2-normalised before
  * fitting and mapping: retrieval is by cosine, so a map should align directions, not norms.
  */
 public final class IndexCarryForward {
@@ -27,6 +28,7 @@ public final class IndexCarryForward {
         }
         VersionEmbeddings first = versions.get(0);
         double[] oldGallery = flatNormalised(first.gallery());
+        double[] firstFit = flatNormalised(first.fit());
         int n = first.gallery().length;
         int d0 = first.gallery()[0].length;
         EmbeddingMap leastSquares = EmbeddingMap.identity(d0);
@@ -49,8 +51,15 @@ public final class IndexCarryForward {
                     : Double.NaN;
             double ls = p1(rows(leastSquares.apply(oldGallery, n), n, leastSquares.to()), galleryLabels, v.queries(), queryLabels);
             double pr = p1(rows(procrustes.apply(oldGallery, n), n, procrustes.to()), galleryLabels, v.queries(), queryLabels);
+            double[] y = flatNormalised(v.fit());
+            int m = v.fit().length;
+            int dy = v.fit()[0].length;
+            EmbeddingMap directLs = k == 0 ? EmbeddingMap.identity(d0) : EmbeddingMap.leastSquares(firstFit, d0, y, dy, m, ridge);
+            EmbeddingMap directPr = k == 0 ? EmbeddingMap.identity(d0) : EmbeddingMap.procrustes(firstFit, d0, y, dy, m, true);
+            double dls = p1(rows(directLs.apply(oldGallery, n), n, directLs.to()), galleryLabels, v.queries(), queryLabels);
+            double dpr = p1(rows(directPr.apply(oldGallery, n), n, directPr.to()), galleryLabels, v.queries(), queryLabels);
             double fresh = new KnnEvaluator(v.gallery(), galleryLabels).accuracy(v.queries(), queryLabels);
-            figures.add(new CarryForwardFigures(k, v.step(), asIs, ls, pr, fresh));
+            figures.add(new CarryForwardFigures(k, v.step(), asIs, ls, pr, dls, dpr, fresh));
         }
         return figures;
     }

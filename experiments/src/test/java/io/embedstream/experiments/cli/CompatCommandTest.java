@@ -19,12 +19,12 @@ class CompatCommandTest {
     void keepsTheVersionsAndScoresTheFirstIndexAgainstEach() throws Exception {
         Path out = dir.resolve("compat");
         String[] args = {"experiment", "compat", "--dataset", "synthetic:600:200", "--batch", "32", "--steps", "24",
-            "--versions", "3", "--fit-images", "150", "--out", out.toString()};
+            "--versions", "3", "--fit-images", "150", "--index-images", "300", "--out", out.toString()};
         assertEquals(0, ExperimentsLauncher.run(args));
         JsonNode root = new ObjectMapper().readTree(out.resolve("results.json").toFile());
         assertEquals("compat", root.get("experiment").asText());
         assertEveryOptionRecorded(root, args);
-        assertEquals(450, root.get("settings").get("index_images").asInt(), "600 train images less the 150 fit images");
+        assertEquals(300, root.get("settings").get("index_images").asInt(), "--index-images of the 450 left by the fit images");
         JsonNode versions = root.get("versions");
         assertEquals(3, versions.size());
         long[] steps = {8, 16, 24};

@@ -88,19 +88,22 @@ class IndexCarryForwardTest {
         assertEquals(v0.reembedded(), v0.oldIndex(), 0, "the first version is its own index");
         assertEquals(v0.reembedded(), v0.leastSquares(), 1e-9);
         assertEquals(v0.reembedded(), v0.procrustes(), 1e-9);
+        assertEquals(v0.reembedded(), v0.directLeastSquares(), 1e-9);
         for (CarryForwardFigures c : figures.subList(1, figures.size())) {
             System.out.printf("version %d: old index %.3f, least squares %.3f, Procrustes %.3f, re-embedded %.3f%n",
                     c.version(), c.oldIndex(), c.leastSquares(), c.procrustes(), c.reembedded());
             assertTrue(c.reembedded() - c.oldIndex() > 0.3, "a rotation breaks the old index: " + c);
-            assertTrue(c.procrustesRecovery() > 0.95, "Procrustes undoes a rotation: " + c);
-            assertTrue(c.leastSquaresRecovery() > 0.95, "least squares undoes a rotation: " + c);
+            assertTrue(c.recovery(c.procrustes()) > 0.95, "a chain of Procrustes maps undoes the rotations: " + c);
+            assertTrue(c.recovery(c.leastSquares()) > 0.95, "a chain of least-squares maps undoes them: " + c);
+            assertTrue(c.recovery(c.directProcrustes()) > 0.95, "one Procrustes map undoes their product: " + c);
+            assertTrue(c.recovery(c.directLeastSquares()) > 0.95, "one least-squares map undoes their product: " + c);
         }
     }
 
     @Test
     void recoveryIsUndefinedWithoutAGap() {
-        assertTrue(Double.isNaN(new CarryForwardFigures(1, 0, 0.9, 0.9, 0.9, 0.9).procrustesRecovery()));
-        assertEquals(0.5, new CarryForwardFigures(1, 0, 0.5, 0.75, 0.6, 1.0).leastSquaresRecovery(), 1e-12);
+        assertTrue(Double.isNaN(new CarryForwardFigures(1, 0, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9).recovery(0.9)));
+        assertEquals(0.5, new CarryForwardFigures(1, 0, 0.5, 0.75, 0.6, 0.7, 0.7, 1.0).recovery(0.75), 1e-12);
         assertThrows(IllegalArgumentException.class, () -> new IndexCarryForward(0).run(List.of(), new int[0], new int[0]));
     }
 }
