@@ -112,7 +112,8 @@ public record FolderDataset(LabeledDataset data, List<String> labels, int ignore
         }
         return String.format(Locale.ROOT, "%s: %d labels in sorted order (%s), %d train / %d test images%s",
                 data.name(), labels.size(), mapping, data.train().size(), data.test().size(),
-                ignoredFiles == 0 ? "" : ", " + ignoredFiles + " files that are not PNG or JPEG ignored");
+                ignoredFiles == 0 ? "" : ", " + ignoredFiles + (ignoredFiles == 1 ? " file that is" : " files that are")
+                        + " not PNG or JPEG ignored");
     }
 
     /** The split key of a file, in [0, 1000). */

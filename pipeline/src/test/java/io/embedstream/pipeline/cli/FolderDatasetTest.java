@@ -56,6 +56,7 @@ class FolderDatasetTest {
             assertEquals(List.of("ant", "cat", "dog").indexOf(im.id().split("/")[0]), im.label(), im.id());
         }
         assertTrue(folder.summary().contains("3 labels in sorted order (0=ant, 1=cat, 2=dog)"), folder.summary());
+        assertTrue(folder.summary().endsWith(", 1 file that is not PNG or JPEG ignored"), folder.summary());
         LabeledDataset gray = FolderDataset.load(FolderSpec.parse("folder:" + dir + ",size=16,channels=1")).data();
         assertEquals(1, gray.channels());
         assertEquals(16, gray.width());
