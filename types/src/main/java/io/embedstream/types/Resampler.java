@@ -2,7 +2,10 @@ package io.embedstream.types;
 
 /**
  * The project's one image resampler, for 8-bit interleaved (HWC) pixels: the decoder fits images to the network's
- * input with it, and the downscale degradation uses it to lose detail.
+ * input with it ({@link #fit}), and the downscale degradation uses it to lose detail.
+ *
+ * <p>{@link #resize} area-averages along an axis that shrinks (a 1000-px photo to 96 px must not alias, which
+ * bilinear sampling of 2 of every 10 pixels would) and interpolates bilinearly along one that grows.
  *
  * <p>Both methods place pixel centres at half-pixel offsets (as OpenCV's {@code INTER_LINEAR} and
  * {@code INTER_AREA}), so a resize neither shifts the image nor favours one edge.
@@ -13,6 +16,47 @@ public final class Resampler {
     /** Pixel values of a source image, read by index; lets one bilinear kernel serve bytes and doubles. */
     private interface Samples {
         double at(int index);
+    }
+
+    /**
+     * Fits {@code src} ({@code w x h x ch}) to {@code dw x dh} by {@code mode}: crops (for {@link FitMode#CROP}),
+     * then {@link #resize}s. Returns {@code src} itself when nothing changes.
+     */
+    public static byte[] fit(byte[] src, int w, int h, int ch, int dw, int dh, FitMode mode) {
+        FitMode.Region r = mode.region(w, h, dw, dh);
+        if (r.width() == w && r.height() == h) {
+            return resize(src, w, h, ch, dw, dh);
+        }
+        return resize(crop(src, w, ch, r), r.width(), r.height(), ch, dw, dh);
+    }
+
+    /**
+     * Resize of {@code src} ({@code w x h x ch}) to {@code dw x dh}: area average along each axis that shrinks,
+     * then bilinear along each that grows, rounded once at the end. Returns {@code src} itself when the size
+     * already matches.
+     */
+    public static byte[] resize(byte[] src, int w, int h, int ch, int dw, int dh) {
+        checkSize(dw, dh);
+        if (w == dw && h == dh) {
+            return src;
+        }
+        int mw = Math.min(w, dw);
+        int mh = Math.min(h, dh);
+        if (mw == w && mh == h) {
+            return bilinear(src, w, h, ch, dw, dh);
+        }
+        double[] shrunk = areaAverage(src, w, h, ch, mw, mh);
+        return mw == dw && mh == dh ? round(shrunk) : bilinear(shrunk, mw, mh, ch, dw, dh);
+    }
+
+    /** The pixels of {@code region} of a {@code w}-wide image, as an image of their own. */
+    static byte[] crop(byte[] src, int w, int ch, FitMode.Region region) {
+        byte[] out = new byte[region.width() * region.height() * ch];
+        int rowBytes = region.width() * ch;
+        for (int y = 0; y < region.height(); y++) {
+            System.arraycopy(src, ((region.y() + y) * w + region.x()) * ch, out, y * rowBytes, rowBytes);
+        }
+        return out;
     }
 
     /**
@@ -95,6 +139,14 @@ public final class Resampler {
         if (dw <= 0 || dh <= 0) {
             throw new IllegalArgumentException("target size must be positive, got " + dw + "x" + dh);
         }
+    }
+
+    private static byte[] round(double[] values) {
+        byte[] out = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = toByte(values[i]);
+        }
+        return out;
     }
 
     private static double clamp(double v, double hi) {

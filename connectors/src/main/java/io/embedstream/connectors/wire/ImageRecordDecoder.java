@@ -21,6 +21,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import io.embedstream.connectors.wire.DecodeResult.Decoded;
 import io.embedstream.connectors.wire.DecodeResult.Rejected;
+import io.embedstream.types.FitMode;
 import io.embedstream.types.LabeledImage;
 
 /**
@@ -59,6 +60,7 @@ public final class ImageRecordDecoder implements java.io.Serializable {
     private final int targetHeight;
     private final int targetChannels;
     private final MismatchPolicy mismatchPolicy;
+    private final FitMode fitMode;
     private final int maxRecordBytes;
     private final long maxPixels;
 
@@ -68,6 +70,7 @@ public final class ImageRecordDecoder implements java.io.Serializable {
         this.targetHeight = b.targetHeight;
         this.targetChannels = b.targetChannels;
         this.mismatchPolicy = b.mismatchPolicy;
+        this.fitMode = b.fitMode;
         this.maxRecordBytes = b.maxRecordBytes;
         this.maxPixels = b.maxPixels;
     }
@@ -285,7 +288,7 @@ public final class ImageRecordDecoder implements java.io.Serializable {
             return DecodeStep.rejected(new Rejected("image is " + pixels.shape() + ", expected " + width + "x" + height
                     + "x" + channels, DecodeResult.STAGE_CONVERT));
         }
-        return DecodeStep.of(PixelConversions.resize(PixelConversions.toChannels(pixels, channels), width, height));
+        return DecodeStep.of(PixelConversions.fit(PixelConversions.toChannels(pixels, channels), width, height, fitMode));
     }
 
     private static DecodeStep<Integer> positiveHeader(WireHeaders headers, String name) {
@@ -375,6 +378,7 @@ public final class ImageRecordDecoder implements java.io.Serializable {
         private int targetHeight;
         private int targetChannels;
         private MismatchPolicy mismatchPolicy = MismatchPolicy.CONVERT;
+        private FitMode fitMode = FitMode.STRETCH;
         private int maxRecordBytes = DEFAULT_MAX_RECORD_BYTES;
         private long maxPixels = DEFAULT_MAX_PIXELS;
 
@@ -419,6 +423,12 @@ public final class ImageRecordDecoder implements java.io.Serializable {
         /** What to do when the image does not have the target shape. Default {@link MismatchPolicy#CONVERT}. */
         public Builder mismatchPolicy(MismatchPolicy policy) {
             this.mismatchPolicy = java.util.Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** How a converted image of another aspect ratio is fitted to the target. Default {@link FitMode#STRETCH}. */
+        public Builder fitMode(FitMode mode) {
+            this.fitMode = java.util.Objects.requireNonNull(mode, "fit mode");
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.embedstream.connectors.wire;
 
+import io.embedstream.types.FitMode;
 import io.embedstream.types.Resampler;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
@@ -17,9 +18,11 @@ import java.awt.image.WritableRaster;
  *       Alpha is dropped, not composited. Samples wider than 8 bits are scaled to [0, 255] with rounding.</li>
  *   <li>RGB → gray: ITU-R BT.601 luma, {@code round(0.299 R + 0.587 G + 0.114 B)}. Gray → RGB: the gray value
  *       in all three channels.</li>
- *   <li>Resize: bilinear interpolation with half-pixel centres (as OpenCV {@code INTER_LINEAR}), stretched to the
- *       target size (aspect ratio not preserved, no cropping), edge pixels clamped. Channels are converted
- *       first, then resized.</li>
+ *   <li>Fit ({@link FitMode}): stretched to the target size (aspect ratio not preserved; the default), or
+ *       centre-cropped to the target's aspect ratio first. Then resized with {@link Resampler#resize}: area
+ *       average along an axis that shrinks (no aliasing), bilinear interpolation with half-pixel centres (as OpenCV
+ *       {@code INTER_LINEAR}, edge pixels clamped) along one that grows. Channels are converted first, then
+ *       fitted.</li>
  * </ul>
  */
 public final class PixelConversions {
@@ -101,13 +104,18 @@ public final class PixelConversions {
         return new PixelBuffer(pixels.width(), pixels.height(), channels, out);
     }
 
-    /** Bilinear resize with half-pixel centres; returns the input when the size already matches. */
+    /** Stretches to the size ({@link FitMode#STRETCH}); returns the input when the size already matches. */
     public static PixelBuffer resize(PixelBuffer pixels, int width, int height) {
+        return fit(pixels, width, height, FitMode.STRETCH);
+    }
+
+    /** Fits to the size by {@code mode} (see the class comment); returns the input when the size already matches. */
+    public static PixelBuffer fit(PixelBuffer pixels, int width, int height, FitMode mode) {
         if (pixels.width() == width && pixels.height() == height) {
             return pixels;
         }
-        return new PixelBuffer(width, height, pixels.channels(), Resampler.bilinear(pixels.data(), pixels.width(),
-                pixels.height(), pixels.channels(), width, height));
+        return new PixelBuffer(width, height, pixels.channels(), Resampler.fit(pixels.data(), pixels.width(),
+                pixels.height(), pixels.channels(), width, height, mode));
     }
 
     private static byte[] graySamples(Raster raster, int bits) {

@@ -88,6 +88,27 @@ class ImageRecordDecoderTest {
     }
 
     @Test
+    void cropModeFitsTheCentredSquareOfAWideImage() {
+        // 12x4 gray, left third 0, middle third 200, right third 90: the centred 4x4 square is all 200.
+        byte[] gray = new byte[12 * 4];
+        for (int i = 0; i < gray.length; i++) {
+            int x = i % 12;
+            gray[i] = (byte) (x < 4 ? 0 : (x < 8 ? 200 : 90));
+        }
+        ImageRecord record = ImageRecordEncoder.png().encode(new LabeledImage("w", 1, 12, 4, 1, gray));
+        ImageRecordDecoder crop = ImageRecordDecoder.builder().classes(10).target(2, 2, 1)
+                .fitMode(io.embedstream.types.FitMode.CROP).build();
+        for (byte b : decoded(crop.decode(record.value(), record.headers(), SOURCE)).pixels()) {
+            assertEquals(200, b & 0xFF);
+        }
+        // Stretched, the 2x2 input sees all three thirds: columns 0-5 average (4 * 0 + 2 * 200) / 6 = 67.
+        LabeledImage stretched = decoded(ImageRecordDecoder.builder().classes(10).target(2, 2, 1).build()
+                .decode(record.value(), record.headers(), SOURCE));
+        assertEquals(67, stretched.pixel(0, 0, 0));
+        assertEquals(127, stretched.pixel(1, 0, 0));
+    }
+
+    @Test
     void rejectPolicyRefusesOtherShapes() {
         ImageRecordDecoder strict = ImageRecordDecoder.builder().classes(10).target(28, 28, 1)
                 .mismatchPolicy(MismatchPolicy.REJECT).build();

@@ -47,7 +47,7 @@ public final class EvalCommand implements Callable<Integer> {
     Long version;
 
     @Option(names = "--dataset", defaultValue = "synthetic",
-            description = "synthetic, synthetic:TRAIN:TEST[:SEED] or idx:DIR (default: ${DEFAULT-VALUE}).")
+            description = Datasets.FORMS + " (default: ${DEFAULT-VALUE}).")
     String dataset;
 
     @Option(names = "--degrade-test", defaultValue = "0",

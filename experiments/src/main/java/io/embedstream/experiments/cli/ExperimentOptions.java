@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 public final class ExperimentOptions {
 
     @Option(names = "--dataset", defaultValue = "synthetic",
-            description = "synthetic, synthetic:TRAIN:TEST[:SEED] or idx:DIR (default: ${DEFAULT-VALUE}).")
+            description = Datasets.FORMS + " (default: ${DEFAULT-VALUE}).")
     String dataset;
 
     @Option(names = "--epochs", defaultValue = "5", description = "Passes over the training split per run (default: ${DEFAULT-VALUE}).")

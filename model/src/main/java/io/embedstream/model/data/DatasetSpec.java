@@ -1,5 +1,6 @@
 package io.embedstream.model.data;
 
+import io.embedstream.model.data.photo.PhotoSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -11,7 +12,9 @@ import java.util.Objects;
  *       {@value #DEFAULT_TEST} test images, seed {@value #DEFAULT_SEED};</li>
  *   <li>{@code synthetic:TRAIN:TEST}: the same with the given counts;</li>
  *   <li>{@code synthetic:TRAIN:TEST:SEED}: the same with the given seed;</li>
- *   <li>{@code idx:DIR}: an IDX directory read by {@link IdxReader#readDirectory(Path)}.</li>
+ *   <li>{@code idx:DIR}: an IDX directory read by {@link IdxReader#readDirectory(Path)};</li>
+ *   <li>{@code photos} or {@code photos:classes=N,size=N|WxH,train=N,test=N,seed=N}: the photo-like RGB set of
+ *       {@link io.embedstream.model.data.photo.PhotoObjects}, options as {@link PhotoSpec} describes.</li>
  * </ul>
  * The synthetic test split continues the generator's index sequence after the train split, so the two never share
  * an image. The seed can also be set with {@link #withSeed(long)} (it is ignored for {@code idx}).
@@ -21,26 +24,39 @@ import java.util.Objects;
  * @param test     synthetic test count (0 for idx)
  * @param seed     synthetic seed
  * @param directory IDX directory (null for synthetic)
+ * @param photos   the photo-like set's settings (null unless {@link Kind#PHOTOS}); its counts and seed are also
+ *                 {@code train}, {@code test} and {@code seed}
  */
-public record DatasetSpec(Kind kind, int train, int test, long seed, Path directory) {
+public record DatasetSpec(Kind kind, int train, int test, long seed, Path directory, PhotoSpec photos) {
     public static final int DEFAULT_TRAIN = 8000;
     public static final int DEFAULT_TEST = 2000;
     public static final long DEFAULT_SEED = 42L;
 
     static final String ACCEPTED = "accepted forms: 'synthetic', 'synthetic:TRAIN:TEST', "
-            + "'synthetic:TRAIN:TEST:SEED' (counts as non-negative integers), 'idx:DIR'";
+            + "'synthetic:TRAIN:TEST:SEED' (counts as non-negative integers), 'idx:DIR', " + PhotoSpec.FORM;
 
     /** The source of a dataset. */
-    public enum Kind { SYNTHETIC, IDX }
+    public enum Kind { SYNTHETIC, IDX, PHOTOS }
 
     public DatasetSpec {
         Objects.requireNonNull(kind, "kind");
         if (kind == Kind.IDX) {
             Objects.requireNonNull(directory, "IDX directory");
+        } else if (kind == Kind.PHOTOS) {
+            Objects.requireNonNull(photos, "photo settings");
         } else if (train < 0 || test < 0 || train + test == 0) {
             throw new IllegalArgumentException("synthetic train/test counts must be >= 0 and not both 0, got "
                     + train + ":" + test);
         }
+    }
+
+    /** A synthetic or IDX specification (no photo settings). */
+    public DatasetSpec(Kind kind, int train, int test, long seed, Path directory) {
+        this(kind, train, test, seed, directory, null);
+    }
+
+    private static DatasetSpec photos(PhotoSpec p) {
+        return new DatasetSpec(Kind.PHOTOS, p.train(), p.test(), p.seed(), null, p);
     }
 
     /** Parses a specification; see the class comment for the forms. */
@@ -71,6 +87,12 @@ public record DatasetSpec(Kind kind, int train, int test, long seed, Path direct
             }
             return new DatasetSpec(Kind.IDX, 0, 0, DEFAULT_SEED, Path.of(dir));
         }
+        if (s.equals("photos")) {
+            return photos(PhotoSpec.defaults());
+        }
+        if (s.startsWith("photos:")) {
+            return photos(PhotoSpec.parse(s.substring("photos:".length())));
+        }
         throw new IllegalArgumentException("unknown dataset spec '" + spec + "'; " + ACCEPTED);
     }
 
@@ -86,6 +108,9 @@ public record DatasetSpec(Kind kind, int train, int test, long seed, Path direct
 
     /** This specification with another synthetic seed. */
     public DatasetSpec withSeed(long newSeed) {
+        if (kind == Kind.PHOTOS) {
+            return photos(photos.withSeed(newSeed));
+        }
         return new DatasetSpec(kind, train, test, newSeed, directory);
     }
 
@@ -93,6 +118,9 @@ public record DatasetSpec(Kind kind, int train, int test, long seed, Path direct
     public LabeledDataset load() throws IOException {
         if (kind == Kind.IDX) {
             return IdxReader.readDirectory(directory);
+        }
+        if (kind == Kind.PHOTOS) {
+            return photos.load();
         }
         SyntheticShapes gen = SyntheticShapes.builder().seed(seed).build();
         var trainImages = gen.generate(train);

@@ -45,7 +45,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
     long images;
 
     @Option(names = "--dataset", defaultValue = "synthetic",
-            description = "synthetic, synthetic:TRAIN:TEST or idx:DIR (default: ${DEFAULT-VALUE}).")
+            description = Datasets.FORMS + " (default: ${DEFAULT-VALUE}).")
     String dataset;
 
     @Option(names = "--degraded-share", defaultValue = "0.2", description = "Share of degraded images (default: ${DEFAULT-VALUE}).")

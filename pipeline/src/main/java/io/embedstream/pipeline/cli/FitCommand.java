@@ -1,6 +1,5 @@
 package io.embedstream.pipeline.cli;
 
-import io.embedstream.model.data.DatasetSpec;
 import io.embedstream.model.data.DegradationPlan;
 import io.embedstream.model.data.DegradedImage;
 import io.embedstream.model.data.LabeledDataset;
@@ -30,7 +29,7 @@ public final class FitCommand implements Callable<Integer> {
     private static final long MEMORY_REPORT_STEPS = 250;
 
     @Option(names = "--dataset", defaultValue = "synthetic",
-            description = "synthetic, synthetic:TRAIN:TEST or idx:DIR (default: ${DEFAULT-VALUE}).")
+            description = Datasets.FORMS + " (default: ${DEFAULT-VALUE}).")
     String dataset;
 
     @Option(names = "--epochs", defaultValue = "5", description = "Passes over the training split (default: ${DEFAULT-VALUE}).")
@@ -59,7 +58,7 @@ public final class FitCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long loadStart = System.nanoTime();
-        LabeledDataset data = DatasetSpec.load(dataset);
+        LabeledDataset data = Datasets.load(dataset);
         List<DegradedImage> train = plan(degradeTrain, 1).apply(data.train());
         List<DegradedImage> test = plan(degradeTest, 2).apply(data.test());
         LabeledImage first = data.train().get(0);

@@ -23,7 +23,7 @@ public final class ProduceCommand implements Callable<Integer> {
     String topic;
 
     @Option(names = "--dataset", defaultValue = "synthetic",
-            description = "synthetic, synthetic:TRAIN:TEST, idx:DIR or folder:DIR (one sub-folder per label) (default: ${DEFAULT-VALUE}).")
+            description = Datasets.FORMS + "; the train split is sent (default: ${DEFAULT-VALUE}).")
     String dataset;
 
     @Option(names = "--count", defaultValue = "0", description = "Images to send, cycling through the dataset; 0 = one pass (default: ${DEFAULT-VALUE}).")

@@ -1,6 +1,7 @@
 package io.embedstream.pipeline.config;
 
 import io.embedstream.model.train.TrainerConfig;
+import io.embedstream.types.FitMode;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
             "metrics.version-drift.warmup-versions",
             "runtime.checkpoint-interval-ms", "runtime.state-backend", "runtime.checkpoint-dir",
             "runtime.decode-parallelism", "runtime.quality-parallelism", "runtime.max-record-bytes",
-            "runtime.trainer-threads");
+            "runtime.trainer-threads", "runtime.fit-mode");
 
     public static PipelineConfig defaults(TrainerConfig trainer) {
         return new PipelineConfig(KafkaSettings.defaults(), trainer, BatcherConfig.defaults(), PublishConfig.defaults(),
@@ -126,12 +127,21 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
                 r.integer("runtime.decode-parallelism", rt.decodeParallelism()),
                 r.integer("runtime.quality-parallelism", rt.qualityParallelism()),
                 r.integer("runtime.max-record-bytes", rt.maxRecordBytes()),
-                r.integer("runtime.trainer-threads", rt.trainerThreads()));
+                r.integer("runtime.trainer-threads", rt.trainerThreads()),
+                fitMode(r.string("runtime.fit-mode", rt.fitMode().name())));
         if (batcher.classesPerBatch() > trainer.classes()) {
             throw new IllegalArgumentException("batcher.classes-per-batch (" + batcher.classesPerBatch()
                     + ") exceeds the number of classes (" + trainer.classes() + ")");
         }
         return new PipelineConfig(kafka, trainer, batcher, publish, metrics, runtime);
+    }
+
+    private static FitMode fitMode(String value) {
+        try {
+            return FitMode.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("runtime.fit-mode: " + e.getMessage(), e);
+        }
     }
 
     public PipelineConfig withKafka(KafkaSettings value) {

@@ -1,20 +1,23 @@
 package io.embedstream.pipeline.config;
 
+import io.embedstream.types.FitMode;
 import java.io.Serializable;
 
 /**
  * Flink runtime settings. Defaults: checkpoint every 10 s, RocksDB state backend, checkpoints under
  * {@code file:///tmp/embedstream/checkpoints}, decode and quality parallelism 1, records up to 4 MiB, the trainer's
- * operators on every core.
+ * operators on every core, images of another aspect ratio stretched to the network's input.
  *
  * @param stateBackend   {@code rocksdb} or {@code hashmap}
  * @param trainerThreads operator threads of the training step; 0 = one per core of the TaskManager that runs the
  *                       trainer (counted there by the trainer operator, not here: this runs on the client). Set
  *                       explicitly on the trainer's thread because PyTorch gives a thread that never chose the count
  *                       set last by any other thread (the metrics operator's single inference thread, for one)
+ * @param fitMode        how the decoder fits an image of another aspect ratio to the network's input
  */
 public record RuntimeSettings(long checkpointIntervalMillis, String stateBackend, String checkpointDirectory,
-                              int decodeParallelism, int qualityParallelism, int maxRecordBytes, int trainerThreads)
+                              int decodeParallelism, int qualityParallelism, int maxRecordBytes, int trainerThreads,
+                              FitMode fitMode)
         implements Serializable {
 
     public RuntimeSettings {
@@ -31,6 +34,13 @@ public record RuntimeSettings(long checkpointIntervalMillis, String stateBackend
             throw new IllegalArgumentException("runtime.trainer-threads must be >= 0 (0 = every core), got "
                     + trainerThreads);
         }
+        java.util.Objects.requireNonNull(fitMode, "fit mode");
+    }
+
+    public RuntimeSettings(long checkpointIntervalMillis, String stateBackend, String checkpointDirectory,
+                           int decodeParallelism, int qualityParallelism, int maxRecordBytes, int trainerThreads) {
+        this(checkpointIntervalMillis, stateBackend, checkpointDirectory, decodeParallelism, qualityParallelism,
+                maxRecordBytes, trainerThreads, FitMode.STRETCH);
     }
 
     public RuntimeSettings(long checkpointIntervalMillis, String stateBackend, String checkpointDirectory,
@@ -45,6 +55,6 @@ public record RuntimeSettings(long checkpointIntervalMillis, String stateBackend
 
     public RuntimeSettings withCheckpointDirectory(String dir) {
         return new RuntimeSettings(checkpointIntervalMillis, stateBackend, dir, decodeParallelism, qualityParallelism,
-                maxRecordBytes, trainerThreads);
+                maxRecordBytes, trainerThreads, fitMode);
     }
 }

@@ -121,7 +121,7 @@ public final class EmbedstreamJob {
 
         SingleOutputStreamOperator<ScoredImage> decoded = raw
                 .process(new DecodeOperator(config.trainer().classes(), config.trainer().network(),
-                        config.runtime().maxRecordBytes(), kafka.deadLetterTopic()))
+                        config.runtime().maxRecordBytes(), config.runtime().fitMode(), kafka.deadLetterTopic()))
                 .returns(TypeInformation.of(ScoredImage.class))
                 .name("decode-validate").uid("decode-validate")
                 .setParallelism(config.runtime().decodeParallelism());

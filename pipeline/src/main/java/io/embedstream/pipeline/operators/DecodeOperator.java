@@ -10,6 +10,7 @@ import io.embedstream.model.net.NetworkConfig;
 import io.embedstream.pipeline.types.KafkaBytesRecord;
 import io.embedstream.pipeline.types.RawImageRecord;
 import io.embedstream.pipeline.types.ScoredImage;
+import io.embedstream.types.FitMode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.api.common.accumulators.LongCounter;
@@ -30,6 +31,7 @@ public final class DecodeOperator extends ProcessFunction<RawImageRecord, Scored
     private final int classes;
     private final NetworkConfig network;
     private final int maxRecordBytes;
+    private final FitMode fitMode;
     private final String deadLetterTopic;
     private transient ImageRecordDecoder decoder;
     private transient Counter decoded;
@@ -37,8 +39,10 @@ public final class DecodeOperator extends ProcessFunction<RawImageRecord, Scored
     private transient LongCounter decodedTotal;
     private transient LongCounter deadLetteredTotal;
 
-    public DecodeOperator(int classes, NetworkConfig network, int maxRecordBytes, String deadLetterTopic) {
+    public DecodeOperator(int classes, NetworkConfig network, int maxRecordBytes, FitMode fitMode,
+                          String deadLetterTopic) {
         this.classes = classes;
+        this.fitMode = fitMode;
         this.network = network;
         this.maxRecordBytes = maxRecordBytes;
         this.deadLetterTopic = deadLetterTopic;
@@ -49,6 +53,7 @@ public final class DecodeOperator extends ProcessFunction<RawImageRecord, Scored
         decoder = ImageRecordDecoder.builder()
                 .classes(classes)
                 .target(network.width(), network.height(), network.channels())
+                .fitMode(fitMode)
                 .maxRecordBytes(maxRecordBytes)
                 .build();
         decoded = getRuntimeContext().getMetricGroup().counter("decoded");
