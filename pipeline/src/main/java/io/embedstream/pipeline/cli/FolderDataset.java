@@ -12,17 +12,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 
 /**
  * Reads a {@link FolderSpec}: one sub-folder per label, PNG and JPEG files in each.
  *
  * <ul>
- *   <li>Labels: the sub-folder names in sorted (code point) order get indices 0, 1, 2, ... ({@code 10} sorts
- *       before {@code 2}); {@link #labels()} lists them. Hidden sub-folders (name starting with {@code .}) are
+ *   <li>Labels: when every sub-folder is named by a decimal integer ({@code 0}, {@code 7}, {@code 10}), that
+ *       integer is the label, as it always was and as the {@code label} header means it; otherwise the names in
+ *       sorted (code point) order get indices 0, 1, 2, ... {@link #labels()} lists the names by index (a label
+ *       without a folder has the name {@code ""}). Hidden sub-folders (name starting with {@code .}) are
  *       skipped.</li>
  *   <li>Files: those named {@code *.png}, {@code *.jpg} or {@code *.jpeg} (any case) are read; other files are
  *       ignored and counted ({@link #ignoredFiles()}), so a {@code .DS_Store} or a README does not stop a run.</li>
@@ -37,9 +41,13 @@ import java.util.zip.CRC32;
  *
  * @param data         the images, fitted to the spec's size and channels
  * @param labels       label names by index
+ * @param numbered     whether the folders are named by their labels' values (else by sorted order)
  * @param ignoredFiles files that are not PNG or JPEG by their name
  */
-public record FolderDataset(LabeledDataset data, List<String> labels, int ignoredFiles) {
+public record FolderDataset(LabeledDataset data, List<String> labels, boolean numbered, int ignoredFiles) {
+    /** A folder name that is a label by its value: 0, or a decimal integer without a leading zero, below 10^9. */
+    private static final Pattern DECIMAL = Pattern.compile("0|[1-9][0-9]{0,8}");
+
     /** Files larger than this are refused before reading: far above any photo, far below the JVM's heap. */
     static final long MAX_FILE_BYTES = 256L * 1024 * 1024;
     /** 64 megapixels: a phone's full-resolution photo; more is refused from the image header. */
@@ -65,18 +73,26 @@ public record FolderDataset(LabeledDataset data, List<String> labels, int ignore
             throw new IllegalArgumentException("folder dataset " + dir + " has no sub-folders; put each label's"
                     + " images in a sub-folder named by the label");
         }
-        ImageRecordDecoder decoder = ImageRecordDecoder.builder().classes(labelDirs.size())
+        boolean numbered = labelDirs.stream().allMatch(p -> DECIMAL.matcher(p.getFileName().toString()).matches());
+        int[] labelOf = new int[labelDirs.size()];
+        for (int i = 0; i < labelOf.length; i++) {
+            labelOf[i] = numbered ? Integer.parseInt(labelDirs.get(i).getFileName().toString()) : i;
+        }
+        int classes = Arrays.stream(labelOf).max().getAsInt() + 1;
+        ImageRecordDecoder decoder = ImageRecordDecoder.builder().classes(classes)
                 .target(spec.width(), spec.height(), spec.channels()).fitMode(spec.fitMode())
                 .maxRecordBytes((int) Math.min(Integer.MAX_VALUE, MAX_FILE_BYTES)).maxPixels(MAX_PIXELS).build();
         List<LabeledImage> train = new ArrayList<>();
         List<LabeledImage> test = new ArrayList<>();
-        List<String> labels = new ArrayList<>();
+        String[] labels = new String[classes];
+        Arrays.fill(labels, "");
         int ignored = 0;
         long testBelow = Math.round(spec.testShare() * 1000);
-        for (int label = 0; label < labelDirs.size(); label++) {
-            Path labelDir = labelDirs.get(label);
+        for (int i = 0; i < labelDirs.size(); i++) {
+            Path labelDir = labelDirs.get(i);
             String name = labelDir.getFileName().toString();
-            labels.add(name);
+            int label = labelOf[i];
+            labels[label] = name;
             List<Path> files;
             try (Stream<Path> entries = Files.list(labelDir)) {
                 files = entries.filter(Files::isRegularFile).sorted().toList();
@@ -97,21 +113,25 @@ public record FolderDataset(LabeledDataset data, List<String> labels, int ignore
             }
         }
         String datasetName = "folder-" + dir.toAbsolutePath().normalize().getFileName();
-        return new FolderDataset(new LabeledDataset(datasetName, train, test, labelDirs.size(), spec.width(),
-                spec.height(), spec.channels()), labels, ignored);
+        return new FolderDataset(new LabeledDataset(datasetName, train, test, classes, spec.width(),
+                spec.height(), spec.channels()), Arrays.asList(labels), numbered, ignored);
     }
 
     /** A one-line account for the console: label mapping (the first few), split sizes, ignored files. */
     public String summary() {
         StringBuilder mapping = new StringBuilder();
-        for (int i = 0; i < Math.min(labels.size(), 8); i++) {
-            mapping.append(i == 0 ? "" : ", ").append(i).append('=').append(labels.get(i));
+        int shown = 0;
+        for (int i = 0; i < labels.size() && shown < 8; i++) {
+            if (!labels.get(i).isEmpty()) {
+                mapping.append(shown++ == 0 ? "" : ", ").append(i).append('=').append(labels.get(i));
+            }
         }
-        if (labels.size() > 8) {
+        long named = labels.stream().filter(n -> !n.isEmpty()).count();
+        if (named > shown) {
             mapping.append(", ...");
         }
-        return String.format(Locale.ROOT, "%s: %d labels in sorted order (%s), %d train / %d test images%s",
-                data.name(), labels.size(), mapping, data.train().size(), data.test().size(),
+        return String.format(Locale.ROOT, "%s: %d labels %s (%s), %d train / %d test images%s",
+                data.name(), named, numbered ? "named by their values" : "in sorted order", mapping, data.train().size(), data.test().size(),
                 ignoredFiles == 0 ? "" : ", " + ignoredFiles + (ignoredFiles == 1 ? " file that is" : " files that are")
                         + " not PNG or JPEG ignored");
     }

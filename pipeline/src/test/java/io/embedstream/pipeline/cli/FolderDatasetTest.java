@@ -63,6 +63,34 @@ class FolderDatasetTest {
     }
 
     @Test
+    void foldersNamedByIntegersKeepThoseLabels() throws IOException {
+        // The label header's meaning, and the folder dataset's before names were allowed: 10 is label 10, not 1.
+        PhotoObjects gen = PhotoObjects.builder().size(40, 30).numClasses(3).seed(6).build();
+        List<String> names = List.of("0", "2", "10");
+        for (int k = 0; k < names.size(); k++) {
+            Path labelDir = Files.createDirectories(dir.resolve(names.get(k)));
+            for (int i = 0; i < 6; i++) {
+                ImageIO.write(toImage(gen.image(3L * i + k)), "png", labelDir.resolve("img" + i + ".png").toFile());
+            }
+        }
+        FolderDataset folder = FolderDataset.load(FolderSpec.parse("folder:" + dir + ",size=16"));
+        assertTrue(folder.numbered());
+        assertEquals(11, folder.data().numClasses(), "labels up to 10");
+        assertEquals("10", folder.labels().get(10));
+        assertEquals("", folder.labels().get(1), "no folder for label 1");
+        List<LabeledImage> all = new java.util.ArrayList<>(folder.data().train());
+        all.addAll(folder.data().test());
+        for (LabeledImage im : all) {
+            assertEquals(Integer.parseInt(im.id().split("/")[0]), im.label(), im.id());
+        }
+        assertTrue(folder.summary().contains("3 labels named by their values (0=0, 2=2, 10=10)"), folder.summary());
+        // One name that is not a plain integer ("007") turns the whole folder to sorted names.
+        Files.move(dir.resolve("2"), dir.resolve("007"));
+        FolderDataset sorted = FolderDataset.load(FolderSpec.parse("folder:" + dir + ",size=16"));
+        assertEquals(List.of("0", "007", "10"), sorted.labels());
+    }
+
+    @Test
     void theSplitIsDeterministicNearTheShareAndStableWhenFilesAreAdded() throws IOException {
         writeFolder();
         FolderSpec spec = FolderSpec.parse("folder:" + dir + ",test=0.25");
