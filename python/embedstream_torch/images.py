@@ -2,8 +2,9 @@
 
 Java decodes with ImageIO, then applies PixelConversions' policy: a one-component image is grey, everything else is
 read as RGB (palette expanded, alpha dropped, not composited); RGB to grey is BT.601 luma
-``round(0.299 R + 0.587 G + 0.114 B)``; then a bilinear resize with half-pixel centres (types/Resampler.java),
-rounded to bytes. This module repeats that arithmetic in float64 in the same order, so the bytes are identical.
+``round(0.299 R + 0.587 G + 0.114 B)``; then Resampler.resize (types/Resampler.java): an area average along each
+axis that shrinks, then a bilinear resize with half-pixel centres along each that grows, rounded to bytes once. This
+module repeats that arithmetic in float64 in the same order, so the bytes are identical.
 
 PNG is decoded here with the standard library, because PNG is lossless and Debian's python3-torch does not bring
 an image library: the pixels are then exactly those Java sees. Other formats (JPEG, BMP, GIF) need python3-pil;
@@ -53,8 +54,61 @@ def read(file: Path) -> np.ndarray:
 
 
 def fit(pixels: np.ndarray, channels: int, height: int, width: int) -> np.ndarray:
-    """The image converted to ``channels`` and then resized to height x width, as ImageRecordDecoder.fit does."""
-    return bilinear(to_channels(pixels, channels), height, width)
+    """The image converted to ``channels`` and then stretched to height x width, as ImageRecordDecoder does by
+    default (runtime.fit-mode=stretch, which is what ``embed`` uses)."""
+    return resize(to_channels(pixels, channels), height, width)
+
+
+def resize(pixels: np.ndarray, height: int, width: int) -> np.ndarray:
+    """Resampler.resize: area average along an axis that shrinks, bilinear along one that grows, rounded once."""
+    h, w = pixels.shape[:2]
+    if (h, w) == (height, width):
+        return pixels
+    mh, mw = min(h, height), min(w, width)
+    if (mh, mw) == (h, w):
+        return bilinear(pixels, height, width)
+    shrunk = area_average(pixels, mh, mw)
+    if (mh, mw) == (height, width):
+        return _round_to_bytes(shrunk)
+    return bilinear(shrunk, height, width)
+
+
+def area_average(pixels: np.ndarray, height: int, width: int) -> np.ndarray:
+    """Resampler.areaAverage: each output pixel is the mean of the source area it covers, fractional pixels
+    weighted by their overlap; float64, unrounded.
+
+    The sums run in Java's order (source rows outer, columns inner, weight ``wx * wy`` times the value), every output
+    pixel at once: a window shorter than the longest adds exact zeros. A sum in another order can differ in the last
+    bit, and a mean lying on a half would then round to another grey level than Java's."""
+    ys, wys = _window_weights(pixels.shape[0], height)
+    xs, wxs = _window_weights(pixels.shape[1], width)
+    src = pixels.astype(np.float64)
+    acc = np.zeros((height, width, pixels.shape[2]))
+    area = np.zeros((height, width, 1))
+    for y, wy in zip(ys, wys):
+        rows = src[y]
+        for x, wx in zip(xs, wxs):
+            w = (wx[None, :] * wy[:, None])[..., None]
+            acc += w * rows[:, x]
+            area += w
+    return acc / area
+
+
+def _window_weights(size: int, target: int):
+    """For the i-th source pixel of each output pixel's window: its index and overlap weight (0 past the window's
+    end), with Java's bounds: from int(t*f) to min(size, ceil(t*f + f))."""
+    f = size / target
+    lo = np.arange(target) * f
+    hi = lo + f
+    start = lo.astype(np.int64)
+    end = np.minimum(size, np.ceil(hi)).astype(np.int64)
+    indices, weights = [], []
+    for i in range(int((end - start).max())):
+        s_ = start + i
+        inside = s_ < end
+        indices.append(np.minimum(s_, size - 1))
+        weights.append(np.where(inside, np.minimum(s_ + 1, hi) - np.maximum(s_, lo), 0.0))
+    return indices, weights
 
 
 def to_channels(pixels: np.ndarray, channels: int) -> np.ndarray:
