@@ -43,6 +43,10 @@ public record CorruptionSet(List<Corruption> kinds) {
                 throw new IllegalArgumentException("--corruptions '" + spec + "' has an empty entry; give none, all"
                         + " or kinds from " + names(List.of(Corruption.values())) + " separated by commas");
             }
+            if (part.trim().equalsIgnoreCase("all") || part.trim().equalsIgnoreCase("none")) {
+                throw new IllegalArgumentException("--corruptions '" + spec + "' combines " + part.trim()
+                        + " with other entries; all and none stand alone");
+            }
             Corruption c = Corruption.parse(part);
             if (kinds.contains(c)) {
                 throw new IllegalArgumentException("--corruptions '" + spec + "' names " + c.cliName() + " twice");

@@ -23,6 +23,7 @@ class CorruptionSetTest {
         assertMessage("rotate,,gamma", "has an empty entry");
         assertMessage("rotate,ROTATE", "names rotate twice");
         assertMessage(" ", "--corruptions is empty");
+        assertMessage("all,blur", "--corruptions 'all,blur' combines all with other entries; all and none stand alone");
     }
 
     private static void assertMessage(String spec, String part) {
