@@ -39,7 +39,9 @@ import picocli.CommandLine.Option;
 @Command(name = "eval",
         description = "Evaluate a model version from a model directory on a labeled dataset (test split as queries,"
                 + " train split as references): Precision@1, R-precision, MAP@R, nearest-centroid accuracy, NMI of"
-                + " k-means clusters, effective rank and norm/quality correlation, overall and per quality bucket.")
+                + " k-means clusters, effective rank and norm/quality correlation, overall and per quality bucket;"
+                + " with --corruptions, also P@1 of the test split under corruptions the training stream never"
+                + " contains, per kind and level, and their mean.")
 public final class EvalCommand implements Callable<Integer> {
 
     // Not mixinStandardHelpOptions: its -V/--version would clash with --version (the model version), and then
