@@ -5,7 +5,12 @@ import io.embedstream.model.data.DegradationPlan;
 import io.embedstream.model.data.DegradedImage;
 import io.embedstream.model.data.LabeledDataset;
 import io.embedstream.types.LabeledImage;
+import io.embedstream.model.data.corruption.CorruptionSet;
+import io.embedstream.model.eval.CorruptionEvaluator;
+import io.embedstream.model.eval.CorruptionReport;
 import io.embedstream.model.eval.KnnEvaluator;
+import io.embedstream.model.eval.LabeledEmbeddings;
+import io.embedstream.model.eval.SimilarityMetric;
 import io.embedstream.model.train.EmbeddingTrainer;
 import io.embedstream.model.train.FitLoop;
 import io.embedstream.model.train.TrainerConfig;
@@ -56,8 +61,12 @@ public final class FitCommand implements Callable<Integer> {
     @Mixin
     TrainingOptions training;
 
+    @Mixin
+    CorruptionOptions corruption;
+
     @Override
     public Integer call() throws Exception {
+        CorruptionSet corruptions = corruption.kinds();
         long loadStart = System.nanoTime();
         LabeledDataset data = DatasetSpec.load(dataset);
         List<DegradedImage> train = plan(degradeTrain, 1).apply(data.train());
@@ -111,6 +120,19 @@ public final class FitCommand implements Callable<Integer> {
             float[][] queries = trainer.model().embed(testImages, 256);
             int[] predicted = new KnnEvaluator(reference, referenceLabels).predict(queries);
             report(test, predicted, (System.nanoTime() - evalStart) / 1e9);
+            if (!corruptions.isEmpty()) {
+                // The gallery is the clean train split, as eval's; it is what was trained on unless --degrade-train.
+                float[][] gallery = degradeTrain == 0 ? reference : trainer.model().embed(data.train(), 256);
+                long corruptStart = System.nanoTime();
+                CorruptionReport r = new CorruptionEvaluator(SimilarityMetric.COSINE, corruption.seed()).evaluate(
+                        images -> trainer.model().embed(images, 256), data.test(),
+                        LabeledEmbeddings.of(gallery, data.train().stream().mapToInt(LabeledImage::label).toArray()),
+                        corruptions);
+                System.out.printf(Locale.ROOT, "unseen corruptions: P@1 of the %d clean test images, corrupted, against"
+                                + " the %d clean train images (cosine, corruption seed %d; %.1f s):%n", r.queries(),
+                        data.train().size(), r.seed(), (System.nanoTime() - corruptStart) / 1e9);
+                System.out.print(CorruptionOptions.table(r));
+            }
             if (saveState != null) {
                 Files.write(saveState, trainer.saveState());
                 System.out.println("training state written to " + saveState);
