@@ -14,9 +14,12 @@ import java.util.Objects;
  * @param imagesPerSecond training images per second of wall time, the training loop only
  * @param steps           optimiser updates applied
  * @param skipped         steps skipped for a non-finite loss or gradient
+ * @param ownClean        clean P@1 as the side reports it itself: fit's KnnEvaluator, the loop's own kNN in
+ *                        PyTorch; beside {@code report.clean()} it checks that the shared evaluator scored the
+ *                        side's own model and rule
  */
 public record SideRun(String side, long seed, CorruptionReport report, double imagesPerSecond, double trainSeconds,
-                      long steps, long skipped) {
+                      long steps, long skipped, double ownClean) {
     public SideRun {
         Objects.requireNonNull(side, "side");
         Objects.requireNonNull(report, "report");
@@ -35,6 +38,7 @@ public record SideRun(String side, long seed, CorruptionReport report, double im
         m.put("train_seconds", trainSeconds);
         m.put("steps", steps);
         m.put("skipped", skipped);
+        m.put("own_rule_clean_p_at_1", ownClean);
         m.put("evaluation", report.toMap());
         return m;
     }

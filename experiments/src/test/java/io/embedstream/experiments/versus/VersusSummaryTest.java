@@ -16,7 +16,7 @@ class VersusSummaryTest {
         CorruptionReport report = new CorruptionReport(100, SimilarityMetric.COSINE, 1, clean, List.of(
                 new CorruptionReport.Cell(Corruption.ROTATE, 3, rotate3),
                 new CorruptionReport.Cell(Corruption.OCCLUSION, 3, occlusion3)));
-        return new SideRun(side, seed, report, speed, 1, 10, 0);
+        return new SideRun(side, seed, report, speed, 1, 10, 0, clean);
     }
 
     @Test
