@@ -1,7 +1,11 @@
 package io.embedstream.experiments;
 
 import io.embedstream.types.LabeledImage;
+import io.embedstream.model.data.corruption.CorruptionSet;
+import io.embedstream.model.eval.CorruptionEvaluator;
+import io.embedstream.model.eval.CorruptionReport;
 import io.embedstream.model.eval.EvaluationReport;
+import io.embedstream.model.eval.LabeledEmbeddings;
 import io.embedstream.model.eval.QualityBucket;
 import io.embedstream.model.eval.RetrievalEvaluator;
 import io.embedstream.model.metrics.AlarmEvent;
@@ -37,6 +41,8 @@ public final class ExperimentRunner {
     private final DetectorConfig detectorConfig;
     private final double strongFrom;
     private final Consumer<String> progress;
+    private final CorruptionSet corruptions;
+    private final long corruptionSeed;
 
     /**
      * @param evaluator      the final evaluation
@@ -46,6 +52,17 @@ public final class ExperimentRunner {
      */
     public ExperimentRunner(RetrievalEvaluator evaluator, DetectorConfig detectorConfig, double strongFrom,
                             Consumer<String> progress) {
+        this(evaluator, detectorConfig, strongFrom, progress, CorruptionSet.NONE, 0);
+    }
+
+    /**
+     * As above, and the final model is also evaluated on the clean test split under {@code corruptions} against
+     * the clean train split (ranked by the evaluator's metric), with the same corrupted images for every run.
+     */
+    public ExperimentRunner(RetrievalEvaluator evaluator, DetectorConfig detectorConfig, double strongFrom,
+                            Consumer<String> progress, CorruptionSet corruptions, long corruptionSeed) {
+        this.corruptions = Objects.requireNonNull(corruptions, "corruptions");
+        this.corruptionSeed = corruptionSeed;
         this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
         this.detectorConfig = Objects.requireNonNull(detectorConfig, "detectorConfig");
         this.strongFrom = strongFrom;
@@ -100,17 +117,24 @@ public final class ExperimentRunner {
             double seconds = (System.nanoTime() - start) / 1e9;
             long ran = trainer.step() + trainer.skippedSteps();
             Optional<EvaluationReport> evaluation;
+            Optional<CorruptionReport> corrupted = Optional.empty();
             String note = "";
             try {
-                evaluation = Optional.of(evaluator.evaluate(
-                        QueryEmbeddings.queries(trainer.model(), data.queries(), strongFrom),
-                        QueryEmbeddings.references(trainer.model(), data.references())));
+                LabeledEmbeddings references = QueryEmbeddings.references(trainer.model(), data.references());
+                EvaluationReport report = evaluator.evaluate(
+                        QueryEmbeddings.queries(trainer.model(), data.queries(), strongFrom), references);
+                evaluation = Optional.of(report);
+                if (!corruptions.isEmpty()) {
+                    corrupted = Optional.of(new CorruptionEvaluator(report.metric(), corruptionSeed).evaluate(
+                            images -> QueryEmbeddings.embed(trainer.model(), images), data.cleanTest(), references,
+                            corruptions));
+                }
             } catch (NonFiniteEmbeddingException e) {
                 evaluation = Optional.empty();
                 note = "not evaluated: " + e.getMessage();
             }
             return new RunResult(spec.configuration(), spec.trainer().seed(), trainer.step(), trainer.skippedSteps(),
-                    seconds, ran * spec.batchSize() / seconds, evaluation, note, windows,
+                    seconds, ran * spec.batchSize() / seconds, evaluation, note, corrupted, windows,
                     firstAlarm[0] >= 0 ? OptionalInt.of(firstAlarm[0]) : OptionalInt.empty());
         }
     }

@@ -24,6 +24,11 @@ public final class QueryEmbeddings {
         return LabeledEmbeddings.of(rows, images.stream().mapToInt(LabeledImage::label).toArray());
     }
 
+    /** The embeddings of {@code images}, refused when any value is not finite. */
+    public static float[][] embed(EmbeddingModel model, List<LabeledImage> images) {
+        return finite(model.embed(images, BATCH));
+    }
+
     public static LabeledEmbeddings queries(EmbeddingModel model, List<DegradedImage> images, double strongFrom) {
         List<LabeledImage> plain = images.stream().map(DegradedImage::image).toList();
         float[][] rows = finite(model.embed(plain, BATCH));

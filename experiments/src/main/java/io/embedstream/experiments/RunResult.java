@@ -1,5 +1,6 @@
 package io.embedstream.experiments;
 
+import io.embedstream.model.eval.CorruptionReport;
 import io.embedstream.model.eval.EvaluationReport;
 import java.util.List;
 import java.util.Optional;
@@ -17,12 +18,14 @@ import java.util.OptionalInt;
  * @param evaluation       the final model's evaluation on the test split; empty when the model's embeddings are
  *                         not finite (a diverged run)
  * @param note             why the evaluation is missing, or empty
+ * @param corruptions      P@1 under the unseen corruptions; empty when none were asked for or the evaluation is
+ *                         missing
  * @param windows          the monitoring series
  * @param firstAlarmWindow first window at which a collapse alarm (effective rank or coding rate) was raised
  */
 public record RunResult(String configuration, long seed, long steps, long skippedSteps, double trainSeconds,
                         double imagesPerSecond, Optional<EvaluationReport> evaluation, String note,
-                        List<WindowPoint> windows,
+                        Optional<CorruptionReport> corruptions, List<WindowPoint> windows,
                         OptionalInt firstAlarmWindow) {
 
     public RunResult {

@@ -1,5 +1,7 @@
 package io.embedstream.experiments.cli;
 
+import io.embedstream.model.data.corruption.CorruptionSet;
+import io.embedstream.pipeline.cli.CorruptionOptions;
 import io.embedstream.pipeline.cli.TrainingOptions;
 import io.embedstream.model.data.LabeledDataset;
 import io.embedstream.types.LabeledImage;
@@ -46,6 +48,9 @@ public final class AblationCommand implements Callable<Integer> {
     @Mixin
     TrainingOptions training;
 
+    @Mixin
+    CorruptionOptions corruption;
+
     @Spec
     CommandSpec spec;
 
@@ -53,6 +58,7 @@ public final class AblationCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, Object> settings = RunSettings.of(spec);
         options.validate();
+        CorruptionSet corruptions = corruption.kinds();
         Map<String, ObjectiveConfig> configurations = ObjectiveVariants.of(configs, training.objective());
         LabeledDataset dataset = options.load();
         ExperimentData data = ExperimentSetup.data(dataset, degradeTrain, degradeTest, false, options.probeSize);
@@ -63,7 +69,8 @@ public final class AblationCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "ablation on %s: %d train / %d test images, %d configurations x %d seeds,"
                         + " %d steps each; output %s%n", dataset.name(), data.train().size(), data.queries().size(),
                 configurations.size(), options.seeds, ExperimentSetup.totalSteps(options, data.train().size()), out);
-        List<RunResult> runs = ExperimentSetup.runAll(configurations, base, options, data, -1, DetectorConfig.defaults());
+        List<RunResult> runs = ExperimentSetup.runAll(configurations, base, options, data, -1, DetectorConfig.defaults(),
+                corruptions, corruption.seed());
 
         ExperimentReport report = new ExperimentReport("ablation", runs);
         StringBuilder md = new StringBuilder("# Ablation of the objective\n\n");
@@ -75,6 +82,13 @@ public final class AblationCommand implements Callable<Integer> {
             String table = report.table(subset, false);
             System.out.println("\n" + subset + " test images:\n" + table);
             md.append("## ").append(subset).append(" test images\n\n").append(report.table(subset, true)).append('\n');
+        }
+        if (report.hasCorruptions()) {
+            System.out.println("\nP@1 under unseen corruptions (clean test split corrupted, against the clean train"
+                    + " split):\n" + report.corruptionTable(false));
+            md.append("## P@1 under unseen corruptions\n\nThe clean test split corrupted (").append(corruption.describe())
+                    .append("), against the clean train split; `mean` is over the cells.\n\n")
+                    .append(report.corruptionTable(true)).append('\n');
         }
         Files.createDirectories(out);
         Files.writeString(out.resolve("results.md"), md.toString());

@@ -7,6 +7,9 @@ import io.embedstream.connectors.model.ModelDirectoryReader;
 import io.embedstream.connectors.model.PublishedModel;
 import io.embedstream.model.data.DegradedImage;
 import io.embedstream.model.data.LabeledDataset;
+import io.embedstream.model.data.corruption.CorruptionSet;
+import io.embedstream.model.eval.CorruptionEvaluator;
+import io.embedstream.model.eval.CorruptionReport;
 import io.embedstream.model.eval.EvaluationReport;
 import io.embedstream.model.eval.RetrievalEvaluator;
 import io.embedstream.model.eval.SimilarityMetric;
@@ -16,6 +19,7 @@ import io.embedstream.experiments.QueryEmbeddings;
 import io.embedstream.model.net.EmbeddingModel;
 import io.embedstream.model.net.NetworkConfig;
 import io.embedstream.model.train.Devices;
+import io.embedstream.pipeline.cli.CorruptionOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,13 +29,19 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Evaluates a published model version on a labeled dataset: the test split as queries against the train split. */
+/**
+ * Evaluates a published model version on a labeled dataset: the test split as queries against the train split;
+ * with {@code --corruptions}, also the test split corrupted as queries against the same clean train split.
+ */
 @Command(name = "eval",
         description = "Evaluate a model version from a model directory on a labeled dataset (test split as queries,"
                 + " train split as references): Precision@1, R-precision, MAP@R, nearest-centroid accuracy, NMI of"
-                + " k-means clusters, effective rank and norm/quality correlation, overall and per quality bucket.")
+                + " k-means clusters, effective rank and norm/quality correlation, overall and per quality bucket;"
+                + " with --corruptions, also P@1 of the test split under corruptions the training stream never"
+                + " contains, per kind and level, and their mean.")
 public final class EvalCommand implements Callable<Integer> {
 
     // Not mixinStandardHelpOptions: its -V/--version would clash with --version (the model version), and then
@@ -72,8 +82,13 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Also write the figures as JSON to FILE; without FILE, print JSON instead of the table.")
     String json;
 
+    @Mixin
+    CorruptionOptions corruption;
+
     @Override
     public Integer call() throws Exception {
+        CorruptionSet corruptions = corruption.kinds();
+        SimilarityMetric similarity = SimilarityMetric.parse(metric);
         if (!Files.isDirectory(modelDir)) {
             throw new IllegalArgumentException("model directory " + modelDir + " does not exist");
         }
@@ -98,14 +113,20 @@ public final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("dataset " + data.name() + " needs both a train and a test split");
         }
         List<DegradedImage> test = ExperimentSetup.plan(degradeTest, seed).apply(data.test());
-        RetrievalEvaluator evaluator = RetrievalEvaluator.builder().metric(SimilarityMetric.parse(metric)).seed(seed).build();
+        RetrievalEvaluator evaluator = RetrievalEvaluator.builder().metric(similarity).seed(seed).build();
         long start = System.nanoTime();
         EvaluationReport report;
+        CorruptionReport corrupted = null;
         try (EmbeddingModel net = EmbeddingModel.create(network, Devices.parse(device), 0)) {
             net.loadParameters(model.parameters());
             var queries = QueryEmbeddings.queries(net, test, strongFrom);
             var references = QueryEmbeddings.references(net, data.train());
             report = evaluator.evaluate(queries, references);
+            if (!corruptions.isEmpty()) {
+                // Queries: the clean test split corrupted (not the --degrade-test images); gallery: as above.
+                corrupted = new CorruptionEvaluator(similarity, corruption.seed())
+                        .evaluate(images -> QueryEmbeddings.embed(net, images), data.test(), references, corruptions);
+            }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Object> root = new LinkedHashMap<>();
@@ -118,6 +139,9 @@ public final class EvalCommand implements Callable<Integer> {
         root.put("degrade_test", degradeTest);
         root.put("metric", report.metric().label());
         root.put("subsets", report.figuresBySubset());
+        if (corrupted != null) {
+            root.put("corruptions", corrupted.toMap());
+        }
         root.put("notes", report.notes());
         root.put("seconds", seconds);
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -129,6 +153,11 @@ public final class EvalCommand implements Callable<Integer> {
                         + " images, %s, in %.1f s%n", model.version(), model.manifest().trainingStep(), modelDir,
                 data.name(), test.size(), data.train().size(), report.metric().label(), seconds);
         System.out.print(table(report));
+        if (corrupted != null) {
+            System.out.printf(Locale.ROOT, "unseen corruptions: P@1 of the %d clean test images, corrupted, against the"
+                    + " train images (%s, corruption seed %d):%n", corrupted.queries(), similarity.label(), corrupted.seed());
+            System.out.print(CorruptionOptions.table(corrupted));
+        }
         report.notes().forEach(n -> System.out.println("note: " + n));
         if (json != null) {
             Path file = Path.of(json);

@@ -121,6 +121,52 @@ final class ExperimentReport {
         return m;
     }
 
+    /** Whether any run was evaluated under the unseen corruptions. */
+    boolean hasCorruptions() {
+        return runs.stream().anyMatch(r -> r.corruptions().isPresent());
+    }
+
+    /**
+     * P@1 under the unseen corruptions: a row per configuration; columns clean, the mean over the cells, then each
+     * kind and level; cells "mean ± std" over seeds.
+     */
+    String corruptionTable(boolean markdown) {
+        Map<String, Map<String, Spread>> summary = corruptionSummary();
+        List<String> headings = new ArrayList<>(List.of("configuration", "runs"));
+        List<List<String>> rows = new ArrayList<>();
+        summary.forEach((configuration, figures) -> {
+            if (headings.size() == 2) {
+                headings.addAll(figures.keySet());
+            }
+            List<String> row = new ArrayList<>(List.of(configuration,
+                    String.valueOf(figures.values().iterator().next().n())));
+            figures.values().forEach(f -> row.add(f.format(3)));
+            rows.add(row);
+        });
+        return markdown ? Tables.markdown(headings, rows) : Tables.aligned(headings, rows);
+    }
+
+    /** configuration -> "clean", "mean", "rotate@1", ... -> spread of P@1 over the seeds that have them. */
+    Map<String, Map<String, Spread>> corruptionSummary() {
+        Map<String, Map<String, List<Double>>> values = new LinkedHashMap<>();
+        for (RunResult r : runs) {
+            r.corruptions().ifPresent(c -> {
+                Map<String, List<Double>> v = values.computeIfAbsent(r.configuration(), k -> new LinkedHashMap<>());
+                v.computeIfAbsent("clean", k -> new ArrayList<>()).add(c.clean());
+                v.computeIfAbsent("mean", k -> new ArrayList<>()).add(c.mean());
+                c.cells().forEach(cell -> v.computeIfAbsent(cell.kind().cliName() + "@" + cell.level(),
+                        k -> new ArrayList<>()).add(cell.precisionAt1()));
+            });
+        }
+        Map<String, Map<String, Spread>> out = new LinkedHashMap<>();
+        values.forEach((c, figures) -> {
+            Map<String, Spread> f = new LinkedHashMap<>();
+            figures.forEach((name, list) -> f.put(name, Spread.of(list.stream().mapToDouble(Double::doubleValue).toArray())));
+            out.put(c, f);
+        });
+        return out;
+    }
+
     /** A table of one subset: a row per configuration, a column per figure, cells "mean ± std". */
     String table(String subset, boolean markdown) {
         List<String> headings = new ArrayList<>();
@@ -159,6 +205,15 @@ final class ExperimentReport {
             s.put(c, subsets);
         });
         root.put("summary", s);
+        if (hasCorruptions()) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            corruptionSummary().forEach((configuration, figures) -> {
+                Map<String, Object> f = new LinkedHashMap<>();
+                figures.forEach((name, spread) -> f.put(name, spreadMap(spread)));
+                c.put(configuration, f);
+            });
+            root.put("corruption_summary", c);
+        }
         List<Object> list = new ArrayList<>();
         for (RunResult r : runs) {
             list.add(runMap(r));
@@ -187,6 +242,7 @@ final class ExperimentReport {
         m.put("train_seconds", r.trainSeconds());
         m.put("images_per_second", r.imagesPerSecond());
         m.put("evaluation", r.evaluation().map(EvaluationReport::figuresBySubset).orElse(null));
+        r.corruptions().ifPresent(c -> m.put("corruptions", c.toMap()));
         if (!r.note().isEmpty()) {
             m.put("note", r.note());
         }

@@ -5,6 +5,7 @@ import io.embedstream.model.data.Degradation;
 import io.embedstream.model.data.DegradationPlan;
 import io.embedstream.model.data.DegradedImage;
 import io.embedstream.model.data.LabeledDataset;
+import io.embedstream.model.data.corruption.CorruptionSet;
 import io.embedstream.types.LabeledImage;
 import io.embedstream.experiments.ExperimentData;
 import io.embedstream.experiments.ExperimentRunner;
@@ -56,15 +57,23 @@ final class ExperimentSetup {
             queries = plan(testDegraded, 12).apply(dataset.test());
         }
         List<LabeledImage> probe = dataset.test().subList(0, Math.min(probeSize, dataset.test().size()));
-        return new ExperimentData(dataset.name(), train, dataset.train(), queries, probe, dataset.numClasses());
+        return new ExperimentData(dataset.name(), train, dataset.train(), queries, dataset.test(), probe,
+                dataset.numClasses());
     }
 
     /** Every configuration for every seed, configuration-major within a seed so that partial output is balanced. */
     static List<RunResult> runAll(Map<String, ObjectiveConfig> configurations, TrainerConfig base,
                                   ExperimentOptions options, ExperimentData data, long oneClassFrom,
                                   DetectorConfig detector) {
+        return runAll(configurations, base, options, data, oneClassFrom, detector, CorruptionSet.NONE, 0);
+    }
+
+    /** As above, and each run's model is also evaluated under {@code corruptions} (seeded by {@code corruptionSeed}). */
+    static List<RunResult> runAll(Map<String, ObjectiveConfig> configurations, TrainerConfig base,
+                                  ExperimentOptions options, ExperimentData data, long oneClassFrom,
+                                  DetectorConfig detector, CorruptionSet corruptions, long corruptionSeed) {
         ExperimentRunner runner = new ExperimentRunner(RetrievalEvaluator.withDefaults(), detector,
-                options.strongFrom, line -> System.err.println("  " + line));
+                options.strongFrom, line -> System.err.println("  " + line), corruptions, corruptionSeed);
         List<RunResult> results = new ArrayList<>();
         int total = configurations.size() * options.seeds;
         int done = 0;
@@ -79,7 +88,9 @@ final class ExperimentSetup {
                 System.out.printf(Locale.ROOT, "run %d/%d: %s seed %d: %d steps in %.1f s (%.1f images/s)%s%n", done,
                         total, c.getKey(), seed, r.steps() + r.skippedSteps(), r.trainSeconds(), r.imagesPerSecond(),
                         r.evaluation().map(e -> String.format(Locale.ROOT, ", P@1 %.4f, MAP@R %.4f",
-                                e.overall().precisionAt1(), e.overall().mapAtR().orElse(Double.NaN))).orElse(", " + r.note()));
+                                e.overall().precisionAt1(), e.overall().mapAtR().orElse(Double.NaN))).orElse(", " + r.note())
+                        + r.corruptions().map(k -> String.format(Locale.ROOT, ", unseen corruptions mean P@1 %.4f",
+                                k.mean())).orElse(""));
                 results.add(r);
             }
         }

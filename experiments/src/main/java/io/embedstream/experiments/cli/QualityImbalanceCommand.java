@@ -1,5 +1,7 @@
 package io.embedstream.experiments.cli;
 
+import io.embedstream.model.data.corruption.CorruptionSet;
+import io.embedstream.pipeline.cli.CorruptionOptions;
 import io.embedstream.pipeline.cli.TrainingOptions;
 import io.embedstream.model.data.LabeledDataset;
 import io.embedstream.types.LabeledImage;
@@ -51,6 +53,9 @@ public final class QualityImbalanceCommand implements Callable<Integer> {
     @Mixin
     TrainingOptions training;
 
+    @Mixin
+    CorruptionOptions corruption;
+
     @Spec
     CommandSpec spec;
 
@@ -58,6 +63,7 @@ public final class QualityImbalanceCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, Object> settings = RunSettings.of(spec);
         options.validate();
+        CorruptionSet corruptions = corruption.kinds();
         if (configs.size() < 2) {
             throw new IllegalArgumentException("quality-imbalance compares at least two configurations, got " + configs);
         }
@@ -73,7 +79,8 @@ public final class QualityImbalanceCommand implements Callable<Integer> {
                         + " each clean and degraded, %d configurations x %d seeds, %d steps each; output %s%n",
                 dataset.name(), data.train().size(), degradedShare * 100, dataset.test().size(), configurations.size(),
                 options.seeds, total, out);
-        List<RunResult> runs = ExperimentSetup.runAll(configurations, base, options, data, -1, DetectorConfig.defaults());
+        List<RunResult> runs = ExperimentSetup.runAll(configurations, base, options, data, -1, DetectorConfig.defaults(),
+                corruptions, corruption.seed());
 
         ExperimentReport report = new ExperimentReport("quality-imbalance", runs);
         StringBuilder md = new StringBuilder("# Quality imbalance\n\n");
@@ -110,6 +117,13 @@ public final class QualityImbalanceCommand implements Callable<Integer> {
                 + Tables.aligned(headings, rows));
         md.append("## Paired differences per seed (positive = better than ").append(baseline).append(")\n\n")
                 .append(Tables.markdown(headings, rows)).append('\n');
+        if (report.hasCorruptions()) {
+            System.out.println("\nP@1 under unseen corruptions (clean test split corrupted, against the clean train"
+                    + " split):\n" + report.corruptionTable(false));
+            md.append("## P@1 under unseen corruptions\n\nThe clean test split corrupted (").append(corruption.describe())
+                    .append("), against the clean train split; `mean` is over the cells.\n\n")
+                    .append(report.corruptionTable(true)).append('\n');
+        }
         Files.createDirectories(out);
         Files.writeString(out.resolve("results.md"), md.toString());
         ExperimentSetup.addDerivedSettings(settings, dataset, training, base, configurations);

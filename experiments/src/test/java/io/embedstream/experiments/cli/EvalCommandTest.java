@@ -76,6 +76,58 @@ class EvalCommandTest {
         assertEquals(2, ExperimentsLauncher.run("eval", "--model-dir", models.toString(), "--version", "7", "--dataset", "synthetic:30:10"));
     }
 
+    @Test
+    void reportsPrecisionAt1PerUnseenCorruptionAndLevelOnlyWhenAsked() throws Exception {
+        Path models = dir.resolve("models");
+        TrainerConfig config = TrainerConfig.builder().network(NetworkConfig.builder()
+                        .architecture(io.embedstream.model.net.Architecture.parse("cm-mnist-3x3")).embeddingSize(32).build())
+                .device("cpu").build();
+        ModelDirectorySink sink = new ModelDirectorySink(config, models.toUri().toString());
+        sink.open(null);
+        try (EmbeddingTrainer trainer = EmbeddingTrainer.create(config)) {
+            // 4 epochs of 800 shapes: clean P@1 well above chance, so that a drop under corruption can show.
+            List<LabeledImage> train = SyntheticShapes.builder().seed(5).build().generate(800);
+            new FitLoop(trainer, 64).run(train, null, 4, 0, null);
+            sink.invoke(snapshot(trainer, 1), null);
+        }
+        Path json = dir.resolve("corrupt.json");
+        assertEquals(0, ExperimentsLauncher.run("eval", "--model-dir", models.toString(), "--dataset", "synthetic:800:200:5",
+                "--corruptions", "all", "--json", json.toString()));
+        JsonNode root = JSON.readTree(json.toFile());
+        JsonNode c = root.get("corruptions");
+        double clean = c.get("clean_precision_at_1").asDouble();
+        assertEquals(root.get("subsets").get("all").get("precision_at_1").asDouble(), clean, 1e-12,
+                "the clean figure is eval's P@1 of the same queries against the same gallery");
+        assertTrue(clean >= 0.8, "the model did not train: clean P@1 " + clean);
+        assertEquals(List.of("rotate", "gamma", "salt-pepper", "occlusion", "pixelate"), names(c.get("precision_at_1")));
+        double sum = 0;
+        for (JsonNode kind : c.get("precision_at_1")) {
+            assertEquals(List.of("1", "2", "3"), names(kind));
+            for (JsonNode level : kind) {
+                assertTrue(Double.isFinite(level.asDouble()) && level.asDouble() >= 0 && level.asDouble() <= 1, c.toString());
+                sum += level.asDouble();
+            }
+            assertTrue(kind.get("3").asDouble() < clean, "level 3 keeps " + kind.get("3") + " of clean " + clean + ": " + c);
+        }
+        assertEquals(sum / 15, c.get("mean_precision_at_1").asDouble(), 1e-12);
+        assertEquals(200, c.get("queries").asInt());
+
+        Path plain = dir.resolve("plain.json");
+        assertEquals(0, ExperimentsLauncher.run("eval", "--model-dir", models.toString(), "--dataset", "synthetic:100:20",
+                "--json", plain.toString()));
+        assertTrue(JSON.readTree(plain.toFile()).get("corruptions") == null, "no corruptions unless asked");
+        PrintStream savedErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(2, ExperimentsLauncher.run("eval", "--model-dir", models.toString(), "--corruptions", "rotate,blur"));
+        } finally {
+            System.setErr(savedErr);
+        }
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown corruption 'blur'; the kinds are rotate, gamma,"
+                + " salt-pepper, occlusion, pixelate"), err.toString(StandardCharsets.UTF_8));
+    }
+
     private static List<String> names(JsonNode object) {
         List<String> names = new java.util.ArrayList<>();
         object.fieldNames().forEachRemaining(names::add);

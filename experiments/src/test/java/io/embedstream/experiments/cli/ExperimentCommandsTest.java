@@ -69,6 +69,43 @@ class ExperimentCommandsTest {
     }
 
     @Test
+    void ablationReportsUnseenCorruptionsPerRunAndOverSeeds() throws Exception {
+        Path out = dir.resolve("corrupt");
+        assertEquals(0, ExperimentsLauncher.run(args("experiment", "ablation", "--configs", "cm", "--seeds", "2",
+                "--corruptions", "occlusion,gamma", "--out", out.toString())));
+        JsonNode root = JSON.readTree(out.resolve("results.json").toFile());
+        for (JsonNode run : root.get("runs")) {
+            JsonNode c = run.get("corruptions");
+            assertEquals(60, c.get("queries").asInt(), "the whole clean test split: " + c);
+            assertEquals(List.of("gamma", "occlusion"), fieldNames(c.get("precision_at_1")), "kind order");
+            double sum = 0;
+            for (JsonNode kind : c.get("precision_at_1")) {
+                for (JsonNode level : kind) {
+                    assertFinite(level, "P@1 of a corruption cell");
+                    sum += level.asDouble();
+                }
+            }
+            assertEquals(sum / 6, c.get("mean_precision_at_1").asDouble(), 1e-12);
+            assertEquals(run.get("evaluation").get("all").get("precision_at_1").asDouble(),
+                    c.get("clean_precision_at_1").asDouble(), 1e-12, "same queries, same gallery, same P@1");
+        }
+        JsonNode summary = root.get("corruption_summary").get("cm");
+        assertEquals(List.of("clean", "mean", "gamma@1", "gamma@2", "gamma@3", "occlusion@1", "occlusion@2",
+                "occlusion@3"), fieldNames(summary));
+        assertEquals(2, summary.get("mean").get("n").asInt(), "over both seeds");
+        assertEquals("occlusion,gamma", root.get("settings").get("options").get("--corruptions").asText());
+        String md = Files.readString(out.resolve("results.md"));
+        assertTrue(md.contains("## P@1 under unseen corruptions") && md.contains("gamma, occlusion at levels 1-3,"
+                + " corruption seed 1") && md.contains("| cm | 2 |"), md);
+    }
+
+    private static List<String> fieldNames(JsonNode object) {
+        List<String> names = new java.util.ArrayList<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    @Test
     void skippedStepsAreReportedWithTheirReason() throws Exception {
         Path out = dir.resolve("diverged");
         // A learning rate no network survives: after the first update every loss is non-finite.

@@ -33,6 +33,12 @@ public final class CorruptionOptions {
         return corruptionSeed;
     }
 
+    /** The kinds and the seed in words, for reports: "rotate, gamma at levels 1-3, corruption seed 1". */
+    public String describe() {
+        return kinds().kinds().stream().map(Corruption::cliName).collect(java.util.stream.Collectors.joining(", "))
+                + " at levels 1-" + Corruption.LEVELS + ", corruption seed " + corruptionSeed;
+    }
+
     /** P@1 in percent per kind (rows) and level (columns), each kind's mean, the mean over every cell and clean. */
     public static String table(CorruptionReport report) {
         StringBuilder s = new StringBuilder();

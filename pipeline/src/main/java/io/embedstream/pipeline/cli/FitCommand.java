@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
 /** Trains without Flink or Kafka, then reports held-out kNN@1: the trainer-only baseline. */
 @Command(name = "fit", mixinStandardHelpOptions = true,
         description = "Train on a dataset without Flink or Kafka and report the held-out nearest-neighbour accuracy"
-                + " (kNN@1 of the test embeddings against the train embeddings).")
+                + " (kNN@1 of the test embeddings against the train embeddings); with --corruptions, also P@1 under"
+                + " corruptions the training stream never contains, per kind and level, and their mean.")
 public final class FitCommand implements Callable<Integer> {
     private static final long WARM_UP_STEPS = 50;
     private static final long MEMORY_REPORT_STEPS = 250;
