@@ -1,0 +1,278 @@
+package io.embedstream.experiments.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.embedstream.experiments.versus.ReferenceLoop;
+import io.embedstream.experiments.versus.SideRun;
+import io.embedstream.experiments.versus.TorchSide;
+import io.embedstream.experiments.versus.VersusSummary;
+import io.embedstream.model.data.LabeledDataset;
+import io.embedstream.model.data.corruption.CorruptionSet;
+import io.embedstream.model.eval.CorruptionEvaluator;
+import io.embedstream.model.eval.CorruptionReport;
+import io.embedstream.model.eval.KnnEvaluator;
+import io.embedstream.model.eval.LabeledEmbeddings;
+import io.embedstream.model.eval.SimilarityMetric;
+import io.embedstream.model.train.EmbeddingTrainer;
+import io.embedstream.model.train.FitLoop;
+import io.embedstream.model.train.TrainerConfig;
+import io.embedstream.pipeline.cli.Datasets;
+import io.embedstream.pipeline.cli.TrainingOptions;
+import io.embedstream.types.LabeledImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code fit} against the plain PyTorch reference loop in one run (issue 19, item 2): the same images, seeds and
+ * recipe; Java trains with FitLoop in this process, the loop runs as a subprocess, and the same Java evaluator
+ * scores both models on the same clean and corrupted test images. The stream side is not covered yet.
+ */
+@Command(name = "versus-pytorch", mixinStandardHelpOptions = true,
+        description = "Trains with fit's FitLoop and with the PyTorch reference loop (python/embedstream_torch, run"
+                + " by Debian's python3-torch) on the same images, seeds and recipe, then scores both models with the"
+                + " same Java evaluator: clean test P@1, P@1 under unseen corruptions per kind and level, and training"
+                + " images/s. Writes results.json and results.md.")
+public final class VersusPytorchCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final int EMBED_BATCH = 256;
+
+    @Option(names = "--dataset", defaultValue = "synthetic",
+            description = "synthetic, synthetic:TRAIN:TEST[:SEED] or idx:DIR (default: ${DEFAULT-VALUE}).")
+    String dataset;
+
+    @Option(names = "--epochs", defaultValue = "5", description = "Passes over the train split (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--steps", defaultValue = "0", description = "Stop training after this many steps; 0 = all epochs (default: ${DEFAULT-VALUE}).")
+    long steps;
+
+    @Option(names = "--batch", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--seeds", defaultValue = "1",
+            description = "Runs per side, with seeds --seed, --seed + 1, ...; figures are mean ± sd (default: ${DEFAULT-VALUE}).")
+    int seeds;
+
+    @Option(names = "--init", defaultValue = "project",
+            description = "The loop's initialisation: project (Java's ParameterInit, bit for bit) or pytorch (the"
+                    + " modules' defaults). fit has only project (default: ${DEFAULT-VALUE}).")
+    String init;
+
+    @Option(names = "--decay-on", defaultValue = "all",
+            description = "The loop's weight decay: all (every tensor, as fit) or matrices (not biases or PReLU"
+                    + " slopes). fit has only all (default: ${DEFAULT-VALUE}).")
+    String decayOn;
+
+    @Option(names = "--corruptions", defaultValue = "all", paramLabel = "none|all|KIND[,KIND...]",
+            description = "Unseen corruptions scored at levels 1-3: rotate, gamma, salt-pepper, occlusion, pixelate,"
+                    + " all or none (default: ${DEFAULT-VALUE}).")
+    String corruptions;
+
+    @Option(names = "--corruption-seed", defaultValue = "1",
+            description = "Seed of the corruptions' random choices, the same for both models (default: ${DEFAULT-VALUE}).")
+    long corruptionSeed;
+
+    @Option(names = "--python", description = "Interpreter with torch (default: EMBEDSTREAM_PYTHON, else /usr/bin/python3).")
+    Path python;
+
+    @Option(names = "--python-dir", description = "The repository's python/ folder (default: found in or above the working directory).")
+    Path pythonDir;
+
+    @Option(names = "--loop-threads", defaultValue = "0",
+            description = "torch intra-op threads of the loop; 0 = torch's default (default: ${DEFAULT-VALUE}).")
+    int loopThreads;
+
+    @Option(names = "--out", description = "Output directory for results.json, results.md and the loop's logs (default: experiment-results/versus-pytorch).")
+    Path out;
+
+    @Mixin
+    TrainingOptions training;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, Object> settings = RunSettings.of(spec);
+        CorruptionSet kinds = CorruptionSet.parse(corruptions);
+        ReferenceLoop loop = checkedOptions();
+        LabeledDataset data = Datasets.load(dataset);
+        if (data.train().size() < batch) {
+            throw new IllegalArgumentException("--batch " + batch + " is larger than the train split ("
+                    + data.train().size() + " images)");
+        }
+        Path outDir = out != null ? out : Path.of("experiment-results", "versus-pytorch");
+        Files.createDirectories(outDir);
+        LabeledImage first = data.train().get(0);
+        long perEpoch = FitLoop.stepsPerEpoch(data.train().size(), batch);
+        long total = steps > 0 ? Math.min(steps, perEpoch * epochs) : perEpoch * epochs;
+        TrainerConfig base = training.trainerConfig(first.height(), first.width(), first.channels(),
+                data.numClasses(), total);
+        System.out.printf(Locale.ROOT, "versus-pytorch on %s: %d train / %d test, %d steps of %d, %d seed(s) from %d;"
+                        + " loop init %s, decay on %s; corruptions %s%n", data.name(), data.train().size(),
+                data.test().size(), total, batch, seeds, base.seed(), init, decayOn, corruptions);
+        if (!"project".equals(init) || !"all".equals(decayOn)) {
+            System.out.println("note: fit has no --init or --decay-on; it keeps project initialisation and decay on all"
+                    + " tensors, so the difference includes the loop's choice");
+        }
+        int[] trainLabels = data.train().stream().mapToInt(LabeledImage::label).toArray();
+        CorruptionEvaluator evaluator = new CorruptionEvaluator(SimilarityMetric.COSINE, corruptionSeed);
+        List<SideRun> fitRuns = new ArrayList<>();
+        List<SideRun> loopRuns = new ArrayList<>();
+        List<Map<String, Object>> loopResults = new ArrayList<>();
+        try (TorchSide torch = TorchSide.prepare(outDir.resolve("work"), data, kinds, corruptionSeed)) {
+            for (int i = 0; i < seeds; i++) {
+                TrainerConfig config = base.toBuilder().seed(base.seed() + i).build();
+                SideRun fit = trainFit(config, data, trainLabels, evaluator, kinds);
+                fitRuns.add(fit);
+                System.out.printf(Locale.ROOT, "seed %d fit: clean %.2f%% (fit's own kNN: %.2f%%), mean unseen %.2f%%,"
+                                + " %.1f images/s%n", config.seed(), 100 * fit.report().clean(), 100 * fit.ownClean(),
+                        100 * fit.report().mean(), fit.imagesPerSecond());
+                Path log = outDir.resolve("loop-seed-" + config.seed() + ".log");
+                ReferenceLoop.Result r = loop.run(loopArgs(torch.datasetDir(), config.seed()), torch.setsDir(),
+                        outDir.resolve("loop-seed-" + config.seed() + ".json"), log);
+                CorruptionReport report = evaluator.evaluate(torch.embedder(), data.test(),
+                        LabeledEmbeddings.of(torch.gallery(), trainLabels), kinds);
+                loopRuns.add(new SideRun("pytorch loop", config.seed(), report, r.imagesPerSecond(), r.trainSeconds(),
+                        r.steps(), r.skipped(), r.ownPrecisionAt1()));
+                Map<String, Object> own = new LinkedHashMap<>();
+                own.put("seed", config.seed());
+                own.put("loop_result", r.json());
+                loopResults.add(own);
+                System.out.printf(Locale.ROOT, "seed %d pytorch loop: clean %.2f%% (the loop's own kNN: %.2f%%), mean"
+                                + " unseen %.2f%%, %.1f images/s%n", config.seed(), 100 * report.clean(),
+                        100 * r.ownPrecisionAt1(), 100 * report.mean(), r.imagesPerSecond());
+            }
+        }
+        VersusSummary summary = new VersusSummary(fitRuns, loopRuns);
+        write(outDir, settings, data, total, summary, fitRuns, loopRuns, loopResults);
+        return 0;
+    }
+
+    /** Every option the run depends on, checked before the dataset is loaded or anything trains. */
+    private ReferenceLoop checkedOptions() throws Exception {
+        if (epochs < 1 || steps < 0 || batch < 2 || seeds < 1 || loopThreads < 0) {
+            throw new IllegalArgumentException("need --epochs >= 1, --steps >= 0, --batch >= 2, --seeds >= 1 and"
+                    + " --loop-threads >= 0");
+        }
+        if (!List.of("project", "pytorch").contains(init)) {
+            throw new IllegalArgumentException("--init must be project or pytorch, got '" + init + "'");
+        }
+        if (!List.of("all", "matrices").contains(decayOn)) {
+            throw new IllegalArgumentException("--decay-on must be all or matrices, got '" + decayOn + "'");
+        }
+        if (training.plainSoftmax) {
+            throw new IllegalArgumentException("--plain-softmax has no counterpart in the reference loop, which trains"
+                    + " the combined objective only");
+        }
+        if (training.augmentShift != 0) {
+            throw new IllegalArgumentException("--augment-shift has no counterpart in the reference loop; leave it at 0");
+        }
+        // Parsing the recipe here turns a bad --arch, --optimizer or --schedule into a sentence before training.
+        training.trainerConfig(28, 28, 1, 10, 1);
+        Path dir = pythonDir != null ? pythonDir : ReferenceLoop.findPythonDir(Path.of(""));
+        if (dir == null) {
+            throw new IllegalArgumentException("no python/embedstream_torch in or above " + Path.of("").toAbsolutePath()
+                    + "; pass --python-dir");
+        }
+        ReferenceLoop loop = new ReferenceLoop(python != null ? python : ReferenceLoop.defaultPython(), dir);
+        loop.check();
+        return loop;
+    }
+
+    private SideRun trainFit(TrainerConfig config, LabeledDataset data, int[] trainLabels,
+                             CorruptionEvaluator evaluator, CorruptionSet kinds) {
+        try (EmbeddingTrainer trainer = EmbeddingTrainer.create(config)) {
+            long start = System.nanoTime();
+            long ran = new FitLoop(trainer, batch).run(data.train(), null, epochs, steps, null);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            // Timed as fit times it: the training loop alone, without loading or evaluation.
+            float[][] gallery = trainer.model().embed(data.train(), EMBED_BATCH);
+            CorruptionReport report = evaluator.evaluate(images -> trainer.model().embed(images, EMBED_BATCH),
+                    data.test(), LabeledEmbeddings.of(gallery, trainLabels), kinds);
+            int[] predicted = new KnnEvaluator(gallery, trainLabels).predict(trainer.model().embed(data.test(), EMBED_BATCH));
+            int hits = 0;
+            for (int i = 0; i < predicted.length; i++) {
+                hits += predicted[i] == data.test().get(i).label() ? 1 : 0;
+            }
+            return new SideRun("fit", config.seed(), report, ran * batch / seconds, seconds, trainer.step(),
+                    trainer.skippedSteps(), hits / (double) predicted.length);
+        }
+    }
+
+    /** reference_loop's options for this recipe: every TrainingOptions value it has, by the same name. */
+    private List<String> loopArgs(Path datasetDir, long seed) {
+        List<String> a = new ArrayList<>(List.of("--dataset", "idx:" + datasetDir, "--seed", Long.toString(seed),
+                "--epochs", Integer.toString(epochs), "--steps", Long.toString(steps), "--batch", Integer.toString(batch),
+                "--init", init, "--decay-on", decayOn, "--threads", Integer.toString(loopThreads),
+                "--arch", training.architecture, "--embedding", Integer.toString(training.embeddingSize),
+                "--optimizer", training.optimizer.trim().toLowerCase(Locale.ROOT), "--schedule", training.schedule,
+                "--momentum", Float.toString(training.momentum), "--weight-decay", Float.toString(training.weightDecay),
+                "--clip", Float.toString(training.clip), "--w-cm", Float.toString(training.cmWeight),
+                "--cm-scale", Float.toString(training.cmScale), "--cm-margin", Float.toString(training.cmMargin),
+                "--w-ldmat", Float.toString(training.ldmatWeight), "--ldmat-margin", Float.toString(training.ldmatMargin),
+                "--ldmat-delta", Float.toString(training.ldmatDelta),
+                "--w-ac-proxies", Float.toString(training.acProxiesWeight),
+                "--w-ac-features", Float.toString(training.acFeaturesWeight),
+                "--ac-gamma1", Float.toString(training.acGamma1), "--ac-gamma2", Float.toString(training.acGamma2),
+                "--ac-eps", Float.toString(training.acEps)));
+        if (training.learningRate != null) {
+            a.addAll(List.of("--lr", Float.toString(training.learningRate)));
+        }
+        if (training.noContraction) {
+            a.add("--no-contraction");
+        }
+        return a;
+    }
+
+    private void write(Path outDir, Map<String, Object> settings, LabeledDataset data, long total,
+                       VersusSummary summary, List<SideRun> fitRuns, List<SideRun> loopRuns,
+                       List<Map<String, Object>> loopResults) throws java.io.IOException {
+        String headline = Tables.aligned(VersusSummary.summaryHeadings(), summary.summaryRows());
+        String cells = Tables.aligned(VersusSummary.cellHeadings(), summary.cellRows());
+        VersusSummary.Stat ratio = summary.speedRatio();
+        String speed = String.format(Locale.ROOT, "fit / loop images/s, same run: %.2f%s", ratio.mean(),
+                ratio.n() > 1 ? String.format(Locale.ROOT, " ± %.2f", ratio.sd()) : "");
+        System.out.println("\n" + headline + "\n" + speed + "\n\n" + cells);
+        settings.put("dataset_name", data.name());
+        settings.put("train_images", data.train().size());
+        settings.put("test_images", data.test().size());
+        settings.put("training_steps", total);
+        settings.put("fit_init", "project");
+        settings.put("fit_decay_on", "all");
+        settings.put("processors", Runtime.getRuntime().availableProcessors());
+        settings.put("java", System.getProperty("java.version"));
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("experiment", "versus-pytorch");
+        root.put("created_at", Instant.now().toString());
+        root.put("settings", settings);
+        root.put("summary", summary.toMap());
+        List<Map<String, Object>> runs = new ArrayList<>();
+        fitRuns.forEach(r -> runs.add(r.toMap()));
+        loopRuns.forEach(r -> runs.add(r.toMap()));
+        root.put("runs", runs);
+        root.put("loop_runs", loopResults);
+        JSON.writeValue(outDir.resolve("results.json").toFile(), root);
+        Files.writeString(outDir.resolve("results.md"), "# fit against the PyTorch reference loop on " + data.name()
+                + "\n\n" + total + " training steps of " + batch + " images per side and seed, " + seeds + " seed(s) from "
+                + training.seed + "; arguments " + settings.get("args") + ".\n\nBoth models scored by the same Java evaluator: P@1 of the "
+                + data.test().size() + " test images, clean and under each unseen corruption, against the "
+                + data.train().size() + " clean train images (cosine). Loop init " + init + ", decay on " + decayOn
+                + "; fit: project init, decay on all.\n\n"
+                + Tables.markdown(VersusSummary.summaryHeadings(), summary.summaryRows()) + "\n" + speed + "\n\n"
+                + Tables.markdown(VersusSummary.cellHeadings(), summary.cellRows()));
+        System.out.println("wrote " + outDir.resolve("results.json") + " and results.md");
+    }
+}

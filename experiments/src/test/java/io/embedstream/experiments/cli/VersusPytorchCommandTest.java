@@ -1,0 +1,125 @@
+package io.embedstream.experiments.cli;
+
+import static io.embedstream.experiments.cli.ExperimentCommandsTest.assertEveryOptionRecorded;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.embedstream.model.testing.DebianPyTorch;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code experiment versus-pytorch} end to end on a tiny synthetic run: both sides train, the same Java evaluator
+ * scores both, and, with the same initialisation and batches for a few steps, the two models score alike.
+ */
+class VersusPytorchCommandTest {
+    private static final int TEST_IMAGES = 100;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void bothSidesTrainAndTheSameEvaluatorScoresThemAlike() throws Exception {
+        Path python = DebianPyTorch.python();
+        Path out = dir.resolve("versus");
+        String[] args = {"experiment", "versus-pytorch", "--dataset", "synthetic:320:" + TEST_IMAGES, "--batch", "32",
+            "--steps", "6", "--epochs", "1", "--loop-threads", "1", "--python", python.toString(),
+            "--python-dir", DebianPyTorch.pythonDir().toString(), "--out", out.toString()};
+        assertEquals(0, ExperimentsLauncher.run(args));
+        JsonNode root = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+        assertEquals("versus-pytorch", root.get("experiment").asText());
+        assertEveryOptionRecorded(root, args);
+
+        JsonNode fit = root.get("summary").get("fit");
+        JsonNode loop = root.get("summary").get("pytorch_loop");
+        for (JsonNode side : new JsonNode[] {fit, loop}) {
+            assertProbability(side.get("clean_precision_at_1").get("mean"), "clean");
+            assertProbability(side.get("mean_unseen_precision_at_1").get("mean"), "mean unseen");
+            assertProbability(side.get("worst_cell_precision_at_1").get("mean"), "worst cell");
+            assertEquals(15, side.get("cells").size(), "5 kinds x 3 levels");
+            for (Iterator<Map.Entry<String, JsonNode>> c = side.get("cells").fields(); c.hasNext(); ) {
+                Map.Entry<String, JsonNode> cell = c.next();
+                assertProbability(cell.getValue().get("mean"), cell.getKey());
+            }
+            assertTrue(side.get("images_per_second").get("mean").asDouble() > 0, "images/s");
+        }
+        for (JsonNode run : root.get("runs")) {
+            assertEquals(6, run.get("steps").asLong(), run.get("side") + " ran the 6 steps");
+        }
+
+        // Each side's own clean P@1 (fit's KnnEvaluator, the loop's kNN in PyTorch) against the shared evaluator's
+        // on the same model: the same rule on the same rows, so they agree unless the wrong rows were scored (the
+        // loop's come back through files) or the rules differ; a near tie may flip one query.
+        for (JsonNode run : root.get("runs")) {
+            assertEquals(run.get("own_rule_clean_p_at_1").asDouble(),
+                    run.get("evaluation").get("clean_precision_at_1").asDouble(), 1.0 / TEST_IMAGES + 1e-9,
+                    run.get("side") + ": its own P@1 and the shared evaluator's");
+        }
+
+        // Same initial weights (the project's, bit for bit), same batches, 6 steps: the networks differ by float
+        // round-off only, so their nearest neighbours, clean or corrupted, rarely differ.
+        double clean = Math.abs(fit.get("clean_precision_at_1").get("mean").asDouble()
+                - loop.get("clean_precision_at_1").get("mean").asDouble());
+        double unseen = Math.abs(fit.get("mean_unseen_precision_at_1").get("mean").asDouble()
+                - loop.get("mean_unseen_precision_at_1").get("mean").asDouble());
+        System.out.printf("fit - loop after 6 steps: clean %.4f, mean unseen %.4f%n", clean, unseen);
+        assertTrue(clean <= 0.02, "clean P@1 differs by " + clean);
+        assertTrue(unseen <= 0.02, "mean unseen P@1 differs by " + unseen);
+
+        String md = Files.readString(out.resolve("results.md"));
+        assertTrue(md.contains("| fit |") && md.contains("| pytorch loop |") && md.contains("| rotate | 3 |"), md);
+        assertTrue(Files.notExists(out.resolve("work")), "the exchanged image sets are deleted");
+        assertTrue(Files.exists(out.resolve("loop-seed-42.log")), "the loop's log is kept");
+    }
+
+    @Test
+    void badOptionsFailBeforeTrainingWithASentence() {
+        assertRefused("--init must be project or pytorch", "--init", "xavier");
+        assertRefused("--decay-on must be all or matrices", "--decay-on", "biases");
+        assertRefused("--plain-softmax has no counterpart", "--plain-softmax");
+        assertRefused("--augment-shift has no counterpart", "--augment-shift", "2");
+        assertRefused("--seeds >= 1", "--seeds", "0");
+        assertRefused("is not an executable file", "--python", dir.resolve("no-python").toString());
+        assertRefused("unknown corruption 'rotation'", "--corruptions", "rotation");
+    }
+
+    private void assertRefused(String expected, String... options) {
+        Path out = dir.resolve("refused");
+        String[] args = new String[options.length + 4];
+        args[0] = "experiment";
+        args[1] = "versus-pytorch";
+        System.arraycopy(options, 0, args, 2, options.length);
+        args[options.length + 2] = "--out";
+        args[options.length + 3] = out.toString();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream saved = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code;
+        long start = System.nanoTime();
+        try {
+            code = ExperimentsLauncher.run(args);
+        } finally {
+            System.setErr(saved);
+        }
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertEquals(2, code, String.join(" ", options) + ": " + message);
+        assertTrue(message.contains(expected), String.join(" ", options) + ": " + message);
+        assertTrue(Files.notExists(out), "nothing written for " + String.join(" ", options));
+        // Refused before the dataset is loaded or anything trains.
+        assertTrue(System.nanoTime() - start < 20e9, "refusing took " + (System.nanoTime() - start) / 1e9 + " s");
+    }
+
+    private static void assertProbability(JsonNode value, String what) {
+        assertTrue(value != null && value.isNumber(), what + " is a number: " + value);
+        assertTrue(value.asDouble() >= 0 && value.asDouble() <= 1, what + " in [0, 1]: " + value);
+    }
+}

@@ -1,0 +1,51 @@
+package io.embedstream.experiments.versus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.embedstream.model.data.corruption.Corruption;
+import io.embedstream.model.eval.CorruptionReport;
+import io.embedstream.model.eval.SimilarityMetric;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class VersusSummaryTest {
+
+    /** Two cells: rotate 3 and occlusion 3. */
+    private static SideRun run(String side, long seed, double clean, double rotate3, double occlusion3, double speed) {
+        CorruptionReport report = new CorruptionReport(100, SimilarityMetric.COSINE, 1, clean, List.of(
+                new CorruptionReport.Cell(Corruption.ROTATE, 3, rotate3),
+                new CorruptionReport.Cell(Corruption.OCCLUSION, 3, occlusion3)));
+        return new SideRun(side, seed, report, speed, 1, 10, 0, clean);
+    }
+
+    @Test
+    void meanAndSampleSdOverSeedsAndTheWorstCellByItsMean() {
+        // Seed by seed the worst fit cell flips (rotate at seed 1, occlusion at seed 2); over the seeds rotate's mean
+        // (0.35) is below occlusion's (0.40), so the worst cell is rotate 3 and every seed contributes it.
+        VersusSummary s = new VersusSummary(
+                List.of(run("fit", 1, 0.90, 0.20, 0.60, 100), run("fit", 2, 0.94, 0.50, 0.20, 300)),
+                List.of(run("loop", 1, 0.92, 0.40, 0.50, 200), run("loop", 2, 0.96, 0.40, 0.70, 200)));
+        assertEquals(0.92, s.clean(true).mean(), 1e-12);
+        assertEquals(Math.sqrt(0.0008), s.clean(true).sd(), 1e-12, "sample sd of 0.90 and 0.94");
+        assertEquals(Corruption.ROTATE, s.worst(true).kind());
+        assertEquals(0.35, s.worstStat(true).mean(), 1e-12);
+        assertEquals(Math.sqrt(0.045), s.worstStat(true).sd(), 1e-12);
+        assertEquals(0.375, s.meanUnseen(true).mean(), 1e-12, "mean of (0.2+0.6)/2 and (0.5+0.2)/2");
+        assertEquals(Corruption.ROTATE, s.worst(false).kind());
+        // The ratio is taken within each seed, then averaged: (0.5 + 1.5) / 2, not 200 / 200.
+        assertEquals(1.0, s.speedRatio().mean(), 1e-12);
+        assertEquals(List.of("fit", "92.00% ± 2.83", "37.50% ± 3.54", "rotate 3: 35.00% ± 21.21", "200.0 ± 141.4"),
+                s.summaryRows().get(0));
+    }
+
+    @Test
+    void oneSeedHasNoSpreadAndSidesMustPair() {
+        VersusSummary s = new VersusSummary(List.of(run("fit", 1, 0.9, 0.2, 0.6, 100)),
+                List.of(run("loop", 1, 0.9, 0.4, 0.5, 200)));
+        assertEquals(0, s.clean(true).sd());
+        assertEquals(List.of("pytorch loop", "90.00%", "45.00%", "rotate 3: 40.00%", "200.0"), s.summaryRows().get(1));
+        assertThrows(IllegalArgumentException.class, () -> new VersusSummary(List.of(run("fit", 1, 0.9, 0.2, 0.6, 1)),
+                List.of()));
+    }
+}
