@@ -521,14 +521,18 @@ def parser():
     return p
 
 
-def main(argv=None):
-    args = parser().parse_args(argv)
-    result = run(args)
+def report(result, out=None):
+    """Prints the run's figures as JSON, and writes them to ``out`` when given (the file Java reads)."""
     text = json.dumps(result, indent=2)
-    if args.out:
-        with open(args.out, "w", encoding="utf-8") as f:
+    if out:
+        with open(out, "w", encoding="utf-8") as f:
             f.write(text + "\n")
     print(text)
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    report(run(args), args.out)
     return 0
 
 

@@ -63,11 +63,7 @@ def main(argv=None):
     mean, std = reference_loop.input_normalisation(shape[2])
     embedded = [(name, reference_loop.embed(network, images, mean, std).numpy()) for name, images in sets]
     write_embeddings(args.sets, embedded)
-    text = json.dumps(result, indent=2)
-    if args.out:
-        with open(args.out, "w", encoding="utf-8") as f:
-            f.write(text + "\n")
-    print(text)
+    reference_loop.report(result, args.out)
     return 0
 
 

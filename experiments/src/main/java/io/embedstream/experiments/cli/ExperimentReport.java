@@ -122,6 +122,21 @@ final class ExperimentReport {
     }
 
     /** Whether any run was evaluated under the unseen corruptions. */
+    /**
+     * Prints the unseen-corruption table and appends it to {@code md} under its heading, when the runs have
+     * corruption figures; {@code corruptions} describes the kinds, levels and seed.
+     */
+    void writeCorruptions(StringBuilder md, String corruptions) {
+        if (!hasCorruptions()) {
+            return;
+        }
+        System.out.println("\nP@1 under unseen corruptions (clean test split corrupted, against the clean train"
+                + " split):\n" + corruptionTable(false));
+        md.append("## P@1 under unseen corruptions\n\nThe clean test split corrupted (").append(corruptions)
+                .append("), against the clean train split; `mean` is over the cells.\n\n")
+                .append(corruptionTable(true)).append('\n');
+    }
+
     boolean hasCorruptions() {
         return runs.stream().anyMatch(r -> r.corruptions().isPresent());
     }

@@ -117,13 +117,7 @@ public final class QualityImbalanceCommand implements Callable<Integer> {
                 + Tables.aligned(headings, rows));
         md.append("## Paired differences per seed (positive = better than ").append(baseline).append(")\n\n")
                 .append(Tables.markdown(headings, rows)).append('\n');
-        if (report.hasCorruptions()) {
-            System.out.println("\nP@1 under unseen corruptions (clean test split corrupted, against the clean train"
-                    + " split):\n" + report.corruptionTable(false));
-            md.append("## P@1 under unseen corruptions\n\nThe clean test split corrupted (").append(corruption.describe())
-                    .append("), against the clean train split; `mean` is over the cells.\n\n")
-                    .append(report.corruptionTable(true)).append('\n');
-        }
+        report.writeCorruptions(md, corruption.describe());
         Files.createDirectories(out);
         Files.writeString(out.resolve("results.md"), md.toString());
         ExperimentSetup.addDerivedSettings(settings, dataset, training, base, configurations);
