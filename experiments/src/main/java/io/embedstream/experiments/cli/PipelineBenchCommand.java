@@ -42,7 +42,7 @@ import picocli.CommandLine.Option;
         description = "Trainer alone vs the whole pipeline on the same images: images/s, ratio, publish latency.")
 public final class PipelineBenchCommand implements Callable<Integer> {
 
-    @Option(names = "--images", defaultValue = "38400", description = "Images for each run (default: ${DEFAULT-VALUE}; the pipeline's figure is taken from 20% to 90% of them, and shorter runs still include the JIT compiling Flink's and Kafka's code).")
+    @Option(names = "--images", defaultValue = "38400", description = "Images for each run (default: ${DEFAULT-VALUE}; the pipeline's figure is taken from 20%% to 90%% of them, and shorter runs still include the JIT compiling Flink's and Kafka's code).")
     int images;
 
     @Option(names = "--publish-every-steps", defaultValue = "100",

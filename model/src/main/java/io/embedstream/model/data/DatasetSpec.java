@@ -1,5 +1,6 @@
 package io.embedstream.model.data;
 
+import io.embedstream.model.data.photo.PhotoObjects;
 import io.embedstream.model.data.photo.PhotoSpec;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -120,7 +121,10 @@ public record DatasetSpec(Kind kind, int train, int test, long seed, Path direct
             return IdxReader.readDirectory(directory);
         }
         if (kind == Kind.PHOTOS) {
-            return photos.load();
+            // Built here, not in the photo package, so that data.photo does not depend back on data.
+            PhotoObjects gen = photos.generator();
+            return new LabeledDataset(photos.name(), gen.images(0, photos.train()), gen.images(photos.train(),
+                    photos.test()), photos.classes(), photos.width(), photos.height(), 3);
         }
         SyntheticShapes gen = SyntheticShapes.builder().seed(seed).build();
         var trainImages = gen.generate(train);

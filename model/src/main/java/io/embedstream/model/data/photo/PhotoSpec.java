@@ -1,6 +1,5 @@
 package io.embedstream.model.data.photo;
 
-import io.embedstream.model.data.LabeledDataset;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -85,10 +84,9 @@ public record PhotoSpec(int classes, int width, int height, int train, int test,
         return new PhotoSpec(classes, width, height, train, test, newSeed);
     }
 
-    /** Generates the dataset: train images 0..train-1, test images train..train+test-1. */
-    public LabeledDataset load() {
-        PhotoObjects gen = PhotoObjects.builder().numClasses(classes).size(width, height).seed(seed).build();
-        return new LabeledDataset(name(), gen.images(0, train), gen.images(train, test), classes, width, height, 3);
+    /** The generator of this specification; train images are 0..train-1, test images train..train+test-1. */
+    public PhotoObjects generator() {
+        return PhotoObjects.builder().numClasses(classes).size(width, height).seed(seed).build();
     }
 
     /** A name for reports: {@code photos-120c-64x64-42}. */
