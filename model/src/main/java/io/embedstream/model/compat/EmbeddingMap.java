@@ -144,22 +144,6 @@ public final class EmbeddingMap {
         return out.data;
     }
 
-    /** One vector mapped. */
-    public float[] apply(float[] vector) {
-        if (vector.length != from) {
-            throw new IllegalArgumentException("a vector of " + vector.length + " values for a map from " + from);
-        }
-        float[] out = new float[to];
-        for (int j = 0; j < to; j++) {
-            double s = 0;
-            for (int i = 0; i < from; i++) {
-                s += vector[i] * m[i * to + j];
-            }
-            out[j] = (float) s;
-        }
-        return out;
-    }
-
     private static void checkPairs(double[] x, int dx, double[] y, int dy, int n) {
         if (n < 1 || dx < 1 || dy < 1 || x.length != (long) n * dx || y.length != (long) n * dy) {
             throw new IllegalArgumentException("a fit needs n >= 1 paired rows: " + x.length + " source values for "
