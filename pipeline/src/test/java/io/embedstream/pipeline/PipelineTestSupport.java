@@ -153,4 +153,25 @@ public final class PipelineTestSupport {
         }
         return records;
     }
+
+    /** What a command printed and returned. */
+    public record CommandOutput(int exitCode, String out, String err) {}
+
+    /** Runs one {@code bin/embedstream} command in this JVM, capturing what it prints. */
+    public static synchronized CommandOutput runCommand(String... args) {
+        java.io.PrintStream stdout = System.out;
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        try {
+            System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+            System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+            int code = io.embedstream.pipeline.cli.PipelineLauncher.run(args);
+            return new CommandOutput(code, out.toString(java.nio.charset.StandardCharsets.UTF_8),
+                    err.toString(java.nio.charset.StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(stdout);
+            System.setErr(stderr);
+        }
+    }
 }

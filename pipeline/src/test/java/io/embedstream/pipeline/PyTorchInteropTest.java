@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.embedstream.broker.EmbeddedKafkaBroker;
 import io.embedstream.connectors.model.AssemblyResult;
+import io.embedstream.pipeline.PipelineTestSupport.CommandOutput;
 import io.embedstream.connectors.model.ModelAssembler;
 import io.embedstream.connectors.model.PublishedModel;
 import io.embedstream.connectors.wire.ImageRecordEncoder;
@@ -24,7 +25,6 @@ import io.embedstream.model.net.NamedArray;
 import io.embedstream.model.net.NetworkConfig;
 import io.embedstream.model.testing.DebianPyTorch;
 import io.embedstream.model.train.TrainerConfig;
-import io.embedstream.pipeline.cli.PipelineLauncher;
 import io.embedstream.pipeline.config.PipelineConfig;
 import io.embedstream.pipeline.config.PublishConfig;
 import io.embedstream.pipeline.operators.ModelDirectorySink;
@@ -32,9 +32,7 @@ import io.embedstream.pipeline.types.ModelSnapshot;
 import io.embedstream.types.LabeledImage;
 import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,7 +110,7 @@ class PyTorchInteropTest {
         sink.invoke(snapshot, null);
         Path images = writeImages(temp.resolve("images"), noiseImages(12, new Random(99)));
 
-        Map<String, JsonNode> java = lines(capture("embed", "--model-dir", models.toString(), images.toString()));
+        Map<String, JsonNode> java = lines(PipelineTestSupport.runCommand("embed", "--model-dir", models.toString(), images.toString()));
         Map<String, JsonNode> python = lines(pytorch("--model-dir", models.toString(), images.toString()));
         double diff = compare(java, python, 5);
         System.out.printf(Locale.ROOT, "%s (%s): max |Java - PyTorch| over 12 images x %d = %.3g%n",
@@ -125,6 +123,46 @@ class PyTorchInteropTest {
      * version to the models topic and to a model directory; {@code embed} reads it from the topic with
      * ModelSubscriber, PyTorch from the directory, and both embed the same 32 images.
      */
+    @Test
+    void pythonResizesByteForByteAsTheResampler() throws Exception {
+        // The area average's sums must run in Java's order: summed otherwise, a mean lying on a half rounds the
+        // other way now and then (two pixels of a 32x24 -> 28x20 image did), and the embeddings drift apart.
+        java.util.Random random = new java.util.Random(7);
+        StringBuilder cases = new StringBuilder();
+        List<byte[]> expected = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            int w = 5 + random.nextInt(155);
+            int h = 5 + random.nextInt(155);
+            int dw = 4 + random.nextInt(60);
+            int dh = 4 + random.nextInt(60);
+            int ch = random.nextBoolean() ? 1 : 3;
+            byte[] src = new byte[w * h * ch];
+            random.nextBytes(src);
+            Path in = temp.resolve("resize-" + i + ".bin");
+            Files.write(in, src);
+            expected.add(io.embedstream.types.Resampler.resize(src, w, h, ch, dw, dh));
+            cases.append(String.join(" ", String.valueOf(w), String.valueOf(h), String.valueOf(ch),
+                    String.valueOf(dw), String.valueOf(dh), in.toString())).append('\n');
+        }
+        Path list = temp.resolve("resize-cases.txt");
+        Files.writeString(list, cases);
+        String script = "import sys, numpy as np\n"
+                + "from embedstream_torch import images\n"
+                + "for line in open(sys.argv[1]):\n"
+                + "    w, h, c, dw, dh, path = line.split()\n"
+                + "    src = np.fromfile(path, dtype=np.uint8).reshape(int(h), int(w), int(c))\n"
+                + "    images.resize(src, int(dh), int(dw)).tofile(path + '.out')\n";
+        CommandOutput python = run(List.of(DebianPyTorch.python().toString(), "-c", script, list.toString()));
+        assertEquals(0, python.exitCode(), python.err());
+        int differing = 0;
+        for (int i = 0; i < expected.size(); i++) {
+            byte[] got = Files.readAllBytes(temp.resolve("resize-" + i + ".bin.out"));
+            differing += java.util.Arrays.equals(expected.get(i), got) ? 0 : 1;
+        }
+        System.out.printf("resize: %d of %d random sizes differ between Java and Python%n", differing, expected.size());
+        assertEquals(0, differing, "Python's resize must give Java's bytes");
+    }
+
     @Test
     void aVersionTheJobPublishedEmbedsInPyTorchAsWithEmbed() throws Exception {
         Path directory = temp.resolve("published");
@@ -169,7 +207,7 @@ class PyTorchInteropTest {
                 images.add(i % 2 == 0 ? shapes.get(i) : enlargedRgb(shapes.get(i), 45, 37));
             }
             Path folder = writeImages(temp.resolve("images"), images);
-            Map<String, JsonNode> java = lines(capture("embed", "--bootstrap", bootstrap, "--topic",
+            Map<String, JsonNode> java = lines(PipelineTestSupport.runCommand("embed", "--bootstrap", bootstrap, "--topic",
                     config.kafka().modelsTopic(), "--version", Long.toString(version), "--wait", "60",
                     folder.toString()));
             Map<String, JsonNode> python = lines(pytorch("--model-dir", directory.toString(), "--version",
@@ -220,7 +258,7 @@ class PyTorchInteropTest {
             }
             assertTrue(ImageIO.write(image, "png", folder.resolve("layout-" + t + ".png").toFile()));
         }
-        Map<String, JsonNode> java = lines(capture("embed", "--model-dir", models.toString(), folder.toString()));
+        Map<String, JsonNode> java = lines(PipelineTestSupport.runCommand("embed", "--model-dir", models.toString(), folder.toString()));
         Map<String, JsonNode> python = lines(pytorch("--model-dir", models.toString(), folder.toString()));
         double diff = compare(java, python, 2);
         System.out.printf(Locale.ROOT, "palette, RGBA, 16-bit grey and RGB PNGs: max |Java - PyTorch| = %.3g%n", diff);
@@ -233,7 +271,7 @@ class PyTorchInteropTest {
         Files.writeString(notAVersion.resolve("manifest.json"), "{\"format\":1,\"version\":3,\"architecture\":"
                 + "\"vgg\",\"input\":{\"width\":28,\"height\":28,\"channels\":1},\"embeddingSize\":8}");
         Path image = writeImages(temp.resolve("images"), noiseImages(1, new Random(1)));
-        Result unknown = run(pytorchCommand("--model-dir", temp.resolve("models").toString(), image.toString()));
+        CommandOutput unknown = run(pytorchCommand("--model-dir", temp.resolve("models").toString(), image.toString()));
         assertEquals(2, unknown.exitCode(), unknown.err());
         assertEquals("error: version 3: unknown architecture 'vgg'; expected one of ['cm-mnist', 'cm-mnist-3x3',"
                 + " 'resnet']", unknown.err().strip());
@@ -241,13 +279,13 @@ class PyTorchInteropTest {
         Files.writeString(notAVersion.resolve("manifest.json"), "{\"format\":1,\"version\":3,\"architecture\":"
                 + "\"cm-mnist\",\"input\":{\"width\":28,\"height\":28,\"channels\":1},\"embeddingSize\":8}");
         Files.write(notAVersion.resolve("parameters.bin"), "not parameters".getBytes(StandardCharsets.UTF_8));
-        Result garbage = run(pytorchCommand("--model-dir", temp.resolve("models").toString(), image.toString()));
+        CommandOutput garbage = run(pytorchCommand("--model-dir", temp.resolve("models").toString(), image.toString()));
         assertEquals(2, garbage.exitCode(), garbage.err());
         assertTrue(garbage.err().strip().startsWith("error: parameters start with a tensor count of")
                 && garbage.err().strip().endsWith("not a parameters.bin") && garbage.err().strip().lines().count() == 1,
                 garbage.err());
 
-        Result empty = run(pytorchCommand("--model-dir", temp.resolve("images").toString(), image.toString()));
+        CommandOutput empty = run(pytorchCommand("--model-dir", temp.resolve("images").toString(), image.toString()));
         assertEquals(2, empty.exitCode(), empty.err());
         assertTrue(empty.err().strip().startsWith("error: ") && empty.err().contains("holds no published version"),
                 empty.err());
@@ -326,7 +364,7 @@ class PyTorchInteropTest {
     }
 
     /** JSON lines keyed by file name. */
-    private static Map<String, JsonNode> lines(Result result) throws IOException {
+    private static Map<String, JsonNode> lines(CommandOutput result) throws IOException {
         assertEquals(0, result.exitCode(), result.err());
         assertFalse(result.out().isBlank(), "no output; stderr: " + result.err());
         Map<String, JsonNode> byFile = new LinkedHashMap<>();
@@ -337,26 +375,7 @@ class PyTorchInteropTest {
         return byFile;
     }
 
-    record Result(int exitCode, String out, String err) {}
-
-    /** {@code bin/embedstream embed ARGS}: the same command classes, in this JVM. */
-    private static synchronized Result capture(String... args) {
-        PrintStream stdout = System.out;
-        PrintStream stderr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = PipelineLauncher.run(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(stdout);
-            System.setErr(stderr);
-        }
-    }
-
-    private Result pytorch(String... args) throws Exception {
+    private CommandOutput pytorch(String... args) throws Exception {
         return run(pytorchCommand(args));
     }
 
@@ -367,7 +386,7 @@ class PyTorchInteropTest {
         return command;
     }
 
-    private Result run(List<String> command) throws Exception {
+    private CommandOutput run(List<String> command) throws Exception {
         Path out = Files.createTempFile(temp, "stdout", ".txt");
         Path err = Files.createTempFile(temp, "stderr", ".txt");
         ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
@@ -379,6 +398,6 @@ class PyTorchInteropTest {
             process.destroyForcibly();
             throw new AssertionError("PyTorch did not finish within 180 s: " + command);
         }
-        return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+        return new CommandOutput(process.exitValue(), Files.readString(out), Files.readString(err));
     }
 }

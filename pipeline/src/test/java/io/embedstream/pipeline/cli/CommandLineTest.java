@@ -1,5 +1,8 @@
 package io.embedstream.pipeline.cli;
 
+import io.embedstream.pipeline.PipelineTestSupport;
+import io.embedstream.pipeline.PipelineTestSupport.CommandOutput;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -74,37 +77,19 @@ class CommandLineTest {
         assertEquals(0, PipelineLauncher.run("demo", "--help"));
     }
 
-    /** What a command printed and returned. */
-    record Run(int exitCode, String out, String err) {}
-
-    private static synchronized Run capture(String... args) {
-        PrintStream stdout = System.out;
-        PrintStream stderr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = PipelineLauncher.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(stdout);
-            System.setErr(stderr);
-        }
-    }
 
     @Test
     void serveCommandsHaveHelpWithDefaults() {
-        Run embed = capture("embed", "--help");
+        CommandOutput embed = PipelineTestSupport.runCommand("embed", "--help");
         assertEquals(0, embed.exitCode(), embed.err());
         assertTrue(embed.out().contains("--model-dir") && embed.out().contains("--public-key")
                 && embed.out().contains("(default: embedstream.models)"), embed.out());
-        Run watch = capture("watch", "--help");
+        CommandOutput watch = PipelineTestSupport.runCommand("watch", "--help");
         assertEquals(0, watch.exitCode(), watch.err());
         assertTrue(watch.out().contains("--max-records") && watch.out().contains("(default: embedstream.metrics)"),
                 watch.out());
         for (String command : List.of("keygen")) {
-            Run help = capture(command, "--help");
+            CommandOutput help = PipelineTestSupport.runCommand(command, "--help");
             assertEquals(0, help.exitCode(), command + ": " + help.err());
         }
     }
@@ -113,17 +98,17 @@ class CommandLineTest {
     void embedOnAnEmptyModelDirectoryFailsClearly(@TempDir Path dir) throws Exception {
         Path models = Files.createDirectory(dir.resolve("models"));
         Path png = writePngs(dir.resolve("images"), SyntheticShapes.builder().build().generate(1)).get(0);
-        Run run = capture("embed", "--model-dir", models.toString(), png.toString());
+        CommandOutput run = PipelineTestSupport.runCommand("embed", "--model-dir", models.toString(), png.toString());
         assertEquals(2, run.exitCode());
         assertEquals("", run.out());
         assertTrue(run.err().contains("error: no model version in model directory " + models
                 + " (expected v<version>/manifest.json and parameters.bin"), run.err());
         assertFalse(run.err().contains("\tat "), "no stack trace");
 
-        Run absent = capture("embed", "--model-dir", dir.resolve("nope").toString(), png.toString());
+        CommandOutput absent = PipelineTestSupport.runCommand("embed", "--model-dir", dir.resolve("nope").toString(), png.toString());
         assertEquals(2, absent.exitCode());
         assertTrue(absent.err().contains("model directory " + dir.resolve("nope") + " does not exist"), absent.err());
-        Run noImages = capture("embed", "--model-dir", models.toString(), models.toString());
+        CommandOutput noImages = PipelineTestSupport.runCommand("embed", "--model-dir", models.toString(), models.toString());
         assertEquals(2, noImages.exitCode());
         assertTrue(noImages.err().contains("no image files"), noImages.err());
     }
@@ -132,17 +117,17 @@ class CommandLineTest {
     void embedAndWatchOnMissingTopicsFailClearly(@TempDir Path dir) throws Exception {
         Path png = writePngs(dir, SyntheticShapes.builder().build().generate(1)).get(0);
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
-            Run watch = capture("watch", "--bootstrap", broker.bootstrapServers(), "--topic", "no-metrics", "--once");
+            CommandOutput watch = PipelineTestSupport.runCommand("watch", "--bootstrap", broker.bootstrapServers(), "--topic", "no-metrics", "--once");
             assertEquals(2, watch.exitCode());
             assertTrue(watch.err().contains("error: topic 'no-metrics' does not exist on " + broker.bootstrapServers()),
                     watch.err());
-            Run embed = capture("embed", "--bootstrap", broker.bootstrapServers(), "--topic", "no-models",
+            CommandOutput embed = PipelineTestSupport.runCommand("embed", "--bootstrap", broker.bootstrapServers(), "--topic", "no-models",
                     png.toString());
             assertEquals(2, embed.exitCode());
             assertTrue(embed.err().contains("error: topic 'no-models' does not exist on " + broker.bootstrapServers()),
                     embed.err());
             broker.createTopics("models");
-            Run empty = capture("embed", "--bootstrap", broker.bootstrapServers(), "--topic", "models",
+            CommandOutput empty = PipelineTestSupport.runCommand("embed", "--bootstrap", broker.bootstrapServers(), "--topic", "models",
                     "--wait", "5", png.toString());
             assertEquals(2, empty.exitCode());
             assertTrue(empty.err().contains("error: no model version on topic models"), empty.err());
@@ -168,8 +153,8 @@ class CommandLineTest {
                 System.arraycopy(embeddings[c], 0, snapshot.classWeights, c * d, d);
             }
         }
-        assertEquals(0, capture("keygen", "--out", dir.resolve("keys").toString()).exitCode());
-        assertEquals(0, capture("keygen", "--out", dir.resolve("keys").toString(), "--name", "other").exitCode());
+        assertEquals(0, PipelineTestSupport.runCommand("keygen", "--out", dir.resolve("keys").toString()).exitCode());
+        assertEquals(0, PipelineTestSupport.runCommand("keygen", "--out", dir.resolve("keys").toString(), "--name", "other").exitCode());
         Path models = dir.resolve("models");
         ModelDirectorySink sink = new ModelDirectorySink(config, models.toString(),
                 dir.resolve("keys/embedstream-signing.key").toString());
@@ -179,7 +164,7 @@ class CommandLineTest {
         writePngs(folder, images);
         Files.writeString(folder.resolve("notes.txt"), "not an image");
 
-        Run run = capture("embed", "--model-dir", models.toString(), "--public-key",
+        CommandOutput run = PipelineTestSupport.runCommand("embed", "--model-dir", models.toString(), "--public-key",
                 dir.resolve("keys/embedstream-signing.pub").toString(), folder.toString());
         assertEquals(0, run.exitCode(), run.err());
         List<String> lines = run.out().lines().toList();
@@ -194,12 +179,12 @@ class CommandLineTest {
             assertTrue(line.get("distance").asDouble() < 1e-4, lines.get(c));
         }
 
-        Run foreign = capture("embed", "--model-dir", models.toString(), "--public-key",
+        CommandOutput foreign = PipelineTestSupport.runCommand("embed", "--model-dir", models.toString(), "--public-key",
                 dir.resolve("keys/other.pub").toString(), folder.toString());
         assertEquals(2, foreign.exitCode());
         assertTrue(foreign.err().contains("refused 1, the last: ") && foreign.err().contains("version 3 is signed by key"),
                 foreign.err());
-        Run missingVersion = capture("embed", "--model-dir", models.toString(), "--version", "2", folder.toString());
+        CommandOutput missingVersion = PipelineTestSupport.runCommand("embed", "--model-dir", models.toString(), "--version", "2", folder.toString());
         assertEquals(2, missingVersion.exitCode());
         assertTrue(missingVersion.err().contains("model version 2 is not available from model directory " + models
                 + " (the first version after it is 3)"), missingVersion.err());
@@ -217,7 +202,7 @@ class CommandLineTest {
                             window(w).getBytes(StandardCharsets.UTF_8)));
                 }
             }
-            Run plain = capture("watch", "--bootstrap", broker.bootstrapServers(), "--topic", "metrics",
+            CommandOutput plain = PipelineTestSupport.runCommand("watch", "--bootstrap", broker.bootstrapServers(), "--topic", "metrics",
                     "--from-beginning", "--max-records", "3", "--color", "never");
             assertEquals(0, plain.exitCode(), plain.err());
             List<String> lines = plain.out().lines().toList();
@@ -232,7 +217,7 @@ class CommandLineTest {
             assertTrue(lines.get(4).contains("1>2 0.93"), lines.get(4));
             assertFalse(plain.out().contains("\u001b"), "no ANSI codes when asked for none");
 
-            Run colored = capture("watch", "--bootstrap", broker.bootstrapServers(), "--topic", "metrics", "--once",
+            CommandOutput colored = PipelineTestSupport.runCommand("watch", "--bootstrap", broker.bootstrapServers(), "--topic", "metrics", "--once",
                     "--color", "always");
             assertEquals(0, colored.exitCode(), colored.err());
             assertTrue(colored.out().contains("\u001b[31m") && colored.out().contains("alarm events"), colored.out());
