@@ -13,11 +13,19 @@ import java.io.Serializable;
  * built for {@code timeoutMillis}, whatever is buffered (at least {@code minClasses} classes) is cut into a
  * partial batch, so a slow stream still trains.
  *
+ * <p>Bounds: with many classes and few images each, per-class limits alone do not bound the state, so the fresh
+ * images of all classes together are at most {@code maxBuffered}, and the reservoirs together hold at most
+ * {@code maxReplay}; past either, the least recently fed class's buffer (or reservoir) is evicted and counted
+ * ({@code batcher.evicted-classes}, its images in {@code batcher.dropped}).
+ *
  * <p>Defaults: P = 8, K = 16 (batch 128), capacity 64 per class, replay 32 per class, timeout 5 s, at least
- * 2 classes per batch.
+ * 2 classes per batch, 8,192 buffered and 16,384 reservoir images in all.
  */
 public record BatcherConfig(int classesPerBatch, int samplesPerClass, int perClassCapacity, int replayPerClass,
-                            long timeoutMillis, int minClasses) implements Serializable {
+                            long timeoutMillis, int minClasses, int maxBuffered, int maxReplay)
+        implements Serializable {
+    public static final int DEFAULT_MAX_BUFFERED = 8192;
+    public static final int DEFAULT_MAX_REPLAY = 16384;
 
     public BatcherConfig {
         if (minClasses < 2) {
@@ -35,6 +43,21 @@ public record BatcherConfig(int classesPerBatch, int samplesPerClass, int perCla
             throw new IllegalArgumentException("replay per class must be >= 0 and timeout > 0, got "
                     + replayPerClass + " and " + timeoutMillis);
         }
+        if (maxBuffered < Math.max(perClassCapacity, classesPerBatch * samplesPerClass)) {
+            throw new IllegalArgumentException("batcher.max-buffered (" + maxBuffered + ") must hold a whole batch ("
+                    + classesPerBatch * samplesPerClass + ") and a full class buffer (" + perClassCapacity + ")");
+        }
+        if (maxReplay < replayPerClass) {
+            throw new IllegalArgumentException("batcher.max-replay (" + maxReplay
+                    + ") must hold at least one class's reservoir (" + replayPerClass + ")");
+        }
+    }
+
+    /** The default bounds on buffered and reservoir images. */
+    public BatcherConfig(int classesPerBatch, int samplesPerClass, int perClassCapacity, int replayPerClass,
+                         long timeoutMillis, int minClasses) {
+        this(classesPerBatch, samplesPerClass, perClassCapacity, replayPerClass, timeoutMillis, minClasses,
+                DEFAULT_MAX_BUFFERED, DEFAULT_MAX_REPLAY);
     }
 
     public static BatcherConfig defaults() {

@@ -26,7 +26,8 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
             "topics.images", "topics.dead-letters", "topics.models", "topics.metrics", "topics.audit",
             "topics.control",
             "batcher.classes-per-batch", "batcher.samples-per-class", "batcher.per-class-capacity",
-            "batcher.replay-per-class", "batcher.timeout-ms", "batcher.min-classes",
+            "batcher.replay-per-class", "batcher.timeout-ms", "batcher.min-classes", "batcher.max-buffered",
+            "batcher.max-replay",
             "publish.every-steps", "publish.every-seconds", "publish.exactly-once", "publish.model-dir",
             "publish.signing-key",
             "metrics.window-size", "metrics.probe-size", "metrics.drift-sample", "metrics.inference-threads",
@@ -100,7 +101,8 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
                 r.integer("batcher.samples-per-class", b.samplesPerClass()),
                 r.integer("batcher.per-class-capacity", b.perClassCapacity()),
                 r.integer("batcher.replay-per-class", b.replayPerClass()),
-                r.longValue("batcher.timeout-ms", b.timeoutMillis()), r.integer("batcher.min-classes", b.minClasses()));
+                r.longValue("batcher.timeout-ms", b.timeoutMillis()), r.integer("batcher.min-classes", b.minClasses()),
+                r.integer("batcher.max-buffered", b.maxBuffered()), r.integer("batcher.max-replay", b.maxReplay()));
         PublishConfig pc = PublishConfig.defaults();
         PublishConfig publish = new PublishConfig(r.longValue("publish.every-steps", pc.everySteps()),
                 r.longValue("publish.every-seconds", pc.everySeconds()),

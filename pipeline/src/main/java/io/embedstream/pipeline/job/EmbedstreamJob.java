@@ -139,7 +139,7 @@ public final class EmbedstreamJob {
         boolean audit = kafka.auditTopic() != null;
         SingleOutputStreamOperator<MiniBatch> batches = scored
                 .keyBy(image -> 0, TypeInformation.of(Integer.class))
-                .process(new ClassDiverseBatcher(config.batcher(), config.trainer().classes(), config.trainer().seed(),
+                .process(new ClassDiverseBatcher(config.batcher(), config.trainer().seed(),
                         audit))
                 .returns(TypeInformation.of(MiniBatch.class))
                 .name("class-diverse-batcher").uid("class-diverse-batcher")
