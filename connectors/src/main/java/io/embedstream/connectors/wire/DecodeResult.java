@@ -16,10 +16,19 @@ public sealed interface DecodeResult permits DecodeResult.Decoded, DecodeResult.
     /** Rejection stage: fitting the image to the network input (only with {@code MismatchPolicy.REJECT}). */
     String STAGE_CONVERT = "convert";
 
-    /** A decoded image. */
-    record Decoded(LabeledImage image) implements DecodeResult {
+    /**
+     * A decoded image.
+     *
+     * @param labelName the class name when the {@code label} header was a name (the image's label is then -1,
+     *                  until the job's class registry gives it an index); null when it was an index
+     */
+    record Decoded(LabeledImage image, String labelName) implements DecodeResult {
         public Decoded {
             Objects.requireNonNull(image, "image");
+        }
+
+        public Decoded(LabeledImage image) {
+            this(image, null);
         }
     }
 

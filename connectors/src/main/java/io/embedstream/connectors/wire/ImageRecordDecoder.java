@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -29,7 +28,7 @@ import io.embedstream.types.LabeledImage;
  * {@link Rejected} with a precise reason. Never throws on any value bytes or headers.
  *
  * <p>Checks, in order: value present and at most {@code maxRecordBytes}; {@code label} header a decimal integer
- * in [0, classes); {@code content-type} known; image size from the header (raw size headers, or the encoded
+ * in [0, classes) or, where accepted, a class name ({@link LabelHeader}); {@code content-type} known; image size from the header (raw size headers, or the encoded
  * image's header via {@link ImageReader#getWidth(int)} before any pixel is decoded) at most {@code maxPixels};
  * pixels decoded; fitted to the target shape (see {@link MismatchPolicy}). The size check before decoding is
  * what stops decompression bombs: a small PNG declaring 100000x100000 is refused without allocating its raster.
@@ -48,8 +47,6 @@ public final class ImageRecordDecoder implements java.io.Serializable {
     /** Returned for bytes no ImageIO reader recognises. */
     public static final String NOT_AN_IMAGE = "not a decodable image (PNG/JPEG/BMP/GIF or image/x-raw-u8)";
 
-    // Up to 10 digits: enough for any int, small enough that parsing cannot overflow a long.
-    private static final Pattern DECIMAL = Pattern.compile("[+-]?[0-9]{1,10}");
     private static final int MAX_QUOTED_CHARS = 40;
     private static final int MAX_QUOTED_WARNING_CHARS = 120;
     /** Upper-case ImageIO format names of the encodings the wire format accepts. */
@@ -63,6 +60,7 @@ public final class ImageRecordDecoder implements java.io.Serializable {
     private final FitMode fitMode;
     private final int maxRecordBytes;
     private final long maxPixels;
+    private final boolean names;
 
     private ImageRecordDecoder(Builder b) {
         this.classes = b.classes;
@@ -73,6 +71,7 @@ public final class ImageRecordDecoder implements java.io.Serializable {
         this.fitMode = b.fitMode;
         this.maxRecordBytes = b.maxRecordBytes;
         this.maxPixels = b.maxPixels;
+        this.names = b.names;
     }
 
     public static Builder builder() {
@@ -111,18 +110,9 @@ public final class ImageRecordDecoder implements java.io.Serializable {
             return new Rejected("record of " + value.length + " bytes exceeds max " + maxRecordBytes,
                     DecodeResult.STAGE_RECORD);
         }
-        Optional<String> labelText = headers.string(ImageHeaders.LABEL);
-        if (labelText.isEmpty()) {
-            return new Rejected("missing header '" + ImageHeaders.LABEL + "'", DecodeResult.STAGE_HEADERS);
-        }
-        String label = labelText.get().strip(); // whitespace only: a NUL or other control byte is not a number
-        if (!DECIMAL.matcher(label).matches()) {
-            return new Rejected("label '" + quote(labelText.get()) + "' is not a decimal integer",
-                    DecodeResult.STAGE_HEADERS);
-        }
-        long labelValue = Long.parseLong(label);
-        if (labelValue < 0 || labelValue >= classes) {
-            return new Rejected("label " + labelValue + " out of range [0, " + classes + ")", DecodeResult.STAGE_HEADERS);
+        LabelHeader label = LabelHeader.parse(headers.bytes(ImageHeaders.LABEL).orElse(null), classes, names);
+        if (label.refused()) {
+            return new Rejected(label.reason(), DecodeResult.STAGE_HEADERS);
         }
         String id = headers.string(ImageHeaders.ID).filter(s -> !s.isEmpty()).orElseGet(source::toString);
 
@@ -146,7 +136,8 @@ public final class ImageRecordDecoder implements java.io.Serializable {
             return fitted.rejected();
         }
         PixelBuffer out = fitted.value();
-        return new Decoded(new LabeledImage(id, (int) labelValue, out.width(), out.height(), out.channels(), out.data()));
+        return new Decoded(new LabeledImage(id, label.index(), out.width(), out.height(), out.channels(), out.data()),
+                label.name());
     }
 
     private DecodeStep<PixelBuffer> decodeRaw(byte[] value, WireHeaders headers) {
@@ -298,7 +289,7 @@ public final class ImageRecordDecoder implements java.io.Serializable {
                     + ImageHeaders.RAW_U8 + ")", DecodeResult.STAGE_HEADERS));
         }
         String trimmed = text.get().strip();
-        if (!DECIMAL.matcher(trimmed).matches()) {
+        if (!LabelHeader.DECIMAL.matcher(trimmed).matches()) {
             return DecodeStep.rejected(new Rejected("header '" + name + "' value '" + quote(text.get())
                     + "' is not a decimal integer", DecodeResult.STAGE_HEADERS));
         }
@@ -326,7 +317,7 @@ public final class ImageRecordDecoder implements java.io.Serializable {
     }
 
     /** Header text for a reason: control characters escaped, long values cut. */
-    private static String quote(String text) {
+    static String quote(String text) {
         return quote(text, MAX_QUOTED_CHARS);
     }
 
@@ -381,6 +372,7 @@ public final class ImageRecordDecoder implements java.io.Serializable {
         private FitMode fitMode = FitMode.STRETCH;
         private int maxRecordBytes = DEFAULT_MAX_RECORD_BYTES;
         private long maxPixels = DEFAULT_MAX_PIXELS;
+        private boolean names;
 
         private Builder() {
         }
@@ -447,6 +439,15 @@ public final class ImageRecordDecoder implements java.io.Serializable {
                 throw new IllegalArgumentException("max pixels must be > 0, got " + pixels);
             }
             this.maxPixels = pixels;
+            return this;
+        }
+
+        /**
+         * Whether a {@code label} may be a class name (see {@link LabelHeader}); the decoded image then has label
+         * -1 and {@link DecodeResult.Decoded#labelName()} the name. Default false: integers only.
+         */
+        public Builder classNames(boolean accept) {
+            this.names = accept;
             return this;
         }
 

@@ -131,6 +131,31 @@ class ImageRecordDecoderTest {
     }
 
     @Test
+    void acceptsClassNamesWhenAskedAndKeepsIntegersAsIndices() {
+        ImageRecordDecoder named = ImageRecordDecoder.builder().classes(10).target(28, 28, 1).classNames(true).build();
+        DecodeResult.Decoded cat = assertInstanceOf(DecodeResult.Decoded.class,
+                named.decode(png(), labelOnly("  tabby cat "), SOURCE));
+        assertEquals("tabby cat", cat.labelName());
+        assertEquals(-1, cat.image().label());
+        String coffee = "k\u00e1va \u2615 " + "x".repeat(LabelHeader.MAX_NAME_BYTES - 10);
+        assertEquals(LabelHeader.MAX_NAME_BYTES, coffee.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        assertEquals(coffee, assertInstanceOf(DecodeResult.Decoded.class,
+                named.decode(png(), labelOnly(coffee), SOURCE)).labelName());
+        DecodeResult.Decoded three = assertInstanceOf(DecodeResult.Decoded.class,
+                named.decode(png(), labelOnly("3"), SOURCE));
+        assertEquals(3, three.image().label());
+        assertEquals(null, three.labelName());
+        assertRejected(named.decode(png(), labelOnly("12"), SOURCE), "headers", "label 12 out of range [0, 10)");
+        assertRejected(named.decode(png(), labelOnly(coffee + "y"), SOURCE), "headers",
+                "label of 257 bytes exceeds the 256-byte limit");
+        assertRejected(named.decode(png(), WireHeaders.empty().with("label", new byte[] {'a', (byte) 0xC3, '('}),
+                SOURCE), "headers", "label is not valid UTF-8");
+        assertRejected(named.decode(png(), labelOnly("a\u0001b"), SOURCE), "headers",
+                "label 'a\\x01b' contains the control character U+0001");
+        assertRejected(named.decode(png(), labelOnly("   "), SOURCE), "headers", "label is empty");
+    }
+
+    @Test
     void rejectsNonDecimalLabel() {
         assertRejected(decoder.decode(png(), labelOnly("abc"), SOURCE), "headers", "label 'abc' is not a decimal integer");
         assertRejected(decoder.decode(png(), labelOnly("3.5"), SOURCE), "headers", "label '3.5' is not a decimal integer");
