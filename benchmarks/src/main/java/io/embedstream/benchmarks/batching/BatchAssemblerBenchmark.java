@@ -37,7 +37,7 @@ public class BatchAssemblerBenchmark {
     public int classes;
 
     private final BatcherConfig config = new BatcherConfig(8, 4, 16, 8, 5000, 2,
-            BatcherConfig.DEFAULT_MAX_BUFFERED, BatcherConfig.DEFAULT_MAX_REPLAY);
+            BatcherConfig.DEFAULT_MAX_BUFFERED, BatcherConfig.DEFAULT_MAX_REPLAY, false);
     private BatcherStores stores;
     private BatcherIndex index;
     private SplittableRandom random;

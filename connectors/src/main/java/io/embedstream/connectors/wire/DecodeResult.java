@@ -15,6 +15,11 @@ public sealed interface DecodeResult permits DecodeResult.Decoded, DecodeResult.
     String STAGE_DECODE = "decode";
     /** Rejection stage: fitting the image to the network input (only with {@code MismatchPolicy.REJECT}). */
     String STAGE_CONVERT = "convert";
+    /**
+     * Rejection stage: the job's class registry, after decoding (a new class name beyond the capacity, or an
+     * integer label that a name already holds). The dead letter then carries the decoded image as raw pixels.
+     */
+    String STAGE_CLASSES = "classes";
 
     /**
      * A decoded image.

@@ -26,6 +26,10 @@ public class BatcherIndex {
     public long evictedReservoirs;
     public long ingested;
     public long lastBatchMillis;
+    /** Classes in the registry ({@link ClassRegistry}). */
+    public int registeredClasses;
+    /** No index below this is free for a new class name. */
+    public int nextFreeClass;
 
     public BatcherIndex() {}
 

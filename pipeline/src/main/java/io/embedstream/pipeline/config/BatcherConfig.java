@@ -20,9 +20,13 @@ import java.io.Serializable;
  *
  * <p>Defaults: P = 8, K = 16 (batch 128), capacity 64 per class, replay 32 per class, timeout 5 s, at least
  * 2 classes per batch, 8,192 buffered and 16,384 reservoir images in all.
+ *
+ * <p>Class names ({@code classes.names}, default off): the {@code label} header may then be a name as well as an
+ * index; the batcher, which sees every image, keeps the registry that gives names their indices (up to the
+ * trainer's class count; beyond it the image goes to the dead-letter topic). Off, a label must be an integer.
  */
 public record BatcherConfig(int classesPerBatch, int samplesPerClass, int perClassCapacity, int replayPerClass,
-                            long timeoutMillis, int minClasses, int maxBuffered, int maxReplay)
+                            long timeoutMillis, int minClasses, int maxBuffered, int maxReplay, boolean classNames)
         implements Serializable {
     public static final int DEFAULT_MAX_BUFFERED = 8192;
     public static final int DEFAULT_MAX_REPLAY = 16384;
@@ -57,7 +61,12 @@ public record BatcherConfig(int classesPerBatch, int samplesPerClass, int perCla
     public BatcherConfig(int classesPerBatch, int samplesPerClass, int perClassCapacity, int replayPerClass,
                          long timeoutMillis, int minClasses) {
         this(classesPerBatch, samplesPerClass, perClassCapacity, replayPerClass, timeoutMillis, minClasses,
-                DEFAULT_MAX_BUFFERED, DEFAULT_MAX_REPLAY);
+                DEFAULT_MAX_BUFFERED, DEFAULT_MAX_REPLAY, false);
+    }
+
+    public BatcherConfig withClassNames(boolean accept) {
+        return new BatcherConfig(classesPerBatch, samplesPerClass, perClassCapacity, replayPerClass, timeoutMillis,
+                minClasses, maxBuffered, maxReplay, accept);
     }
 
     public static BatcherConfig defaults() {

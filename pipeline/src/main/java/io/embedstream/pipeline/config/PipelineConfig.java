@@ -27,7 +27,7 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
             "topics.control",
             "batcher.classes-per-batch", "batcher.samples-per-class", "batcher.per-class-capacity",
             "batcher.replay-per-class", "batcher.timeout-ms", "batcher.min-classes", "batcher.max-buffered",
-            "batcher.max-replay",
+            "batcher.max-replay", "classes.names",
             "publish.every-steps", "publish.every-seconds", "publish.exactly-once", "publish.model-dir",
             "publish.signing-key",
             "metrics.window-size", "metrics.probe-size", "metrics.drift-sample", "metrics.inference-threads",
@@ -102,7 +102,8 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
                 r.integer("batcher.per-class-capacity", b.perClassCapacity()),
                 r.integer("batcher.replay-per-class", b.replayPerClass()),
                 r.longValue("batcher.timeout-ms", b.timeoutMillis()), r.integer("batcher.min-classes", b.minClasses()),
-                r.integer("batcher.max-buffered", b.maxBuffered()), r.integer("batcher.max-replay", b.maxReplay()));
+                r.integer("batcher.max-buffered", b.maxBuffered()), r.integer("batcher.max-replay", b.maxReplay()),
+                r.bool("classes.names", b.classNames()));
         PublishConfig pc = PublishConfig.defaults();
         PublishConfig publish = new PublishConfig(r.longValue("publish.every-steps", pc.everySteps()),
                 r.longValue("publish.every-seconds", pc.everySeconds()),
@@ -148,6 +149,10 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
 
     public PipelineConfig withKafka(KafkaSettings value) {
         return new PipelineConfig(value, trainer, batcher, publish, metrics, runtime);
+    }
+
+    public PipelineConfig withBatcher(BatcherConfig value) {
+        return new PipelineConfig(kafka, trainer, value, publish, metrics, runtime);
     }
 
     public PipelineConfig withRuntime(RuntimeSettings value) {

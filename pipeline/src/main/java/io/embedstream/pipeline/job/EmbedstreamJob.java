@@ -120,14 +120,12 @@ public final class EmbedstreamJob {
                 .uid("kafka-images");
 
         SingleOutputStreamOperator<ScoredImage> decoded = raw
-                .process(new DecodeOperator(config.trainer().classes(), config.trainer().network(),
+                .process(new DecodeOperator(config.trainer().classes(), config.batcher().classNames(),
+                        config.trainer().network(),
                         config.runtime().maxRecordBytes(), config.runtime().fitMode(), kafka.deadLetterTopic()))
                 .returns(TypeInformation.of(ScoredImage.class))
                 .name("decode-validate").uid("decode-validate")
                 .setParallelism(config.runtime().decodeParallelism());
-        decoded.getSideOutput(DecodeOperator.DEAD_LETTERS)
-                .sinkTo(sink(config, guarantee, "dlq")).name("dead-letters").uid("dead-letters-sink");
-
         // Enough samples for the probe set and each window's drift sample, about twice over.
         double sampleRate = Math.min(1.0, 2.0 * config.metrics().driftSample() / config.metrics().windowSize());
         SingleOutputStreamOperator<ScoredImage> scored = decoded
@@ -139,11 +137,14 @@ public final class EmbedstreamJob {
         boolean audit = kafka.auditTopic() != null;
         SingleOutputStreamOperator<MiniBatch> batches = scored
                 .keyBy(image -> 0, TypeInformation.of(Integer.class))
-                .process(new ClassDiverseBatcher(config.batcher(), config.trainer().seed(),
-                        audit))
+                .process(new ClassDiverseBatcher(config.batcher(), config.trainer().classes(),
+                        config.trainer().seed(), audit, kafka.deadLetterTopic()))
                 .returns(TypeInformation.of(MiniBatch.class))
                 .name("class-diverse-batcher").uid("class-diverse-batcher")
                 .setParallelism(1).setMaxParallelism(1);
+        decoded.getSideOutput(DecodeOperator.DEAD_LETTERS)
+                .union(batches.getSideOutput(ClassDiverseBatcher.DEAD_LETTERS))
+                .sinkTo(sink(config, guarantee, "dlq")).name("dead-letters").uid("dead-letters-sink");
 
         SingleOutputStreamOperator<StepRecord> steps = batches
                 .process(new TrainerOperator(config.trainer(), config.publish(), audit,

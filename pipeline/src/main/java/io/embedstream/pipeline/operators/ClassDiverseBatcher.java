@@ -5,13 +5,23 @@ import io.embedstream.pipeline.batching.BatcherIndex;
 import io.embedstream.pipeline.batching.BatcherOutput;
 import io.embedstream.pipeline.batching.BatcherStores;
 import io.embedstream.pipeline.batching.ClassEntry;
+import io.embedstream.pipeline.batching.ClassRegistry;
 import io.embedstream.pipeline.batching.MapStateStore;
 import io.embedstream.pipeline.config.BatcherConfig;
+import io.embedstream.connectors.wire.DeadLetter;
+import io.embedstream.connectors.wire.DeadLetters;
+import io.embedstream.connectors.wire.DecodeResult;
+import io.embedstream.connectors.wire.ImageHeaders;
+import io.embedstream.connectors.wire.ImageRecord;
+import io.embedstream.connectors.wire.ImageRecordEncoder;
+import io.embedstream.connectors.wire.RecordSource;
 import io.embedstream.pipeline.types.AuditEntry;
+import io.embedstream.pipeline.types.KafkaBytesRecord;
 import io.embedstream.pipeline.types.MiniBatch;
 import io.embedstream.pipeline.types.ScoredImage;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -27,17 +37,28 @@ import org.apache.flink.util.OutputTag;
  * buffer, replay, timeout and bound policies). All state is keyed state (RocksDB in production): one entry per
  * buffered image and per class holding images, and a small index, so a record writes a few entries whatever the
  * number of classes. The key is the trainer shard; with one trainer every image has key 0.
+ *
+ * <p>Every image passes here, so this is also where class names become indices ({@link ClassRegistry}, in the
+ * same keyed state): a new name beyond the capacity goes to the dead-letter side output with its reason.
  */
 public final class ClassDiverseBatcher extends KeyedProcessFunction<Integer, ScoredImage, MiniBatch> {
     /** The ids of dropped images, when the audit is on. */
     public static final OutputTag<AuditEntry> AUDIT = new OutputTag<>("batcher-audit") {};
+    /** Images the class registry refused, for the dead-letter topic. */
+    public static final OutputTag<KafkaBytesRecord> DEAD_LETTERS = new OutputTag<>("batcher-dead-letters") {};
 
     private final BatcherConfig config;
+    private final int classCapacity;
     private final long seed;
     private final boolean audit;
+    private final String deadLetterTopic;
 
     private transient BatcherStores stores;
     private transient ValueState<BatcherIndex> index;
+    private transient MapState<String, Integer> classIndices;
+    private transient MapState<Integer, String> classNames;
+    private transient Counter refused;
+    private transient LongCounter deadLetteredTotal;
     private transient Counter dropped;
     private transient Counter batches;
     private transient Counter replayed;
@@ -45,15 +66,18 @@ public final class ClassDiverseBatcher extends KeyedProcessFunction<Integer, Sco
     private transient LongCounter ingested;
     private transient LongCounter droppedTotal;
 
-    public ClassDiverseBatcher(BatcherConfig config, long seed) {
-        this(config, seed, false);
-    }
-
-    /** @param audit emit an {@link AuditEntry} with the id of each dropped image on {@link #AUDIT} */
-    public ClassDiverseBatcher(BatcherConfig config, long seed, boolean audit) {
+    /**
+     * @param classCapacity   most classes the registry holds (the trainer's class weights)
+     * @param audit           emit an {@link AuditEntry} with the id of each dropped image on {@link #AUDIT}
+     * @param deadLetterTopic where refused images go
+     */
+    public ClassDiverseBatcher(BatcherConfig config, int classCapacity, long seed, boolean audit,
+                               String deadLetterTopic) {
         this.config = config;
+        this.classCapacity = classCapacity;
         this.seed = seed;
         this.audit = audit;
+        this.deadLetterTopic = deadLetterTopic;
     }
 
     @Override
@@ -68,6 +92,10 @@ public final class ClassDiverseBatcher extends KeyedProcessFunction<Integer, Sco
                 new MapStateStore<>(state.getMapState(new MapStateDescriptor<>("replay-classes", Types.INT,
                         Types.INT))));
         index = state.getState(new ValueStateDescriptor<>("batcher-index", TypeInformation.of(BatcherIndex.class)));
+        classIndices = state.getMapState(new MapStateDescriptor<>("class-indices", Types.STRING, Types.INT));
+        classNames = state.getMapState(new MapStateDescriptor<>("class-names", Types.INT, Types.STRING));
+        refused = state.getMetricGroup().counter("refused");
+        deadLetteredTotal = Accumulators.counter(state, Accumulators.DEAD_LETTERED);
         dropped = state.getMetricGroup().counter("dropped");
         batches = state.getMetricGroup().counter("batches");
         replayed = state.getMetricGroup().counter("replayed");
@@ -88,6 +116,16 @@ public final class ClassDiverseBatcher extends KeyedProcessFunction<Integer, Sco
             idx.lastBatchMillis = ctx.timerService().currentProcessingTime();
             ctx.timerService().registerProcessingTimeTimer(idx.lastBatchMillis + config.timeoutMillis());
         }
+        ClassRegistry.Resolution resolution = new ClassRegistry(new MapStateStore<>(classIndices),
+                new MapStateStore<>(classNames), idx, classCapacity).resolve(image.label, image.labelName);
+        if (resolution.refused()) {
+            refused.inc();
+            deadLetteredTotal.add(1L);
+            ctx.output(DEAD_LETTERS, deadLetter(image, resolution.refusal()));
+            index.update(idx);
+            return;
+        }
+        image.label = resolution.index();
         long evictedBefore = idx.evictedClasses;
         BatchAssembler assembler = new BatchAssembler(config, stores, idx, output(idx, ctx, out));
         assembler.add(image);
@@ -133,5 +171,17 @@ public final class ClassDiverseBatcher extends KeyedProcessFunction<Integer, Sco
                 }
             }
         };
+    }
+
+    /** The decoded image as a raw-pixel input record (replayable as is), with where it came from and why. */
+    private KafkaBytesRecord deadLetter(ScoredImage image, String reason) {
+        ImageRecord record = ImageRecordEncoder.raw().encode(image.toLabeledImage());
+        RecordSource source = new RecordSource(image.topic == null ? "unknown" : image.topic, image.partition,
+                image.offset);
+        DeadLetter letter = DeadLetter.of(record.key(), record.value(),
+                record.headers().with(ImageHeaders.LABEL, image.labelName != null ? image.labelName
+                        : Integer.toString(image.label)), source,
+                new DecodeResult.Rejected(reason, DecodeResult.STAGE_CLASSES));
+        return KafkaBytesRecord.of(DeadLetters.toProducerRecord(deadLetterTopic, letter));
     }
 }

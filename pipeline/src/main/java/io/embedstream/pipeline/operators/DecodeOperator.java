@@ -29,6 +29,7 @@ public final class DecodeOperator extends ProcessFunction<RawImageRecord, Scored
     public static final OutputTag<KafkaBytesRecord> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
 
     private final int classes;
+    private final boolean classNames;
     private final NetworkConfig network;
     private final int maxRecordBytes;
     private final FitMode fitMode;
@@ -39,9 +40,11 @@ public final class DecodeOperator extends ProcessFunction<RawImageRecord, Scored
     private transient LongCounter decodedTotal;
     private transient LongCounter deadLetteredTotal;
 
-    public DecodeOperator(int classes, NetworkConfig network, int maxRecordBytes, FitMode fitMode,
-                          String deadLetterTopic) {
+    /** @param classNames whether a label may be a class name (resolved later by the batcher's registry) */
+    public DecodeOperator(int classes, boolean classNames, NetworkConfig network, int maxRecordBytes,
+                          FitMode fitMode, String deadLetterTopic) {
         this.classes = classes;
+        this.classNames = classNames;
         this.fitMode = fitMode;
         this.network = network;
         this.maxRecordBytes = maxRecordBytes;
@@ -55,6 +58,7 @@ public final class DecodeOperator extends ProcessFunction<RawImageRecord, Scored
                 .target(network.width(), network.height(), network.channels())
                 .fitMode(fitMode)
                 .maxRecordBytes(maxRecordBytes)
+                .classNames(classNames)
                 .build();
         decoded = getRuntimeContext().getMetricGroup().counter("decoded");
         deadLettered = getRuntimeContext().getMetricGroup().counter("deadLettered");
@@ -76,7 +80,12 @@ public final class DecodeOperator extends ProcessFunction<RawImageRecord, Scored
         if (result instanceof DecodeResult.Decoded d) {
             decoded.inc();
             decodedTotal.add(1L);
-            out.collect(ScoredImage.of(d.image(), Float.NaN));
+            ScoredImage image = ScoredImage.of(d.image(), Float.NaN);
+            image.labelName = d.labelName();
+            image.topic = raw.topic;
+            image.partition = raw.partition;
+            image.offset = raw.offset;
+            out.collect(image);
         } else {
             DecodeResult.Rejected rejected = (DecodeResult.Rejected) result;
             deadLettered.inc();

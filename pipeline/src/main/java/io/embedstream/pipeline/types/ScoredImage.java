@@ -5,7 +5,14 @@ import io.embedstream.types.LabeledImage;
 /** A decoded image with its estimated quality (Flink POJO). */
 public class ScoredImage {
     public String id;
+    /** The class index; -1 for a class name until the batcher's registry gives it one. */
     public int label;
+    /** The class name when the label header was a name; null when it was an index. */
+    public String labelName;
+    /** Where the record came from (topic, partition, offset), for a dead letter after decoding. */
+    public String topic;
+    public int partition;
+    public long offset;
     public int width;
     public int height;
     public int channels;

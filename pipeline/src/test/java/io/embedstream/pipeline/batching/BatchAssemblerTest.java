@@ -72,7 +72,7 @@ class BatchAssemblerTest {
     }
 
     private static BatcherConfig config(int p, int k, int capacity, int replay, int maxBuffered, int maxReplay) {
-        return new BatcherConfig(p, k, capacity, replay, 5000, 2, maxBuffered, maxReplay);
+        return new BatcherConfig(p, k, capacity, replay, 5000, 2, maxBuffered, maxReplay, false);
     }
 
     @Test
