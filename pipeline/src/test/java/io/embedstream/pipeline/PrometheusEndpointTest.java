@@ -104,7 +104,9 @@ class PrometheusEndpointTest {
                 REQUIRED.forEach(name -> System.out.println(figures.get(name).line()));
 
                 figures.forEach((name, sample) -> {
-                    assertTrue(Double.isFinite(sample.value()), "not finite: " + sample.line());
+                    // Ranks beyond the classes of the probe set read NaN.
+                    assertTrue(Double.isFinite(sample.value()) || name.startsWith("version_drift_top_class_"),
+                            "not finite: " + sample.line());
                     assertEquals(LocalJob.NAME, sample.labels().get("job_name"), sample.line());
                     // The reporter writes label values with '_' for characters Prometheus does not take.
                     assertEquals("window_metrics", sample.labels().get("operator_name"), sample.line());
@@ -217,11 +219,24 @@ class PrometheusEndpointTest {
         });
         window.get("loss").fields().forEachRemaining(e -> expected.put("loss." + e.getKey(), e.getValue().asDouble()));
         assertTrue(window.has("version_drift"), "window " + window.get("window") + " has no model-version drift");
+        Map<String, Double> classShifts = new TreeMap<>();
         window.get("version_drift").fields().forEachRemaining(e -> {
-            if (e.getKey().startsWith("version.")) {
+            if (e.getKey().startsWith("version.class.")) {
+                classShifts.put(e.getKey().split("\\.")[2], e.getValue().asDouble());
+            } else if (e.getKey().startsWith("version.")) {
                 expected.put("version_drift." + e.getKey(), e.getValue().asDouble());
             }
         });
+        // Per-class version drift is scraped for the classes that moved most only, by rank (bounded gauges).
+        assertTrue(classShifts.size() >= 2, "per-class shifts in the window: " + classShifts);
+        List<Map.Entry<String, Double>> ranked = new java.util.ArrayList<>(classShifts.entrySet());
+        ranked.sort(Map.Entry.<String, Double>comparingByValue().reversed());
+        for (int rank = 1; rank <= Math.min(ranked.size(), 10); rank++) {
+            expected.put("version_drift.top_class." + rank + ".centroid_shift", ranked.get(rank - 1).getValue());
+            expected.put("version_drift.top_class." + rank + ".label", Double.parseDouble(ranked.get(rank - 1).getKey()));
+        }
+        assertTrue(figures.keySet().stream().noneMatch(name -> name.startsWith("version_drift_version_class_")),
+                "no gauge per class");
         for (String field : List.of("step", "model_version", "images_per_second")) {
             expected.put(field, window.get(field).asDouble());
         }

@@ -3,7 +3,9 @@ package io.embedstream.pipeline.operators;
 import io.embedstream.connectors.wire.metrics.MetricsRecord;
 import io.embedstream.model.metrics.AlarmKind;
 import io.embedstream.model.metrics.CollapseDriftDetector;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -13,9 +15,14 @@ import org.apache.flink.metrics.MetricGroup;
 /**
  * The latest window's figures as Flink gauges in the operator's {@code embedstream} group, for Flink's reporters and
  * Web UI. A gauge is registered when its figure first appears and then reads the latest value; per-class norms and
- * the spectrum are left out (too many gauges). Each alarm kind has a 0/1 gauge and each rule its current threshold. Gauges are read on the reporter's thread, hence the concurrent map.
+ * the spectrum are left out (too many gauges), and of the per-class version drift only the {@link #TOP_CLASSES}
+ * classes that moved most, by rank ({@code version_drift_top_class_<rank>_label} and {@code ..._centroid_shift}),
+ * so that the number of Flink metrics stays bounded whatever the number of classes. Each alarm kind has a 0/1 gauge and each rule its current threshold. Gauges are read on the reporter's thread, hence the concurrent map.
  */
 final class MetricsGauges {
+    /** Per-class version-drift gauges kept: the classes whose centroid moved most. */
+    static final int TOP_CLASSES = 10;
+    private static final String CLASS_SHIFT = "version.class.";
     private final Map<String, Double> values = new ConcurrentHashMap<>();
     private final Set<String> registered = new HashSet<>();
     private final MetricGroup group;
@@ -46,7 +53,24 @@ final class MetricsGauges {
                 values.put(name, value);
             }
         });
-        record.versionDrift().ifPresent(v -> v.figures().forEach((name, value) -> values.put("version_drift." + name, value)));
+        record.versionDrift().ifPresent(v -> {
+            List<Map.Entry<String, Double>> shifts = new ArrayList<>();
+            v.figures().forEach((name, value) -> {
+                if (name.startsWith(CLASS_SHIFT)) {
+                    shifts.add(Map.entry(name.substring(CLASS_SHIFT.length(), name.lastIndexOf('.')), value));
+                } else {
+                    values.put("version_drift." + name, value);
+                }
+            });
+            shifts.sort(Map.Entry.<String, Double>comparingByValue().reversed());
+            for (int rank = 1; rank <= TOP_CLASSES; rank++) {
+                boolean present = rank <= shifts.size();
+                values.put("version_drift.top_class." + rank + ".label",
+                        present ? Double.parseDouble(shifts.get(rank - 1).getKey()) : Double.NaN);
+                values.put("version_drift.top_class." + rank + ".centroid_shift",
+                        present ? shifts.get(rank - 1).getValue() : Double.NaN);
+            }
+        });
         for (String name : values.keySet()) {
             if (registered.add(name)) {
                 group.gauge(name.replace('.', '_'), () -> values.get(name));
