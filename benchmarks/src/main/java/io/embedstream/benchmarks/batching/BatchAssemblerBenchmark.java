@@ -4,12 +4,10 @@ import io.embedstream.pipeline.batching.BatchAssembler;
 import io.embedstream.pipeline.batching.BatcherIndex;
 import io.embedstream.pipeline.batching.BatcherOutput;
 import io.embedstream.pipeline.batching.BatcherStores;
-import io.embedstream.pipeline.batching.KeyValueStore;
+import io.embedstream.pipeline.batching.HashMapStore;
 import io.embedstream.pipeline.config.BatcherConfig;
 import io.embedstream.pipeline.types.MiniBatch;
 import io.embedstream.pipeline.types.ScoredImage;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -45,28 +43,10 @@ public class BatchAssemblerBenchmark {
     private int next;
     private Blackhole sink;
 
-    private record MapStore<K, V>(Map<K, V> map) implements KeyValueStore<K, V> {
-        @Override
-        public V get(K key) {
-            return map.get(key);
-        }
-
-        @Override
-        public void put(K key, V value) {
-            map.put(key, value);
-        }
-
-        @Override
-        public void remove(K key) {
-            map.remove(key);
-        }
-    }
-
     @Setup(Level.Trial)
     public void setUp(Blackhole blackhole) throws Exception {
         sink = blackhole;
-        stores = new BatcherStores(new MapStore<>(new HashMap<>()), new MapStore<>(new HashMap<>()),
-                new MapStore<>(new HashMap<>()), new MapStore<>(new HashMap<>()));
+        stores = HashMapStore.stores();
         index = BatcherIndex.create(1);
         random = new SplittableRandom(1);
         images = new ScoredImage[1 << 16];
