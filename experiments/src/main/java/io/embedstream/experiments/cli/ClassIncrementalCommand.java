@@ -43,7 +43,8 @@ import picocli.CommandLine.Spec;
  * through the job's batcher ({@link BatchAssembler}, here on hash maps) into the trainer, as a stream whose new
  * classes replace the old would. After each phase: kNN P@1 of the test images of every class seen so far against a
  * gallery of their train images, and of the first phase's classes alone (forgetting), with the batcher's replay
- * reservoir on and off.
+ * reservoir on and off. There is no clock inside a phase: a batch is cut when P classes have K images or a class
+ * buffer is full, and what is left when the phase ends is cut as the job's timeout would.
  */
 @Command(name = "class-incremental", mixinStandardHelpOptions = true,
         description = "Streams the classes in phases through the batcher and trainer, and reports after each phase"
