@@ -147,6 +147,24 @@ public final class ModelSubscriber<M> implements AutoCloseable {
         return promotions == null ? List.of() : promotions.recentDecisions();
     }
 
+    /**
+     * The linear map that carries vectors embedded by promoted version {@code from} into the space of promoted
+     * version {@code to} (a vector index built with {@code from} then needs no re-embedding): the composition of the
+     * maps each promoted version carries from the previously promoted one (manifest extra {@code compat_map},
+     * orthogonal Procrustes with scale fitted on the job's held-out images). Empty when {@code to} was not seen by
+     * this subscriber or {@code from} is not on its chain of promotions. Vectors are rows: {@code y = x M}.
+     */
+    public Optional<io.embedstream.model.compat.EmbeddingMap> compatibilityMap(long from, long to) {
+        if (promotions == null) {
+            return Optional.empty();
+        }
+        return slot.tryAcquire().flatMap(lease -> {
+            try (lease) {
+                return promotions.compatibility().between(from, to, lease.manifest().embeddingSize());
+            }
+        });
+    }
+
     /** Versions swapped in so far (the first one included). */
     public long swapCount() {
         return slot.swapCount();

@@ -32,6 +32,7 @@ final class PromotionTracker<M> {
     private final Set<Long> promotedVersions = new LinkedHashSet<>();
     private final LinkedHashMap<Long, PublishedModel> pending = new LinkedHashMap<>();
     private final List<PromotionRecord> decisions = new ArrayList<>();
+    private final CompatibilityChain compatibility = new CompatibilityChain();
     /** While replaying the topic at start-up: the version to serve once the replay ends (-1: none). */
     private long replayTarget = -1;
     private boolean replaying;
@@ -142,6 +143,7 @@ final class PromotionTracker<M> {
     }
 
     private void remember(PublishedModel model) {
+        compatibility.record(model.manifest());
         promotedVersions.add(model.version());
         promoted.remove(model.version());
         promoted.put(model.version(), model);
@@ -154,6 +156,10 @@ final class PromotionTracker<M> {
             it.next();
             it.remove();
         }
+    }
+
+    CompatibilityChain compatibility() {
+        return compatibility;
     }
 
     /** The decisions read so far, oldest first (at most 32). */

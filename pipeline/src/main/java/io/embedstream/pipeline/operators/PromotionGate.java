@@ -26,10 +26,13 @@ import java.util.function.Function;
  * <p>Rules, in order (the first that fails is the reason): the held-out set has at least {@code gate.min-held-out}
  * images and can judge (two classes with a query); every figure of the candidate is finite; with {@code
  * gate.require-no-collapse}, the candidate's held-out embeddings have an effective rank of at least the collapse
- * alarm's fraction of the embedding size; its P@1 is at most {@code gate.max-p1-drop} below the serving version's.
- * The first candidate that passes the rules that apply without a serving version is promoted (bootstrap). With
- * {@code gate.auto-rollback}, a rejected candidate also has the serving version compared with the promoted version
- * before it: when that one now beats it by more than {@code gate.max-p1-drop}, the decision rolls back to it.
+ * alarm's fraction of the embedding size; its P@1 is at most {@code gate.max-p1-drop} below the best P@1 of the
+ * promoted versions the gate keeps (the serving one and up to {@value #KEPT} - 1 before it), all evaluated on the
+ * same set now. The best, not only the serving one: against the serving version alone, a slow decline passes in
+ * steps each smaller than the margin (and the set itself drifts with the stream). The first candidate that passes the
+ * rules that apply without a serving version is promoted (bootstrap). With {@code gate.auto-rollback}, a rejected
+ * candidate also has the serving version compared with the earlier kept ones: when the best of them now beats it by
+ * more than {@code gate.max-p1-drop}, the decision rolls back to it.
  *
  * <p>Not thread-safe: one operator's state.
  */
@@ -80,8 +83,15 @@ final class PromotionGate {
         d.heldOutClasses = set.classes();
         List<LabeledImage> images = set.entries().stream().map(HeldOutSet.Entry::image).toList();
         Judged candidate = images.isEmpty() ? null : evaluate(set, images, parameters, embedder);
-        Judged current = serving < 0 || images.isEmpty() ? null
-                : evaluate(set, images, state.promotedParameters.get(state.promotedParameters.size() - 1), embedder);
+        // The promoted versions the gate keeps, the serving one last, judged on the same set now.
+        List<Judged> kept = new ArrayList<>();
+        if (!images.isEmpty()) {
+            for (byte[] keptParameters : state.promotedParameters) {
+                kept.add(evaluate(set, images, keptParameters, embedder));
+            }
+        }
+        Judged current = kept.isEmpty() ? null : kept.get(kept.size() - 1);
+        int reference = best(kept);
         if (candidate != null && candidate.figures.isPresent()) {
             HeldOutFigures f = candidate.figures.get();
             d.precisionAt1 = f.precisionAt1();
@@ -105,13 +115,15 @@ final class PromotionGate {
         if (current != null && current.figures.isPresent()) {
             d.servingPrecisionAt1 = current.figures.get().precisionAt1();
         }
-        String reason = rejection(set, candidate, current, serving);
+        String reason = rejection(set, candidate, reference < 0 ? null : kept.get(reference),
+                reference < 0 ? -1 : state.promotedVersions.get(reference));
         if (reason == null) {
             d.kind = "promote";
             d.reason = serving < 0 ? String.format(Locale.ROOT, "first version judged on %d held-out images: P@1 %.3f",
                     set.size(), d.precisionAt1)
-                    : String.format(Locale.ROOT, "P@1 %.3f against serving version %d's %.3f on %d held-out images",
-                    d.precisionAt1, serving, d.servingPrecisionAt1, set.size());
+                    : String.format(Locale.ROOT, "P@1 %.3f against %.3f of promoted version %d (serving %d: %.3f) on"
+                    + " %d held-out images", d.precisionAt1, p1(kept.get(reference)),
+                    state.promotedVersions.get(reference), serving, d.servingPrecisionAt1, set.size());
             if (current != null) {
                 fitCompatibility(d, serving, current.rows, candidate.rows);
             }
@@ -121,28 +133,42 @@ final class PromotionGate {
         d.kind = "reject";
         d.reason = reason;
         d.serving = serving;
-        if (config.autoRollback() && current != null && current.figures.isPresent()
-                && state.promotedVersions.size() >= 2) {
-            int earlier = state.promotedVersions.size() - 2;
-            Judged before = evaluate(set, images, state.promotedParameters.get(earlier), embedder);
-            double servingP1 = current.figures.get().precisionAt1();
-            if (before.figures.isPresent() && before.figures.get().finite()
-                    && before.figures.get().precisionAt1() > servingP1 + config.maxP1Drop()) {
-                long target = state.promotedVersions.get(earlier);
-                d.rollbackTo = target;
-                d.rollbackReason = String.format(Locale.ROOT, "serving version %d's held-out P@1 fell to %.3f, below"
-                        + " earlier promoted version %d's %.3f by more than gate.max-p1-drop %.3f", serving, servingP1,
-                        target, before.figures.get().precisionAt1(), config.maxP1Drop());
+        // Auto-rollback: an earlier promoted version now beats the serving one by more than the gate's margin.
+        int earlier = best(kept.subList(0, Math.max(0, kept.size() - 1)));
+        if (config.autoRollback() && current != null && current.figures.isPresent() && current.figures.get().finite()
+                && earlier >= 0 && p1(kept.get(earlier)) > p1(current) + config.maxP1Drop()) {
+            long target = state.promotedVersions.get(earlier);
+            d.rollbackTo = target;
+            d.rollbackReason = String.format(Locale.ROOT, "serving version %d's held-out P@1 fell to %.3f, below"
+                    + " earlier promoted version %d's %.3f by more than gate.max-p1-drop %.3f", serving, p1(current),
+                    target, p1(kept.get(earlier)), config.maxP1Drop());
+            while (state.promotedVersions.size() > earlier + 1) {
                 state.promotedVersions.remove(state.promotedVersions.size() - 1);
                 state.promotedParameters.remove(state.promotedParameters.size() - 1);
-                d.serving = target;
             }
+            d.serving = target;
         }
         return d;
     }
 
+    private static double p1(Judged judged) {
+        return judged.figures.get().precisionAt1();
+    }
+
+    /** The index of the judged version with the highest finite P@1, or -1. */
+    private static int best(List<Judged> judged) {
+        int best = -1;
+        for (int i = 0; i < judged.size(); i++) {
+            Judged j = judged.get(i);
+            if (j.figures.isPresent() && j.figures.get().finite() && (best < 0 || p1(j) > p1(judged.get(best)))) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
     /** Why the candidate is rejected, or null when it is promoted. */
-    private String rejection(HeldOutSet set, Judged candidate, Judged current, long serving) {
+    private String rejection(HeldOutSet set, Judged candidate, Judged reference, long referenceVersion) {
         if (set.size() < config.minHeldOut()) {
             return "held-out set has " + set.size() + " images; the gate judges from gate.min-held-out = "
                     + config.minHeldOut();
@@ -158,13 +184,13 @@ final class PromotionGate {
             return String.format(Locale.ROOT, "collapse: held-out effective rank %.2f below %.2f (%.2f x %d)",
                     candidate.effectiveRank, collapseFraction * dimension, collapseFraction, dimension);
         }
-        if (current != null && current.figures.isPresent() && current.figures.get().finite()) {
-            double servingP1 = current.figures.get().precisionAt1();
-            double drop = servingP1 - f.precisionAt1();
+        if (reference != null) {
+            double referenceP1 = p1(reference);
+            double drop = referenceP1 - f.precisionAt1();
             if (drop > config.maxP1Drop()) {
-                return String.format(Locale.ROOT, "P@1 %.3f is %.3f below serving version %d's %.3f on %d held-out"
-                        + " images (gate.max-p1-drop %.3f)", f.precisionAt1(), drop, serving, servingP1, set.size(),
-                        config.maxP1Drop());
+                return String.format(Locale.ROOT, "P@1 %.3f is %.3f below promoted version %d's %.3f on %d held-out"
+                        + " images (gate.max-p1-drop %.3f)", f.precisionAt1(), drop, referenceVersion, referenceP1,
+                        set.size(), config.maxP1Drop());
             }
         }
         return null;

@@ -70,7 +70,8 @@ public final class PromotionOperator extends CoProcessFunction<ModelSnapshot, Sc
             }
         }
         set = state.heldOut != null ? HeldOutSet.restore(state.heldOut)
-                : HeldOutSet.create(config.perClass(), Math.max(config.perClass(), config.capacity()));
+                : config.gated() ? HeldOutSet.create(config.perClass(), config.capacity())
+                : HeldOutSet.create(2, 2); // nothing is held out: an empty set the gate never reads
     }
 
     @Override
