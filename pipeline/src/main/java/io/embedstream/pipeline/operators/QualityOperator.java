@@ -28,6 +28,7 @@ public final class QualityOperator extends ProcessFunction<ScoredImage, ScoredIm
     private transient QualityEstimator estimator;
     private transient Histogram quality;
     private transient Rng rng;
+    private transient org.apache.flink.api.common.accumulators.LongCounter heldOut;
 
     public QualityOperator(double sampleRate, long seed) {
         this(sampleRate, seed, null);
@@ -48,6 +49,7 @@ public final class QualityOperator extends ProcessFunction<ScoredImage, ScoredIm
         estimator = QualityEstimator.defaults();
         quality = getRuntimeContext().getMetricGroup().histogram("quality", new DescriptiveStatisticsHistogram(1000));
         rng = new Rng(seed + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+        heldOut = Accumulators.counter(getRuntimeContext(), Accumulators.HELD_OUT);
     }
 
     @Override
@@ -56,6 +58,7 @@ public final class QualityOperator extends ProcessFunction<ScoredImage, ScoredIm
         quality.update(Math.round(image.quality * 1000));
         if (holdout != null && holdout.heldOut(image.id)) {
             ctx.output(HELD_OUT, image);
+            heldOut.add(1);
         } else {
             out.collect(image);
         }
