@@ -16,6 +16,7 @@ import io.embedstream.pipeline.cli.ProduceCommand;
 import io.embedstream.pipeline.cli.TrainCommand;
 import io.embedstream.pipeline.cli.WatchCommand;
 import io.embedstream.pipeline.cli.AckDriftCommand;
+import io.embedstream.pipeline.cli.RollbackCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,7 +25,7 @@ import picocli.CommandLine.Command;
         description = "Streaming online learning of image embeddings, with collapse and drift monitoring.",
         subcommands = {DemoCommand.class, TrainCommand.class, ProduceCommand.class, BrokerCommand.class,
                 FitCommand.class, EmbedCommand.class, WatchCommand.class, DashboardCommand.class, KeygenCommand.class,
-                AckDriftCommand.class,
+                AckDriftCommand.class, RollbackCommand.class,
                 EvalCommand.class, ExperimentCommand.class, BenchCommand.class, PipelineBenchCommand.class,
                 SwapBenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -1,5 +1,10 @@
 package io.embedstream.serving;
 
+import io.embedstream.connectors.model.ModelDirectory;
+import io.embedstream.connectors.model.PromotionRecord;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,18 +35,45 @@ final class DirectoryFollower<M> implements Runnable {
     private final long minimumVersion;
     private final boolean follow;
     private final Duration pollInterval;
+    private final boolean serveCandidates;
     private final Set<Long> refused = new HashSet<>();
     private volatile boolean running = true;
     private volatile Thread thread;
 
     DirectoryFollower(ModelDirectoryReader reader, ModelSlot<M> slot, StartPosition start, long minimumVersion,
-                      boolean follow, Duration pollInterval) {
+                      boolean follow, Duration pollInterval, boolean serveCandidates) {
         this.reader = reader;
         this.slot = slot;
         this.start = start;
         this.minimumVersion = minimumVersion;
         this.follow = follow;
         this.pollInterval = pollInterval;
+        this.serveCandidates = serveCandidates;
+    }
+
+    /**
+     * Whether a version may be served: any with {@code serveCandidates}; else one written before the gate (no status),
+     * or a candidate whose {@value ModelDirectory#DECISION_FILE} promotes it. Rollbacks are a topic feature.
+     */
+    private boolean promoted(PublishedModel model) {
+        if (serveCandidates || !PromotionRecord.isCandidate(model.manifest())) {
+            return true;
+        }
+        Path decision = ModelDirectory.versionDir(reader.root(), model.version()).resolve(ModelDirectory.DECISION_FILE);
+        try {
+            if (!Files.isRegularFile(decision)) {
+                return false;
+            }
+            boolean promote = PromotionRecord.fromBytes(Files.readAllBytes(decision)).kind()
+                    == PromotionRecord.Kind.PROMOTE;
+            if (!promote) {
+                refused.add(model.version()); // rejected for good: not read again (not a refusal of the subscriber)
+            }
+            return promote;
+        } catch (IOException | ModelFormatException e) {
+            LOG.warn("{}: decision of version {} unreadable, not served: {}", slot, model.version(), e.getMessage());
+            return false;
+        }
     }
 
     void stop() {
@@ -104,6 +136,9 @@ final class DirectoryFollower<M> implements Runnable {
                 refused.add(version);
                 slot.refuse(Long.toString(version), e.getMessage());
                 continue;
+            }
+            if (!promoted(model)) {
+                continue; // a candidate not (yet) promoted: looked at again at the next poll
             }
             if (slot.offer(model)) {
                 return;

@@ -58,9 +58,25 @@ final class ModelSlot<M> {
      * @return whether it is now served; a loader failure is refused and counted, and the old version stays
      */
     boolean offer(PublishedModel model) {
+        return swapIn(model, false);
+    }
+
+    /**
+     * Serves {@code model}, an earlier version, because a rollback record names it: the only way the served version
+     * goes back.
+     *
+     * @return whether it is now served
+     */
+    boolean rollBack(PublishedModel model, String reason) {
+        LOG.warn("{}: rolling back from version {} to version {}{}", source, currentVersion(), model.version(),
+                reason == null || reason.isBlank() ? "" : ": " + reason);
+        return swapIn(model, true);
+    }
+
+    private boolean swapIn(PublishedModel model, boolean rollback) {
         long version = model.version();
         long previous = currentVersion();
-        if (version <= previous) {
+        if (version == previous || (version < previous && !rollback)) {
             LOG.debug("{}: version {} ignored, version {} is served", source, version, previous);
             return false;
         }

@@ -1,5 +1,6 @@
 package io.embedstream.serving;
 
+import io.embedstream.connectors.model.PromotionRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
@@ -36,8 +37,13 @@ import io.embedstream.connectors.model.ModelTopic;
  *
  * <p>Callers work on exactly one version at a time: {@link #apply} (or a {@link ModelLease} from
  * {@link #acquire()}) holds the version served when the call started until the call ends, and labels the result
- * with that version. A replaced version is closed only after its last caller let go. Versions served never go
- * backwards.
+ * with that version. A replaced version is closed only after its last caller let go.
+ *
+ * <p>The promise: by default the subscriber serves only promoted versions: a candidate the job publishes is served
+ * once the promotion gate's record names it ({@link PromotionRecord}); versions published before the gate existed
+ * (no status in their manifest) count as promoted. The served version goes back only on a rollback record, to an
+ * earlier promoted version the subscriber still holds ({@link Builder#keepPromoted}); otherwise versions served never
+ * go backwards. {@link Builder#serveCandidates} serves every candidate too, for shadow evaluation.
  *
  * <pre>{@code
  * // EmbeddingModelLoader: the pipeline module's loader of DJL networks; any ModelLoader works
@@ -59,12 +65,15 @@ public final class ModelSubscriber<M> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelSubscriber.class);
 
     private final ModelSlot<M> slot;
+    private final PromotionTracker<M> promotions;
     private final Runnable stopper;
     private final Thread thread;
     private final String source;
 
-    private ModelSubscriber(ModelSlot<M> slot, Runnable follower, Runnable stopper, String source) {
+    private ModelSubscriber(ModelSlot<M> slot, PromotionTracker<M> promotions, Runnable follower, Runnable stopper,
+                            String source) {
         this.slot = slot;
+        this.promotions = promotions;
         this.stopper = stopper;
         this.source = source;
         this.thread = new Thread(follower, "model-subscriber");
@@ -130,6 +139,32 @@ public final class ModelSubscriber<M> implements AutoCloseable {
         return slot.recentRefusals();
     }
 
+    /**
+     * The promotion gate's decisions read from the models topic so far, oldest first (at most 32): promotions,
+     * rejections with their reasons, rollbacks. Empty for a model directory and for topics written before the gate.
+     */
+    public List<PromotionRecord> recentDecisions() {
+        return promotions == null ? List.of() : promotions.recentDecisions();
+    }
+
+    /**
+     * The linear map that carries vectors embedded by promoted version {@code from} into the space of promoted
+     * version {@code to} (a vector index built with {@code from} then needs no re-embedding): the composition of the
+     * maps each promoted version carries from the previously promoted one (manifest extra {@code compat_map},
+     * orthogonal Procrustes with scale fitted on the job's held-out images). Empty when {@code to} was not seen by
+     * this subscriber or {@code from} is not on its chain of promotions. Vectors are rows: {@code y = x M}.
+     */
+    public Optional<io.embedstream.model.compat.EmbeddingMap> compatibilityMap(long from, long to) {
+        if (promotions == null) {
+            return Optional.empty();
+        }
+        return slot.tryAcquire().flatMap(lease -> {
+            try (lease) {
+                return promotions.compatibility().between(from, to, lease.manifest().embeddingSize());
+            }
+        });
+    }
+
     /** Versions swapped in so far (the first one included). */
     public long swapCount() {
         return slot.swapCount();
@@ -188,6 +223,8 @@ public final class ModelSubscriber<M> implements AutoCloseable {
         private Duration directoryPollInterval = Duration.ofSeconds(2);
         private Duration connectTimeout = Duration.ofSeconds(15);
         private long maxModelBytes = 512L * 1024 * 1024;
+        private boolean serveCandidates;
+        private int keepPromoted = 4;
         private final Map<String, Object> clientProperties = new LinkedHashMap<>();
 
         private Builder(ModelLoader<M> loader) {
@@ -282,6 +319,27 @@ public final class ModelSubscriber<M> implements AutoCloseable {
         }
 
         /**
+         * Serve candidate versions as soon as they are published, promoted or not (shadow evaluation of what the gate
+         * judges). Default false: only promoted versions. Rollback records are followed either way.
+         */
+        public Builder<M> serveCandidates(boolean serve) {
+            this.serveCandidates = serve;
+            return this;
+        }
+
+        /**
+         * How many of the most recent promoted versions the subscriber keeps (parameters in memory), so that a
+         * rollback record can swap back to one at once. Default 4.
+         */
+        public Builder<M> keepPromoted(int versions) {
+            if (versions < 1) {
+                throw new IllegalArgumentException("keep at least 1 promoted version, got " + versions);
+            }
+            this.keepPromoted = versions;
+            return this;
+        }
+
+        /**
          * One Kafka consumer property (e.g. {@code security.protocol}). The subscriber sets
          * {@code isolation.level=read_committed} (not overridable), and by default {@code fetch.max.wait.ms=100} and
          * {@code max.partition.fetch.bytes=16 MiB} (a new version arrives sooner than with Kafka's 500 ms and 1 MiB)
@@ -311,23 +369,28 @@ public final class ModelSubscriber<M> implements AutoCloseable {
                 ModelSlot<M> slot = slot(source);
                 DirectoryFollower<M> follower = new DirectoryFollower<>(
                         new ModelDirectoryReader(modelDirectory, verifier), slot, start, minimumVersion, follow,
-                        directoryPollInterval);
-                LOG.info("serving models from {} ({}{})", source, start, verification);
-                return new ModelSubscriber<>(slot, follower, follower::stop, source);
+                        directoryPollInterval, serveCandidates);
+                LOG.info("serving models from {} ({}{}{})", source, start, verification, promise());
+                return new ModelSubscriber<>(slot, null, follower, follower::stop, source);
             }
             String source = "topic " + topic + " on " + bootstrapServers;
             KafkaConsumer<byte[], byte[]> consumer = consumer();
             try {
                 List<TopicPartition> partitions = partitions(consumer, source);
                 ModelSlot<M> slot = slot(source);
+                PromotionTracker<M> promotions = new PromotionTracker<>(slot, serveCandidates, keepPromoted);
                 TopicFollower<M> follower = new TopicFollower<>(consumer, partitions, slot, start, minimumVersion,
-                        follow, verifier, maxModelBytes, Duration.ofMillis(200));
-                LOG.info("serving models from {} ({}{})", source, start, verification);
-                return new ModelSubscriber<>(slot, follower, follower::stop, source);
+                        follow, verifier, maxModelBytes, Duration.ofMillis(200), promotions, serveCandidates);
+                LOG.info("serving models from {} ({}{}{})", source, start, verification, promise());
+                return new ModelSubscriber<>(slot, promotions, follower, follower::stop, source);
             } catch (RuntimeException e) {
                 consumer.close(Duration.ZERO);
                 throw e;
             }
+        }
+
+        private String promise() {
+            return serveCandidates ? ", candidates too" : ", promoted versions only";
         }
 
         private ModelSlot<M> slot(String source) {

@@ -1,5 +1,7 @@
 package io.embedstream.serving;
 
+import io.embedstream.connectors.model.ModelFormatException;
+import io.embedstream.connectors.model.PromotionRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
@@ -45,11 +47,13 @@ final class TopicFollower<M> implements Runnable {
     private final ManifestVerifier verifier;
     private final long maxModelBytes;
     private final Duration pollTimeout;
+    private final PromotionTracker<M> promotions;
+    private final boolean serveCandidates;
     private volatile boolean running = true;
 
     TopicFollower(Consumer<byte[], byte[]> consumer, List<TopicPartition> partitions, ModelSlot<M> slot,
                   StartPosition start, long minimumVersion, boolean follow, ManifestVerifier verifier,
-                  long maxModelBytes, Duration pollTimeout) {
+                  long maxModelBytes, Duration pollTimeout, PromotionTracker<M> promotions, boolean serveCandidates) {
         this.consumer = consumer;
         this.partitions = List.copyOf(partitions);
         this.slot = slot;
@@ -59,6 +63,8 @@ final class TopicFollower<M> implements Runnable {
         this.verifier = verifier;
         this.maxModelBytes = maxModelBytes;
         this.pollTimeout = pollTimeout;
+        this.promotions = promotions;
+        this.serveCandidates = serveCandidates;
     }
 
     void stop() {
@@ -131,13 +137,19 @@ final class TopicFollower<M> implements Runnable {
                 continue;
             }
             for (ConsumerRecord<byte[], byte[]> record : records) {
+                if (PromotionRecord.isDecision(record.headers())) {
+                    if (decide(record) && !follow) {
+                        return;
+                    }
+                    continue;
+                }
                 long version = versionOf(record.key());
                 if (version >= 0 && (version < floor || version <= slot.currentVersion())) {
                     continue; // older than what we serve or may serve: do not even buffer it
                 }
                 AssemblyResult result = assembler.accept(record);
                 if (result instanceof AssemblyResult.Completed done) {
-                    if (slot.offer(done.model()) && !follow) {
+                    if (promotions.onModel(done.model()) && !follow) {
                         return;
                     }
                 } else if (result instanceof AssemblyResult.Rejected rejected) {
@@ -176,7 +188,11 @@ final class TopicFollower<M> implements Runnable {
                     slot.refuse(key, reason);
                 }
             });
-            if (best == null || slot.offer(best)) {
+            if (best != null && !serveCandidates && PromotionRecord.isCandidate(best.manifest())) {
+                replayDecisions(ends, floor);
+                return;
+            }
+            if (best == null || promotions.onModel(best)) {
                 return;
             }
             excluded.add(best.version()); // the loader refused it (counted); look for the next older one
@@ -199,8 +215,8 @@ final class TopicFollower<M> implements Runnable {
             boolean belowFloor = false;
             while (running && consumer.position(partition) < end) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(pollTimeout)) {
-                    if (record.offset() >= end) {
-                        continue; // committed after start-up: the follow phase reads it
+                    if (record.offset() >= end || PromotionRecord.isDecision(record.headers())) {
+                        continue; // committed after start-up (the follow phase reads it), or a decision
                     }
                     long version = versionOf(record.key());
                     if (version >= 0 && version < floor) {
@@ -228,6 +244,49 @@ final class TopicFollower<M> implements Runnable {
         }
         consumer.assign(partitions);
         return null;
+    }
+
+    /** Applies a decision record; true if it changed the served version. A record it cannot read is refused. */
+    private boolean decide(ConsumerRecord<byte[], byte[]> record) {
+        PromotionRecord decision;
+        try {
+            decision = PromotionRecord.fromBytes(record.value() == null ? new byte[0] : record.value());
+        } catch (ModelFormatException e) {
+            slot.refuse(PromotionRecord.KEY + "@" + record.offset(), e.getMessage());
+            return false;
+        }
+        return promotions.onDecision(decision);
+    }
+
+    /**
+     * Start-up of a subscriber that serves promoted versions only, on a topic with candidates: reads the topic from
+     * its beginning to the end offsets of start-up, learning every decision without serving, then serves the version
+     * the last one names (and keeps the recent promoted versions for rollbacks).
+     */
+    private void replayDecisions(Map<TopicPartition, Long> ends, long floor) {
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        ModelAssembler assembler = assembler(evicted -> { });
+        promotions.beginReplay();
+        while (running && !reached(ends)) {
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(pollTimeout)) {
+                if (record.offset() >= ends.get(new TopicPartition(record.topic(), record.partition()))) {
+                    continue; // committed after start-up: read again by the follow phase
+                }
+                if (PromotionRecord.isDecision(record.headers())) {
+                    decide(record);
+                    continue;
+                }
+                long version = versionOf(record.key());
+                if (version >= 0 && version < floor) {
+                    continue;
+                }
+                if (assembler.accept(record) instanceof AssemblyResult.Completed done) {
+                    promotions.onModel(done.model());
+                }
+            }
+        }
+        promotions.endReplay();
     }
 
     private boolean reached(Map<TopicPartition, Long> ends) {

@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /** What {@link ModelAssembler#accept} made of one record. */
 public sealed interface AssemblyResult
-        permits AssemblyResult.Pending, AssemblyResult.Completed, AssemblyResult.Rejected {
+        permits AssemblyResult.Pending, AssemblyResult.Completed, AssemblyResult.Rejected, AssemblyResult.Decision {
 
     /**
      * A chunk was stored; the version is not complete yet.
@@ -34,6 +34,13 @@ public sealed interface AssemblyResult
         public Rejected {
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /** A decision of the promotion gate ({@link PromotionRecord}): no part of a version, read as it is. */
+    record Decision(PromotionRecord decision) implements AssemblyResult {
+        public Decision {
+            Objects.requireNonNull(decision, "decision");
         }
     }
 }

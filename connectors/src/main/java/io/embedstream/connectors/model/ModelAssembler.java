@@ -67,11 +67,19 @@ public final class ModelAssembler {
     /**
      * Feeds one record given in neutral form.
      *
-     * @return {@link AssemblyResult.Pending} for a stored chunk, {@link AssemblyResult.Completed} when a manifest
+     * @return {@link AssemblyResult.Decision} for a promotion gate's record, {@link AssemblyResult.Pending} for a
+     *         stored chunk, {@link AssemblyResult.Completed} when a manifest
      *         completes its version, {@link AssemblyResult.Rejected} otherwise; never null, never throws on bad input
      */
     public AssemblyResult accept(byte[] key, byte[] value, WireHeaders headers) {
         String keyText = key == null ? "<null>" : new String(key, StandardCharsets.UTF_8);
+        if (headers.string(ModelTopic.TYPE).filter(ModelTopic.TYPE_PROMOTION::equals).isPresent()) {
+            try {
+                return new AssemblyResult.Decision(PromotionRecord.fromBytes(value == null ? new byte[0] : value));
+            } catch (ModelFormatException e) {
+                return new AssemblyResult.Rejected(keyText, e.getMessage());
+            }
+        }
         if (key == null || !DECIMAL.matcher(keyText).matches()) {
             return new AssemblyResult.Rejected(keyText, "key '" + keyText + "' is not a decimal model version");
         }

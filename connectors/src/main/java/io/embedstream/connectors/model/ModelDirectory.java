@@ -10,6 +10,11 @@ public final class ModelDirectory {
 
     public static final String MANIFEST_FILE = "manifest.json";
     public static final String PARAMETERS_FILE = "parameters.bin";
+    /**
+     * The promotion gate's decision on a candidate version ({@link PromotionRecord} JSON), written with the version;
+     * a candidate without one is not promoted.
+     */
+    public static final String DECISION_FILE = "decision.json";
     static final String VERSION_PREFIX = "v";
 
     private ModelDirectory() {

@@ -2,6 +2,8 @@ package io.embedstream.connectors.model;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -26,9 +28,11 @@ public final class ModelPublisher implements AutoCloseable {
     private final Producer<byte[], byte[]> producer;
     private final ModelChunker chunker;
     private final ManifestSigner signer;
+    private final String topic;
 
     private ModelPublisher(Builder b) {
         this.signer = b.signer;
+        this.topic = b.topic;
         Map<String, Object> props = new LinkedHashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers);
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, b.transactionalId);
@@ -59,10 +63,30 @@ public final class ModelPublisher implements AutoCloseable {
      * @throws KafkaException if the transaction could not be committed (it is aborted where possible)
      */
     public ModelManifest publish(ModelManifest draft, byte[] parameters) {
+        return publish(draft, parameters, List.of());
+    }
+
+    /**
+     * Publishes one version and the promotion gate's decisions after it, all in one transaction, as the job does;
+     * the draft should carry {@code "promotion": "candidate"} in its extras when a decision follows.
+     */
+    public ModelManifest publish(ModelManifest draft, byte[] parameters, List<PromotionRecord> decisions) {
         ModelChunker.ModelRecords records = chunker.chunk(draft, parameters, signer);
+        List<ProducerRecord<byte[], byte[]>> all = new ArrayList<>(records.records());
+        decisions.forEach(d -> all.add(d.toProducerRecord(topic)));
+        send(all);
+        return records.manifest();
+    }
+
+    /** Commits one decision (e.g. a rollback) in a transaction of its own and waits for the commit. */
+    public void decide(PromotionRecord decision) {
+        send(List.of(decision.toProducerRecord(topic)));
+    }
+
+    private void send(List<ProducerRecord<byte[], byte[]>> records) {
         producer.beginTransaction();
         try {
-            for (ProducerRecord<byte[], byte[]> record : records.records()) {
+            for (ProducerRecord<byte[], byte[]> record : records) {
                 producer.send(record);
             }
             producer.commitTransaction();
@@ -73,7 +97,6 @@ public final class ModelPublisher implements AutoCloseable {
             producer.abortTransaction();
             throw e;
         }
-        return records.manifest();
     }
 
     @Override

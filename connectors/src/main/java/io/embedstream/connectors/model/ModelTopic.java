@@ -12,6 +12,8 @@ package io.embedstream.connectors.model;
  *       {@value #TYPE}={@value #TYPE_CHUNK}, {@value #CHUNK_INDEX} (0-based), {@value #CHUNK_COUNT}.</li>
  *   <li>Manifest: value = compact UTF-8 JSON of {@link ModelManifest}; headers
  *       {@value #TYPE}={@value #TYPE_MANIFEST}, {@value #CHUNK_COUNT}, {@value #CONTENT_TYPE}={@value #JSON}.</li>
+ *   <li>Decision: value = compact UTF-8 JSON of {@link PromotionRecord} (promote, reject, rollback); key
+ *       {@value PromotionRecord#KEY}, headers {@value #TYPE}={@value #TYPE_PROMOTION}, {@value #CONTENT_TYPE}.</li>
  * </ul>
  * Header values are UTF-8 text; numbers are decimal.
  */
@@ -22,6 +24,8 @@ public final class ModelTopic {
     public static final String TYPE = "embedstream-type";
     public static final String TYPE_MANIFEST = "manifest";
     public static final String TYPE_CHUNK = "chunk";
+    /** A decision of the promotion gate ({@link PromotionRecord}): key {@value PromotionRecord#KEY}, JSON value. */
+    public static final String TYPE_PROMOTION = "promotion";
     /** 0-based position of a chunk. */
     public static final String CHUNK_INDEX = "chunk-index";
     /** Number of chunks of the version (on chunks and on the manifest). */

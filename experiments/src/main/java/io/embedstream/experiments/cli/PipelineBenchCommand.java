@@ -103,7 +103,9 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             long done;
             while (true) {
                 Map<String, Object> acc = client.getAccumulators().get();
-                done = Accumulators.value(acc, Accumulators.TRAINED_FRESH) + Accumulators.value(acc, Accumulators.BATCHER_DROPPED);
+                // Held-out images (holdout.share) pass decode and quality and go to the promotion gate, not the trainer.
+                done = Accumulators.value(acc, Accumulators.TRAINED_FRESH) + Accumulators.value(acc, Accumulators.BATCHER_DROPPED)
+                        + Accumulators.value(acc, Accumulators.HELD_OUT);
                 if (firstTime == 0 && done >= images / 5) {
                     firstTrained = done;
                     firstTime = System.nanoTime();

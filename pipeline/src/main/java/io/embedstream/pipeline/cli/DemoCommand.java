@@ -162,7 +162,9 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                 try {
                     while (System.nanoTime() < deadline) {
                         Map<String, Object> acc = client.getAccumulators().get();
-                        long consumed = Accumulators.value(acc, Accumulators.TRAINED_FRESH) + Accumulators.value(acc, Accumulators.BATCHER_DROPPED);
+                        // Held-out images never reach the trainer: they are consumed by the promotion gate.
+                        long consumed = Accumulators.value(acc, Accumulators.TRAINED_FRESH) + Accumulators.value(acc, Accumulators.BATCHER_DROPPED)
+                                + Accumulators.value(acc, Accumulators.HELD_OUT);
                         view.show(sent.get(), images, consumed, Accumulators.value(acc, Accumulators.DEAD_LETTERED), metrics.latest());
                         if (consumed >= images && metrics.latest() != null
                                 && metrics.latest().step() > 0) {
@@ -234,9 +236,10 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         double seconds = (System.nanoTime() - started) / 1e9;
         MetricsRecord last = metrics.latest();
         System.out.println(interrupted ? "stopped by Ctrl-C" : "done");
-        System.out.printf(Locale.ROOT, "  images decoded %,d, trained on %,d (+%s replayed), dropped %,d, dead letters %,d%n",
+        System.out.printf(Locale.ROOT, "  images decoded %,d, trained on %,d (+%s replayed), held out for the promotion gate"
+                        + " %,d, dropped %,d, dead letters %,d%n",
                 Accumulators.value(acc, Accumulators.DECODED), Accumulators.value(acc, Accumulators.TRAINED_FRESH),
-                last == null ? "?" : Long.toString(last.replayedImages()),
+                last == null ? "?" : Long.toString(last.replayedImages()), Accumulators.value(acc, Accumulators.HELD_OUT),
                 Accumulators.value(acc, Accumulators.BATCHER_DROPPED), Accumulators.value(acc, Accumulators.DEAD_LETTERED));
         if (last != null) {
             System.out.printf(Locale.ROOT, "  step %d, model version %d, %d metrics windows, last window %.1f images/s,"

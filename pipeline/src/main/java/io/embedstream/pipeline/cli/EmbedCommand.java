@@ -73,6 +73,9 @@ public final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "64", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
     int batch;
 
+    @Option(names = "--serve-candidates", description = "Also use versions the promotion gate has not promoted (shadow evaluation of candidates; default: promoted versions only).")
+    boolean serveCandidates;
+
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu, gpu:N or auto (default: ${DEFAULT-VALUE}).")
     String device;
 
@@ -102,6 +105,7 @@ public final class EmbedCommand implements Callable<Integer> {
         ModelSubscriber.Builder<EmbeddingModel> builder = ModelSubscriber.builder(new EmbeddingModelLoader(Devices.parse(device)))
                 .startFrom(version == null ? StartPosition.latest() : StartPosition.version(version))
                 .follow(false)
+                .serveCandidates(serveCandidates)
                 .connectTimeout(Duration.ofSeconds(Math.max(1, waitSeconds)));
         if (publicKey != null) {
             builder.publicKey(Ed25519Keys.readPublic(publicKey));
@@ -130,7 +134,9 @@ public final class EmbedCommand implements Callable<Integer> {
         List<ModelRefusal> refusals = models.recentRefusals();
         String refused = refusals.isEmpty() ? "" : "; refused " + models.refusedCount() + ", the last: "
                 + refusals.get(refusals.size() - 1).reason();
-        return what + where + refused;
+        String promise = serveCandidates ? "" : " (only promoted versions are used; --serve-candidates uses candidates"
+                + " too)";
+        return what + where + refused + promise;
     }
 
     private int embed(List<Path> files, ModelLease<EmbeddingModel> lease, PrintStream out) throws IOException {

@@ -18,8 +18,14 @@ public final class JobOptions {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one setting, e.g. --set batcher.samples-per-class=8 (repeatable).")
     public List<String> overrides = new ArrayList<>();
 
+    @Option(names = "--holdout-share", description = "Share of labeled images held out of training for the promotion gate (holdout.share; default 0.02, 0 = none and every version promoted).")
+    public Double holdoutShare;
+
     public Properties properties() throws IOException {
         Properties p = PipelineConfig.load(configFile);
+        if (holdoutShare != null) {
+            p.setProperty("holdout.share", Double.toString(holdoutShare));
+        }
         for (String override : overrides) {
             int eq = override.indexOf('=');
             if (eq <= 0) {

@@ -74,12 +74,19 @@ final class MetricsTable {
         return color && alarm ? RED + line + RESET : line;
     }
 
-    /** The alarm events of a window, one line each with its reason. */
+    /** The alarm events and promotion-gate decisions of a window, one line each with its reason. */
     List<String> events(MetricsRecord w) {
         List<String> lines = new ArrayList<>();
         for (AlarmChange e : w.alarms()) {
             String line = String.format(Locale.ROOT, "  window %d: %s %s: %s", w.window(), e.kind(), e.state(), e.reason());
             lines.add(color ? (e.raised() ? BOLD_RED : GREEN) + line + RESET : line);
+        }
+        // The promotion gate's decisions travel as notes: "gate: version 9 rejected (serving 7): <reason>".
+        for (String note : w.notes()) {
+            if (note.startsWith("gate: ")) {
+                String line = String.format(Locale.ROOT, "  window %d: %s", w.window(), note);
+                lines.add(color ? (note.contains(" promoted") ? GREEN : BOLD_RED) + line + RESET : line);
+            }
         }
         return lines;
     }

@@ -17,8 +17,18 @@ import java.util.TreeSet;
  * ({@link #fromProperties}); every key has a default, documented in README ("Configuration").
  */
 public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, BatcherConfig batcher,
-                             PublishConfig publish, MetricsSettings metrics, RuntimeSettings runtime)
+                             PublishConfig publish, MetricsSettings metrics, RuntimeSettings runtime,
+                             PromotionConfig promotion)
         implements Serializable {
+
+    /**
+     * A job without held-out images or promotion gate ({@link PromotionConfig#off()}): every version is promoted,
+     * as before the gate existed. The configuration file's default ({@link #fromProperties}) is the gate on.
+     */
+    public PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, BatcherConfig batcher, PublishConfig publish,
+                          MetricsSettings metrics, RuntimeSettings runtime) {
+        this(kafka, trainer, batcher, publish, metrics, runtime, PromotionConfig.off());
+    }
 
     /** Keys accepted by {@link #fromProperties}, besides {@code kafka.client.*}. */
     public static final Set<String> KEYS = Set.of(
@@ -36,11 +46,13 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
             "metrics.version-drift.warmup-versions",
             "runtime.checkpoint-interval-ms", "runtime.state-backend", "runtime.checkpoint-dir",
             "runtime.decode-parallelism", "runtime.quality-parallelism", "runtime.max-record-bytes",
-            "runtime.trainer-threads", "runtime.fit-mode");
+            "runtime.trainer-threads", "runtime.fit-mode",
+            "holdout.share", "holdout.salt", "holdout.per-class", "holdout.capacity",
+            "gate.min-held-out", "gate.max-p1-drop", "gate.require-no-collapse", "gate.auto-rollback");
 
     public static PipelineConfig defaults(TrainerConfig trainer) {
         return new PipelineConfig(KafkaSettings.defaults(), trainer, BatcherConfig.defaults(), PublishConfig.defaults(),
-                MetricsSettings.defaults(), RuntimeSettings.defaults());
+                MetricsSettings.defaults(), RuntimeSettings.defaults(), PromotionConfig.defaults());
     }
 
     /**
@@ -136,7 +148,14 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
             throw new IllegalArgumentException("batcher.classes-per-batch (" + batcher.classesPerBatch()
                     + ") exceeds the number of classes (" + trainer.classes() + ")");
         }
-        return new PipelineConfig(kafka, trainer, batcher, publish, metrics, runtime);
+        PromotionConfig g = PromotionConfig.defaults();
+        PromotionConfig promotion = new PromotionConfig(r.decimal("holdout.share", g.share()),
+                r.longValue("holdout.salt", g.salt()), r.integer("holdout.per-class", g.perClass()),
+                r.integer("holdout.capacity", g.capacity()), r.integer("gate.min-held-out", g.minHeldOut()),
+                r.decimal("gate.max-p1-drop", g.maxP1Drop()),
+                r.bool("gate.require-no-collapse", g.requireNoCollapse()),
+                r.bool("gate.auto-rollback", g.autoRollback()));
+        return new PipelineConfig(kafka, trainer, batcher, publish, metrics, runtime, promotion);
     }
 
     private static FitMode fitMode(String value) {
@@ -148,7 +167,7 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
     }
 
     public PipelineConfig withKafka(KafkaSettings value) {
-        return new PipelineConfig(value, trainer, batcher, publish, metrics, runtime);
+        return new PipelineConfig(value, trainer, batcher, publish, metrics, runtime, promotion);
     }
 
     public PipelineConfig withBatcher(BatcherConfig value) {
@@ -156,15 +175,19 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
     }
 
     public PipelineConfig withRuntime(RuntimeSettings value) {
-        return new PipelineConfig(kafka, trainer, batcher, publish, metrics, value);
+        return new PipelineConfig(kafka, trainer, batcher, publish, metrics, value, promotion);
     }
 
     public PipelineConfig withPublish(PublishConfig value) {
-        return new PipelineConfig(kafka, trainer, batcher, value, metrics, runtime);
+        return new PipelineConfig(kafka, trainer, batcher, value, metrics, runtime, promotion);
     }
 
     public PipelineConfig withMetrics(MetricsSettings value) {
-        return new PipelineConfig(kafka, trainer, batcher, publish, value, runtime);
+        return new PipelineConfig(kafka, trainer, batcher, publish, value, runtime, promotion);
+    }
+
+    public PipelineConfig withPromotion(PromotionConfig value) {
+        return new PipelineConfig(kafka, trainer, batcher, publish, metrics, runtime, value);
     }
 
     private record Reader(Properties p) {
@@ -186,6 +209,18 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
                 return Long.parseLong(v.trim());
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("configuration " + key + "=" + v + " is not an integer");
+            }
+        }
+
+        double decimal(String key, double fallback) {
+            String v = p.getProperty(key);
+            if (v == null || v.isBlank()) {
+                return fallback;
+            }
+            try {
+                return Double.parseDouble(v.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("configuration " + key + "=" + v + " is not a number");
             }
         }
 

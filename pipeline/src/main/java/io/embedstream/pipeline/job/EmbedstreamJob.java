@@ -9,6 +9,7 @@ import io.embedstream.pipeline.operators.DecodeOperator;
 import io.embedstream.pipeline.operators.KafkaBytesSerializer;
 import io.embedstream.pipeline.operators.MetricsOperator;
 import io.embedstream.pipeline.operators.ModelRecordsFunction;
+import io.embedstream.pipeline.operators.PromotionOperator;
 import io.embedstream.pipeline.operators.QualityOperator;
 import io.embedstream.pipeline.operators.RawImageDeserializer;
 import io.embedstream.pipeline.operators.TrainerOperator;
@@ -42,7 +43,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The streaming job: Kafka images -> decode and validate (bad records to the dead-letter topic) -> quality ->
- * class-diverse batcher -> trainer -> model publisher and window metrics -> Kafka.
+ * class-diverse batcher -> trainer -> promotion gate (judges each version on the images the quality operator held
+ * out of training) -> model publisher and window metrics -> Kafka.
  */
 public final class EmbedstreamJob {
     private static final Logger LOG = LoggerFactory.getLogger(EmbedstreamJob.class);
@@ -129,7 +131,8 @@ public final class EmbedstreamJob {
         // Enough samples for the probe set and each window's drift sample, about twice over.
         double sampleRate = Math.min(1.0, 2.0 * config.metrics().driftSample() / config.metrics().windowSize());
         SingleOutputStreamOperator<ScoredImage> scored = decoded
-                .process(new QualityOperator(sampleRate, config.trainer().seed()))
+                .process(new QualityOperator(sampleRate, config.trainer().seed(),
+                        config.promotion().gated() ? config.promotion().split() : null))
                 .returns(TypeInformation.of(ScoredImage.class))
                 .name("quality").uid("quality")
                 .setParallelism(config.runtime().qualityParallelism());
@@ -161,7 +164,14 @@ public final class EmbedstreamJob {
                     .sinkTo(sink(config, guarantee, "audit")).name("audit-sink").uid("audit-sink").setParallelism(1);
         }
 
-        DataStream<ModelSnapshot> models = steps.getSideOutput(TrainerOperator.MODELS);
+        // Every version passes the promotion gate, which holds the held-out images, on its way to the publishers.
+        DataStream<ModelSnapshot> models = steps.getSideOutput(TrainerOperator.MODELS)
+                .connect(scored.getSideOutput(QualityOperator.HELD_OUT))
+                .process(new PromotionOperator(config.trainer(), config.promotion(),
+                        config.metrics().inferenceThreads()))
+                .returns(TypeInformation.of(ModelSnapshot.class))
+                .name("promotion-gate").uid("promotion-gate")
+                .setParallelism(1).setMaxParallelism(1);
         String signingKey = config.publish().signingKey();
         announceSigning(signingKey);
         models.flatMap(new ModelRecordsFunction(config.trainer(), kafka.modelsTopic(), signingKey))

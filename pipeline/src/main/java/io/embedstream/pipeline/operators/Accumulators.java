@@ -18,6 +18,8 @@ public final class Accumulators {
     public static final String BATCHER_DROPPED = "batcher-dropped";
     /** Images trained on as they arrived (replayed copies not counted). */
     public static final String TRAINED_FRESH = "trained-fresh";
+    /** Images kept out of training for the promotion gate (holdout.share). */
+    public static final String HELD_OUT = "held-out";
     public static final String SNAPSHOT_STEP = "snapshot-step";
     public static final String SNAPSHOT_STATE_DIGEST = "snapshot-state-digest";
     public static final String RESTORED_STEP = "restored-step";

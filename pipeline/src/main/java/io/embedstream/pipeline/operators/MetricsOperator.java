@@ -20,6 +20,7 @@ import io.embedstream.pipeline.types.ScoredImage;
 import io.embedstream.pipeline.types.StepRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -73,6 +74,8 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
     /** What a control command did between windows, for the next window's record. */
     private transient List<AlarmEvent> pendingEvents;
     private transient List<String> pendingNotes;
+    /** The promotion gate's latest figures ({@code gate.*}), carried in every window record from then on. */
+    private transient Map<String, Double> gateFigures;
 
     public MetricsOperator(TrainerConfig trainerConfig, MetricsSettings settings, String topic) {
         this.trainerConfig = trainerConfig;
@@ -109,6 +112,7 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
         gauges = new MetricsGauges(getRuntimeContext().getMetricGroup());
         pendingEvents = new ArrayList<>();
         pendingNotes = new ArrayList<>();
+        gateFigures = new LinkedHashMap<>();
     }
 
     @Override
@@ -142,6 +146,11 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
     }
 
     private void onModel(ModelSnapshot snapshot) {
+        if (snapshot.decision != null) {
+            // The decision's reason reaches watch and the dashboard as a note of the next window's record.
+            pendingNotes.add("gate: " + GateDecisions.describe(snapshot));
+            gateFigures = GateDecisions.figures(snapshot);
+        }
         try {
             model.load(snapshot);
             if (samples.probeComplete()) {
@@ -175,7 +184,8 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
         events.addAll(detector.observe(report));
         classAware.ifPresent(r -> events.addAll(detector.observeClassAwareDrift(r)));
         rebaseWhenQuiet(classAware.isPresent(), events, driftNotes);
-        Map<String, Double> driftFigures = calibratedDrift.figures(samples);
+        Map<String, Double> driftFigures = new LinkedHashMap<>(calibratedDrift.figures(samples));
+        driftFigures.putAll(gateFigures);
 
         MetricsRecord metrics = MetricsRecordBuilder.build(windowIndex, window, report, driftFigures, driftNotes,
                 versionDrift.latest(), events, detector.activeAlarms());

@@ -18,7 +18,8 @@ import org.apache.flink.streaming.api.functions.sink.legacy.RichSinkFunction;
 
 /**
  * Writes each model version to {@code <dir>/v<version>/} ({@code manifest.json} + {@code parameters.bin}, the
- * layout {@code ModelDirectoryReader} reads) on any Flink file system: a local path, {@code file://}, {@code s3://},
+ * layout {@code ModelDirectoryReader} reads, and the promotion gate's {@code decision.json} when it judged the
+ * version) on any Flink file system: a local path, {@code file://}, {@code s3://},
  * {@code hdfs://}... Each version is written into a temporary directory and renamed into place, so a reader never
  * sees half a version.
  *
@@ -62,6 +63,11 @@ public final class ModelDirectorySink extends RichSinkFunction<ModelSnapshot> {
         try {
             write(fs, new Path(temp, ModelDirectory.PARAMETERS_FILE), snapshot.parameters);
             write(fs, new Path(temp, ModelDirectory.MANIFEST_FILE), ModelManifestJson.toPrettyBytes(manifest));
+            if (snapshot.decision != null) {
+                // With the version, in the same rename: a candidate is never seen without its decision.
+                write(fs, new Path(temp, ModelDirectory.DECISION_FILE),
+                        GateDecisions.records(snapshot).get(0).toBytes());
+            }
             if (fs.exists(target)) {
                 Path previous = new Path(root, ".v" + snapshot.version + ".replaced-" + UUID.randomUUID());
                 rename(fs, target, previous);

@@ -1,5 +1,6 @@
 package io.embedstream.pipeline.operators;
 
+import io.embedstream.connectors.model.PromotionRecord;
 import io.embedstream.connectors.model.InputShape;
 import io.embedstream.connectors.model.ManifestSigner;
 import io.embedstream.connectors.model.ModelChunker;
@@ -21,7 +22,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Turns a model version into the records of the models topic: parameter chunks, then the manifest, all keyed by
- * the version. They are emitted in one call, so a checkpoint barrier never falls between them and one Kafka
+ * the version, then the promotion gate's decision on it ({@link PromotionRecord}) when it was judged. They are emitted in one call, so a checkpoint barrier never falls between them and one Kafka
  * transaction carries the whole version. With a signing key each manifest is signed (Ed25519); the key is read
  * from its file when the task opens, so it never travels in the job graph.
  */
@@ -29,6 +30,7 @@ public final class ModelRecordsFunction extends RichFlatMapFunction<ModelSnapsho
     private final TrainerConfig config;
     private final ModelChunker chunker;
     private final String signingKey;
+    private final String topic;
     private transient ManifestSigner signer;
 
     public ModelRecordsFunction(TrainerConfig config, String topic) {
@@ -40,6 +42,7 @@ public final class ModelRecordsFunction extends RichFlatMapFunction<ModelSnapsho
         this.config = config;
         this.chunker = ModelChunker.builder().topic(topic).build();
         this.signingKey = signingKey;
+        this.topic = topic;
     }
 
     @Override
@@ -61,6 +64,11 @@ public final class ModelRecordsFunction extends RichFlatMapFunction<ModelSnapsho
         Map<String, Object> extras = new LinkedHashMap<>();
         extras.put("classes", snapshot.classes);
         extras.put("class_centroids", centroids(snapshot.classWeights, snapshot.classes, n.embeddingSize()));
+        if (snapshot.decision != null) {
+            extras.put(PromotionRecord.STATUS_EXTRA, PromotionRecord.CANDIDATE);
+            extras.put("evaluation", GateDecisions.evaluation(snapshot.decision));
+            GateDecisions.compatibility(snapshot.decision).ifPresent(map -> extras.put(GateDecisions.COMPAT_EXTRA, map));
+        }
         return ModelManifest.builder()
                 .version(snapshot.version)
                 .trainingStep(snapshot.step)
@@ -97,6 +105,10 @@ public final class ModelRecordsFunction extends RichFlatMapFunction<ModelSnapsho
         for (ProducerRecord<byte[], byte[]> record
                 : chunker.chunk(draftManifest(config, snapshot), snapshot.parameters, signer).records()) {
             out.collect(KafkaBytesRecord.of(record));
+        }
+        // After the version's own records, in the same call and so in the same transaction.
+        for (PromotionRecord decision : GateDecisions.records(snapshot)) {
+            out.collect(KafkaBytesRecord.of(decision.toProducerRecord(topic)));
         }
     }
 }

@@ -10,6 +10,12 @@ public class ModelSnapshot {
     /** The CM class weights (classes x dimension): the class directions, published as centroids. */
     public float[] classWeights;
     public int classes;
+    /**
+     * The promotion gate's decision on this version (null: not judged, published as before the gate). Set by
+     * {@code PromotionOperator}; {@code ModelRecordsFunction} publishes the version as a candidate and the decision
+     * after it, in the same transaction.
+     */
+    public GateDecision decision;
 
     public ModelSnapshot() {}
 }

@@ -222,6 +222,15 @@
         Object.assign({y: a.kind, state: a.state, reason: a.reason}, base));
       addAlarmRow(t, r, a);
     }
+    // The promotion gate's decisions travel as notes ("gate: version 9 rejected (serving 7): <reason>").
+    for (const note of r.notes || []) {
+      if (note.startsWith('gate: ')) {
+        const text = note.slice('gate: '.length);
+        const verdict = text.includes(' promoted') ? 'PROMOTED'
+          : (text.includes('rolled back') ? 'ROLLBACK' : 'REJECTED');
+        addAlarmRow(t, r, {kind: 'GATE', state: verdict, reason: text});
+      }
+    }
     state.xMin = Math.min(state.xMin, t);
     state.xMax = Math.max(state.xMax, t);
     state.latest = r;
@@ -254,6 +263,8 @@
     document.getElementById('step').textContent = r.step;
     document.getElementById('version').textContent = r.model_version;
     document.getElementById('rate').textContent = fmt(r.images_per_second);
+    const serving = (r.metrics || {})['gate.serving_version'];
+    document.getElementById('serving').textContent = serving === undefined ? '–' : serving;
     const active = document.getElementById('active-alarms');
     active.replaceChildren();
     for (const kind of r.active_alarms || []) {

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "embedstream", subcommands = {DemoCommand.class, TrainCommand.class, ProduceCommand.class,
         FitCommand.class, EmbedCommand.class, WatchCommand.class, DashboardCommand.class, KeygenCommand.class,
-                AckDriftCommand.class,
+                AckDriftCommand.class, RollbackCommand.class,
         CommandLine.HelpCommand.class})
 public final class PipelineLauncher {
 

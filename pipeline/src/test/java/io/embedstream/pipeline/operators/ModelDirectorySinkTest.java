@@ -3,7 +3,12 @@ package io.embedstream.pipeline.operators;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.embedstream.connectors.model.ModelDirectory;
 import io.embedstream.connectors.model.ModelDirectoryReader;
+import io.embedstream.connectors.model.PromotionRecord;
+import io.embedstream.pipeline.types.GateDecision;
+import io.embedstream.serving.ModelSubscriber;
 import io.embedstream.connectors.model.PublishedModel;
 import io.embedstream.model.net.NetworkConfig;
 import io.embedstream.model.train.TrainerConfig;
@@ -50,5 +55,35 @@ class ModelDirectorySinkTest {
         try (var entries = Files.list(dir)) {
             assertEquals(2, entries.count(), "no temporary or replaced directories are left behind");
         }
+    }
+
+    @Test
+    void judgedVersionsCarryTheirDecisionAndADirectorySubscriberServesOnlyPromotedOnes() throws Exception {
+        TrainerConfig config = TrainerConfig.builder().network(NetworkConfig.builder().embeddingSize(2).build())
+                .classes(2).device("cpu").build();
+        ModelDirectorySink sink = new ModelDirectorySink(config, dir.toUri().toString());
+        sink.open(null);
+        sink.invoke(judged(1, "promote"), null);
+        sink.invoke(judged(2, "promote"), null);
+        sink.invoke(judged(3, "reject"), null);
+        assertEquals(PromotionRecord.Kind.REJECT, PromotionRecord.fromBytes(
+                Files.readAllBytes(dir.resolve("v3").resolve(ModelDirectory.DECISION_FILE))).kind());
+        try (ModelSubscriber<Long> promoted = ModelSubscriber.<Long>builder(PublishedModel::version)
+                .modelDirectory(dir).follow(false).build();
+             ModelSubscriber<Long> candidates = ModelSubscriber.<Long>builder(PublishedModel::version)
+                     .modelDirectory(dir).follow(false).serveCandidates(true).build()) {
+            assertTrue(promoted.awaitModel(java.time.Duration.ofSeconds(10)));
+            assertEquals(2, promoted.currentVersion(), "the rejected candidate 3 is not served");
+            assertTrue(candidates.awaitModel(java.time.Duration.ofSeconds(10)));
+            assertEquals(3, candidates.currentVersion(), "serveCandidates serves it");
+        }
+    }
+
+    private static ModelSnapshot judged(long version, String kind) {
+        ModelSnapshot s = snapshot(version, (byte) version);
+        s.decision = new GateDecision();
+        s.decision.kind = kind;
+        s.decision.serving = "promote".equals(kind) ? version : version - 1;
+        return s;
     }
 }

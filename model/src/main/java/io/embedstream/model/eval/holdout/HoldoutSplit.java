@@ -12,7 +12,8 @@ import java.nio.charset.StandardCharsets;
  * over the id's UTF-8 bytes, finished by SplitMix64's mixer: FNV alone leaves sequential ids such as
  * {@code img-1001}, {@code img-1002} in correlated low bits.
  */
-public final class HoldoutSplit {
+public final class HoldoutSplit implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     /** Share of the stream held out by default: 2%. */
     public static final double DEFAULT_SHARE = 0.02;
 

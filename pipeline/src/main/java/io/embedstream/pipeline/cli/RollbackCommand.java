@@ -1,0 +1,88 @@
+package io.embedstream.pipeline.cli;
+
+import io.embedstream.connectors.model.ModelPublisher;
+import io.embedstream.connectors.model.ModelTopic;
+import io.embedstream.connectors.model.PromotionLog;
+import io.embedstream.connectors.model.PromotionRecord;
+import io.embedstream.pipeline.config.PipelineConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code embedstream rollback --to V}: makes subscribers swap back to V, an earlier promoted version, by committing a
+ * rollback record ({@link PromotionRecord}) to the models topic with a transactional producer.
+ */
+@Command(name = "rollback", mixinStandardHelpOptions = true,
+        description = {"Roll subscribers back to an earlier promoted model version.",
+                "Reads the models topic's decisions, checks that the version was promoted and is older than the one"
+                        + " served, and commits a rollback record; subscribers swap back to it (version numbers still"
+                        + " only increase: the next promoted version replaces it)."})
+public final class RollbackCommand implements Callable<Integer> {
+
+    @Option(names = "--to", required = true, description = "The earlier promoted version to serve.")
+    long version;
+
+    @Option(names = "--reason", defaultValue = "operator rollback", description = "Why (default: ${DEFAULT-VALUE}).")
+    String reason;
+
+    @Option(names = "--bootstrap", description = "Kafka bootstrap servers (default: kafka.bootstrap.servers of --config,"
+            + " else localhost:9092).")
+    String bootstrap;
+
+    @Option(names = "--topic", description = "Models topic (default: topics.models of --config, else "
+            + ModelTopic.DEFAULT_TOPIC + ").")
+    String topic;
+
+    @Option(names = "--config", description = "The job's properties file: kafka.bootstrap.servers, topics.models and"
+            + " kafka.client.*.")
+    Path configFile;
+
+    @Option(names = "--wait", defaultValue = "30", description = "Seconds to wait for Kafka (default: ${DEFAULT-VALUE}).")
+    int waitSeconds;
+
+    @picocli.CommandLine.Mixin
+    KafkaClientOptions kafka;
+
+    @Override
+    public Integer call() throws Exception {
+        Properties config = PipelineConfig.load(configFile);
+        String servers = bootstrap != null ? bootstrap : config.getProperty("kafka.bootstrap.servers", "localhost:9092");
+        String models = topic != null ? topic : config.getProperty("topics.models", ModelTopic.DEFAULT_TOPIC);
+        Map<String, String> client = PipelineConfig.kafkaClientProperties(config);
+        client.putAll(kafka.properties());
+        PromotionLog log;
+        try {
+            log = PromotionLog.read(servers, models, client, Duration.ofSeconds(Math.max(1, waitSeconds)));
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            throw new java.io.IOException("cannot read topic " + models + " on " + servers + " within " + waitSeconds
+                    + " s: " + e.getMessage());
+        }
+        String refusal = log.refusal(version);
+        if (refusal != null) {
+            throw new IllegalArgumentException("cannot roll back to version " + version + ": " + refusal);
+        }
+        Instant committed = write(servers, models, client, PromotionRecord.rollback(version, reason, Instant.now()));
+        System.out.println("rolled back to version " + version + " (was serving " + log.serving() + "): rollback record"
+                + " committed to " + models + " at " + committed);
+        return 0;
+    }
+
+    /** Commits one rollback record in a transaction of its own; returns when the commit returned. */
+    public static Instant write(String servers, String topic, Map<String, String> clientProperties,
+                                PromotionRecord rollback) {
+        ModelPublisher.Builder builder = ModelPublisher.builder().bootstrapServers(servers).topic(topic)
+                .transactionalId("embedstream-rollback-" + UUID.randomUUID());
+        clientProperties.forEach(builder::clientProperty);
+        try (ModelPublisher publisher = builder.build()) {
+            publisher.decide(rollback);
+            return Instant.now();
+        }
+    }
+}

@@ -1,0 +1,265 @@
+package io.embedstream.pipeline.operators;
+
+import io.embedstream.model.compat.EmbeddingMap;
+import io.embedstream.model.eval.holdout.HeldOutEvaluator;
+import io.embedstream.model.eval.holdout.HeldOutFigures;
+import io.embedstream.model.eval.holdout.HeldOutSet;
+import io.embedstream.model.metrics.CollapseMetrics;
+import io.embedstream.model.metrics.DetectorConfig;
+import io.embedstream.model.metrics.EmbeddingWindow;
+import io.embedstream.model.metrics.WindowMetrics;
+import io.embedstream.pipeline.config.PromotionConfig;
+import io.embedstream.pipeline.types.GateDecision;
+import io.embedstream.types.LabeledImage;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The promotion gate's rules, apart from Flink: judges a candidate version on the held-out set against the serving
+ * version (evaluated on the same set at the same time) and keeps which versions were promoted.
+ *
+ * <p>Rules, in order (the first that fails is the reason): the held-out set has at least {@code gate.min-held-out}
+ * images and can judge (two classes with a query); every figure of the candidate is finite; with {@code
+ * gate.require-no-collapse}, the candidate's held-out embeddings have an effective rank of at least the collapse
+ * alarm's fraction of the embedding size; its P@1 is at most {@code gate.max-p1-drop} below the best P@1 of the
+ * promoted versions the gate keeps (the serving one and up to {@value #KEPT} - 1 before it), all evaluated on the
+ * same set now. The best, not only the serving one: against the serving version alone, a slow decline passes in
+ * steps each smaller than the margin (and the set itself drifts with the stream). The first candidate that passes the
+ * rules that apply without a serving version is promoted (bootstrap). With {@code gate.auto-rollback}, a rejected
+ * candidate also has the serving version compared with the earlier kept ones: when the best of them now beats it by
+ * more than {@code gate.max-p1-drop}, the decision rolls back to it.
+ *
+ * <p>Not thread-safe: one operator's state.
+ */
+final class PromotionGate {
+    /** Promoted versions kept (parameters) for rollback and compatibility maps. */
+    static final int KEPT = 3;
+
+    private final PromotionConfig config;
+    private final int dimension;
+    private final HeldOutEvaluator evaluator = HeldOutEvaluator.withDefaults();
+    private final WindowMetrics windowMetrics = WindowMetrics.withDefaults();
+    private final double collapseFraction = DetectorConfig.defaults().effectiveRankFraction();
+
+    PromotionGate(PromotionConfig config, int dimension) {
+        this.config = config;
+        this.dimension = dimension;
+    }
+
+    /** What the gate keeps across checkpoints (Flink POJO): promoted versions, newest last, with parameters. */
+    public static class State {
+        public byte[] heldOut;
+        public List<Long> promotedVersions = new ArrayList<>();
+        public List<byte[]> promotedParameters = new ArrayList<>();
+
+        public State() {}
+
+        long serving() {
+            return promotedVersions.isEmpty() ? -1 : promotedVersions.get(promotedVersions.size() - 1);
+        }
+    }
+
+    /** Embeds images with the given parameters (one row per image, in order). */
+    interface Embedder {
+        float[][] embed(byte[] parameters, List<LabeledImage> images);
+    }
+
+    /** Judges the candidate ({@code version}, {@code parameters}) and updates {@code state}. */
+    GateDecision judge(State state, HeldOutSet set, long version, byte[] parameters, Embedder embedder) {
+        GateDecision d = new GateDecision();
+        long serving = state.serving();
+        if (!config.gated()) {
+            d.kind = "promote";
+            d.reason = "no held-out share (holdout.share=0): every version is promoted";
+            promote(state, version, parameters, d);
+            return d;
+        }
+        d.heldOutImages = set.size();
+        d.heldOutClasses = set.classes();
+        List<LabeledImage> images = set.entries().stream().map(HeldOutSet.Entry::image).toList();
+        Judged candidate = images.isEmpty() ? null : evaluate(set, images, parameters, embedder);
+        // The promoted versions the gate keeps, the serving one last, judged on the same set now.
+        List<Judged> kept = new ArrayList<>();
+        if (!images.isEmpty()) {
+            for (byte[] keptParameters : state.promotedParameters) {
+                kept.add(evaluate(set, images, keptParameters, embedder));
+            }
+        }
+        Judged current = kept.isEmpty() ? null : kept.get(kept.size() - 1);
+        int reference = best(kept);
+        if (candidate != null && candidate.figures.isPresent()) {
+            HeldOutFigures f = candidate.figures.get();
+            d.precisionAt1 = f.precisionAt1();
+            d.mapAtR = f.mapAtR().orElse(Double.NaN);
+            int bands = f.byQuality().size();
+            d.bandFrom = new double[bands];
+            d.bandTo = new double[bands];
+            d.bandQueries = new int[bands];
+            d.bandPrecisionAt1 = new double[bands];
+            for (int b = 0; b < bands; b++) {
+                HeldOutFigures.Band band = f.byQuality().get(b);
+                d.bandFrom[b] = band.from();
+                d.bandTo[b] = band.to();
+                d.bandQueries[b] = band.queries();
+                d.bandPrecisionAt1[b] = band.precisionAt1();
+            }
+        }
+        if (candidate != null) {
+            d.effectiveRank = candidate.effectiveRank;
+        }
+        if (current != null && current.figures.isPresent()) {
+            d.servingPrecisionAt1 = current.figures.get().precisionAt1();
+        }
+        String reason = rejection(set, candidate, reference < 0 ? null : kept.get(reference),
+                reference < 0 ? -1 : state.promotedVersions.get(reference));
+        if (reason == null) {
+            d.kind = "promote";
+            d.reason = serving < 0 ? String.format(Locale.ROOT, "first version judged on %d held-out images: P@1 %.3f",
+                    set.size(), d.precisionAt1)
+                    : String.format(Locale.ROOT, "P@1 %.3f against %.3f of promoted version %d (serving %d: %.3f) on"
+                    + " %d held-out images", d.precisionAt1, p1(kept.get(reference)),
+                    state.promotedVersions.get(reference), serving, d.servingPrecisionAt1, set.size());
+            if (current != null) {
+                fitCompatibility(d, serving, current.rows, candidate.rows);
+            }
+            promote(state, version, parameters, d);
+            return d;
+        }
+        d.kind = "reject";
+        d.reason = reason;
+        d.serving = serving;
+        // Auto-rollback: an earlier promoted version now beats the serving one by more than the gate's margin.
+        int earlier = best(kept.subList(0, Math.max(0, kept.size() - 1)));
+        if (config.autoRollback() && current != null && current.figures.isPresent() && current.figures.get().finite()
+                && earlier >= 0 && p1(kept.get(earlier)) > p1(current) + config.maxP1Drop()) {
+            long target = state.promotedVersions.get(earlier);
+            d.rollbackTo = target;
+            d.rollbackReason = String.format(Locale.ROOT, "serving version %d's held-out P@1 fell to %.3f, below"
+                    + " earlier promoted version %d's %.3f by more than gate.max-p1-drop %.3f", serving, p1(current),
+                    target, p1(kept.get(earlier)), config.maxP1Drop());
+            while (state.promotedVersions.size() > earlier + 1) {
+                state.promotedVersions.remove(state.promotedVersions.size() - 1);
+                state.promotedParameters.remove(state.promotedParameters.size() - 1);
+            }
+            d.serving = target;
+        }
+        return d;
+    }
+
+    private static double p1(Judged judged) {
+        return judged.figures.get().precisionAt1();
+    }
+
+    /** The index of the judged version with the highest finite P@1, or -1. */
+    private static int best(List<Judged> judged) {
+        int best = -1;
+        for (int i = 0; i < judged.size(); i++) {
+            Judged j = judged.get(i);
+            if (j.figures.isPresent() && j.figures.get().finite() && (best < 0 || p1(j) > p1(judged.get(best)))) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /** Why the candidate is rejected, or null when it is promoted. */
+    private String rejection(HeldOutSet set, Judged candidate, Judged reference, long referenceVersion) {
+        if (set.size() < config.minHeldOut()) {
+            return "held-out set has " + set.size() + " images; the gate judges from gate.min-held-out = "
+                    + config.minHeldOut();
+        }
+        if (candidate == null || candidate.figures.isEmpty()) {
+            return "held-out set cannot judge yet (" + set.classes() + " classes, fewer than 2 with a query)";
+        }
+        HeldOutFigures f = candidate.figures.get();
+        if (!f.finite()) {
+            return "figures not finite (" + f.nonFiniteRows() + " held-out images embedded as NaN or infinity)";
+        }
+        if (config.requireNoCollapse() && !(candidate.effectiveRank >= collapseFraction * dimension)) {
+            return String.format(Locale.ROOT, "collapse: held-out effective rank %.2f below %.2f (%.2f x %d)",
+                    candidate.effectiveRank, collapseFraction * dimension, collapseFraction, dimension);
+        }
+        if (reference != null) {
+            double referenceP1 = p1(reference);
+            double drop = referenceP1 - f.precisionAt1();
+            if (drop > config.maxP1Drop()) {
+                return String.format(Locale.ROOT, "P@1 %.3f is %.3f below promoted version %d's %.3f on %d held-out"
+                        + " images (gate.max-p1-drop %.3f)", f.precisionAt1(), drop, referenceVersion, referenceP1,
+                        set.size(), config.maxP1Drop());
+            }
+        }
+        return null;
+    }
+
+    private void promote(State state, long version, byte[] parameters, GateDecision d) {
+        d.serving = version;
+        state.promotedVersions.add(version);
+        state.promotedParameters.add(parameters);
+        while (state.promotedVersions.size() > KEPT) {
+            state.promotedVersions.remove(0);
+            state.promotedParameters.remove(0);
+        }
+    }
+
+    /** Orthogonal Procrustes with scale from the serving version's held-out embeddings to the candidate's. */
+    private void fitCompatibility(GateDecision d, long from, float[][] source, float[][] target) {
+        int n = source.length;
+        if (n < 2) {
+            return;
+        }
+        int dx = source[0].length;
+        int dy = target[0].length;
+        double[] x = new double[n * dx];
+        double[] y = new double[n * dy];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < dx; j++) {
+                x[i * dx + j] = source[i][j];
+            }
+            for (int j = 0; j < dy; j++) {
+                y[i * dy + j] = target[i][j];
+            }
+        }
+        try {
+            EmbeddingMap map = EmbeddingMap.procrustes(x, dx, y, dy, n, true);
+            d.compatFrom = from;
+            d.compatMethod = "procrustes-scaled";
+            d.compatRows = map.from();
+            d.compatCols = map.to();
+            d.compatMatrix = map.matrix();
+        } catch (RuntimeException e) {
+            d.compatMethod = "none: " + e.getMessage();
+        }
+    }
+
+    private record Judged(Optional<HeldOutFigures> figures, double effectiveRank, float[][] rows) {}
+
+    private Judged evaluate(HeldOutSet set, List<LabeledImage> images, byte[] parameters, Embedder embedder) {
+        float[][] rows = embedder.embed(parameters, images);
+        Map<LabeledImage, float[]> byImage = new IdentityHashMap<>();
+        for (int i = 0; i < images.size(); i++) {
+            byImage.put(images.get(i), rows[i]);
+        }
+        Function<List<LabeledImage>, float[][]> lookup = list -> list.stream().map(byImage::get)
+                .toArray(float[][]::new);
+        Optional<HeldOutFigures> figures = evaluator.evaluate(set, lookup);
+        return new Judged(figures, effectiveRank(rows), rows);
+    }
+
+    private double effectiveRank(float[][] rows) {
+        if (rows.length < 2) {
+            return Double.NaN;
+        }
+        int d = rows[0].length;
+        float[] flat = new float[rows.length * d];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(rows[i], 0, flat, i * d, d);
+        }
+        return windowMetrics.compute(new EmbeddingWindow(flat, rows.length, d, null, null)).collapse()
+                .map(CollapseMetrics::effectiveRank).orElse(Double.NaN);
+    }
+}

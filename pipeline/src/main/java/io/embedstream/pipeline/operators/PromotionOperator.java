@@ -1,0 +1,133 @@
+package io.embedstream.pipeline.operators;
+
+import io.embedstream.model.eval.holdout.HeldOutSet;
+import io.embedstream.model.net.EmbeddingModel;
+import io.embedstream.model.net.IntraOpThreads;
+import io.embedstream.model.train.Devices;
+import io.embedstream.model.train.TrainerConfig;
+import io.embedstream.pipeline.config.PromotionConfig;
+import io.embedstream.pipeline.types.GateDecision;
+import io.embedstream.pipeline.types.ModelSnapshot;
+import io.embedstream.pipeline.types.ScoredImage;
+import io.embedstream.types.LabeledImage;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.co.CoProcessFunction;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The promotion gate in the job: keeps the held-out images (input 2, from the quality operator's {@link
+ * QualityOperator#HELD_OUT} side output) in a {@link HeldOutSet}, judges every version the trainer publishes (input
+ * 1) with {@link PromotionGate}, and passes the version on with its {@link GateDecision} to the publishers and the
+ * metrics operator.
+ *
+ * <p>Parallelism 1, so one set judges every version. The held-out set and the promoted versions (with their
+ * parameters, for rollback and the compatibility map) are operator state: a restore judges the next version on the
+ * same set against the same serving version. Which held-out images arrived before a version depends on timing; the
+ * decision that reaches the topic is the one committed with the version, in one transaction, exactly once.
+ */
+public final class PromotionOperator extends CoProcessFunction<ModelSnapshot, ScoredImage, ModelSnapshot>
+        implements CheckpointedFunction {
+    private static final Logger LOG = LoggerFactory.getLogger(PromotionOperator.class);
+    private static final int EMBED_BATCH = 128;
+
+    private final TrainerConfig trainer;
+    private final PromotionConfig config;
+    private final int inferenceThreads;
+
+    private transient HeldOutSet set;
+    private transient PromotionGate.State state;
+    private transient ListState<PromotionGate.State> checkpointed;
+    private transient PromotionGate gate;
+    private transient EmbeddingModel model;
+    private transient Counter promoted;
+    private transient Counter rejected;
+    private transient Counter rolledBack;
+
+    public PromotionOperator(TrainerConfig trainer, PromotionConfig config, int inferenceThreads) {
+        this.trainer = trainer;
+        this.config = config;
+        this.inferenceThreads = inferenceThreads;
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        checkpointed = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("promotion-state", TypeInformation.of(PromotionGate.State.class)));
+        state = new PromotionGate.State();
+        if (context.isRestored()) {
+            for (PromotionGate.State s : checkpointed.get()) {
+                state = s;
+            }
+        }
+        set = state.heldOut != null ? HeldOutSet.restore(state.heldOut)
+                : config.gated() ? HeldOutSet.create(config.perClass(), config.capacity())
+                : HeldOutSet.create(2, 2); // nothing is held out: an empty set the gate never reads
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        IntraOpThreads.setForCurrentThread(inferenceThreads);
+        gate = new PromotionGate(config, trainer.network().embeddingSize());
+        promoted = getRuntimeContext().getMetricGroup().counter("promotedVersions");
+        rejected = getRuntimeContext().getMetricGroup().counter("rejectedVersions");
+        rolledBack = getRuntimeContext().getMetricGroup().counter("rollbacks");
+        getRuntimeContext().getMetricGroup().gauge("heldOutImages", () -> set.size());
+        getRuntimeContext().getMetricGroup().gauge("servingVersion", () -> state.serving());
+    }
+
+    @Override
+    public void processElement1(ModelSnapshot snapshot, Context ctx, Collector<ModelSnapshot> out) {
+        GateDecision decision = gate.judge(state, set, snapshot.version, snapshot.parameters, this::embed);
+        snapshot.decision = decision;
+        if (decision.promoted()) {
+            promoted.inc();
+        } else {
+            rejected.inc();
+        }
+        if (decision.rollbackTo >= 0) {
+            rolledBack.inc();
+            LOG.warn("gate: version {} rejected: {}; rolling back to version {}: {}", snapshot.version,
+                    decision.reason, decision.rollbackTo, decision.rollbackReason);
+        } else {
+            LOG.info("gate: version {} {}: {}", snapshot.version, decision.promoted() ? "promoted" : "rejected",
+                    decision.reason);
+        }
+        out.collect(snapshot);
+    }
+
+    @Override
+    public void processElement2(ScoredImage image, Context ctx, Collector<ModelSnapshot> out) {
+        set.add(image.toLabeledImage(), Math.max(0f, Math.min(1f, image.quality)));
+    }
+
+    private float[][] embed(byte[] parameters, List<LabeledImage> images) {
+        if (model == null) {
+            model = EmbeddingModel.create(trainer.network(), Devices.parse(trainer.device()), 0);
+        }
+        model.loadParameters(parameters);
+        return model.embed(images, EMBED_BATCH);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        state.heldOut = set.snapshot();
+        checkpointed.update(List.of(state));
+    }
+
+    @Override
+    public void close() {
+        if (model != null) {
+            model.close();
+        }
+    }
+}
