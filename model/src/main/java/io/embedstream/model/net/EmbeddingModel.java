@@ -54,8 +54,27 @@ public final class EmbeddingModel implements AutoCloseable {
         this.all = Collections.unmodifiableList(allList);
     }
 
-    /** A freshly initialised model; the same seed gives the same parameters. */
+    /** A freshly initialised model; the same seed gives the same parameters. A TorchScript backbone is a local file. */
     public static EmbeddingModel create(NetworkConfig config, Device device, long seed) {
+        return create(config, device, seed, BackboneSource.localFiles());
+    }
+
+    /**
+     * A freshly initialised model; the same seed gives the same parameters. A TorchScript backbone is read from
+     * {@code backbones} and keeps its own weights; only its head is initialised from the seed.
+     *
+     * @throws IllegalArgumentException naming the problem when the backbone cannot be read or used
+     */
+    public static EmbeddingModel create(NetworkConfig config, Device device, long seed, BackboneSource backbones) {
+        if (config.architecture() == Architecture.TORCHSCRIPT) {
+            byte[] module;
+            try {
+                module = backbones.read(config.backbone());
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new IllegalArgumentException("cannot read backbone file " + config.backbone() + ": " + e, e);
+            }
+            return fromTorchScript(config, device, seed, module);
+        }
         NDManager manager = NDManager.newBaseManager(device);
         try {
             Block block = EmbeddingNetworks.build(config);
@@ -71,6 +90,17 @@ public final class EmbeddingModel implements AutoCloseable {
                 entry.getValue().getArray().setRequiresGradient(entry.getValue().requiresGradient());
             }
             return new EmbeddingModel(config, manager, block);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** A model from a TorchScript backbone's bytes ({@link TorchScriptNetwork#load}). */
+    public static EmbeddingModel fromTorchScript(NetworkConfig config, Device device, long seed, byte[] module) {
+        NDManager manager = NDManager.newBaseManager(device, "PyTorch");
+        try {
+            return new EmbeddingModel(config, manager, TorchScriptNetwork.load(config, module, manager, new Rng(seed)));
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -98,6 +128,17 @@ public final class EmbeddingModel implements AutoCloseable {
     /** Every tensor of the network, trainable or not (batch-norm running statistics), in a stable order. */
     public List<NamedArray> allParameters() {
         return all;
+    }
+
+    /** The parameters of a TorchScript backbone (empty for the built-in architectures), a subset of the trainable ones. */
+    public List<NamedArray> backboneParameters() {
+        return trainable.stream().filter(p -> block instanceof TorchScriptNetwork
+                && p.name().startsWith(TorchScriptNetwork.BACKBONE_PREFIX)).toList();
+    }
+
+    /** The TorchScript network, when the architecture is {@link Architecture#TORCHSCRIPT}. */
+    public java.util.Optional<TorchScriptNetwork> torchScript() {
+        return block instanceof TorchScriptNetwork network ? java.util.Optional.of(network) : java.util.Optional.empty();
     }
 
     public long parameterCount() {

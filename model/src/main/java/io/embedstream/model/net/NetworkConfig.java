@@ -6,10 +6,13 @@ package io.embedstream.model.net;
  *
  * <p>Defaults: {@link Architecture#CM_MNIST}, 28x28x1, embedding 128, normalisation mean 0.1307 / std
  * 0.3081 (MNIST statistics, as in the CM paper).
+ *
+ * @param backbone where the TorchScript backbone of {@link Architecture#TORCHSCRIPT} lives (a path, or a URI that the
+ *                 {@link BackboneSource} in use can read); null for the built-in architectures
  */
 public record NetworkConfig(
         Architecture architecture, int height, int width, int channels, int embeddingSize,
-        float inputMean, float inputStd) implements java.io.Serializable {
+        float inputMean, float inputStd, String backbone) implements java.io.Serializable {
 
     /** The smallest input side each architecture accepts (three/four stride-2 reductions must leave a pixel). */
     private static final int MIN_SIDE = 8;
@@ -28,6 +31,11 @@ public record NetworkConfig(
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("input channels must be 1 or 3, got " + channels);
         }
+        if ((architecture == Architecture.TORCHSCRIPT) != (backbone != null && !backbone.isBlank())) {
+            throw new IllegalArgumentException(architecture == Architecture.TORCHSCRIPT
+                    ? "the torchscript architecture needs a backbone file (torchscript:PATH)"
+                    : "only the torchscript architecture takes a backbone file, not " + architecture.cliName());
+        }
         if (!(inputStd > 0) || !Float.isFinite(inputMean)) {
             throw new IllegalArgumentException("input normalisation needs a finite mean and std > 0, got mean "
                     + inputMean + " std " + inputStd);
@@ -40,7 +48,7 @@ public record NetworkConfig(
 
     public Builder toBuilder() {
         return new Builder().architecture(architecture).inputSize(height, width, channels)
-                .embeddingSize(embeddingSize).inputNormalization(inputMean, inputStd);
+                .embeddingSize(embeddingSize).inputNormalization(inputMean, inputStd).backbone(backbone);
     }
 
     /** Number of values in one input image. */
@@ -48,8 +56,13 @@ public record NetworkConfig(
         return height * width * channels;
     }
 
+ /** The architecture as the command line spells it: {@code cm-mnist}, ..., or {@code torchscript:PATH}. */
+    public String architectureSpec() {
+        return architecture == Architecture.TORCHSCRIPT ? Architecture.TORCHSCRIPT_PREFIX + backbone : architecture.cliName();
+    }
+
     public String describe() {
-        return architecture.cliName() + " " + width + "x" + height + "x" + channels + " -> " + embeddingSize;
+        return architectureSpec() + " " + width + "x" + height + "x" + channels + " -> " + embeddingSize;
     }
 
     /** Builder with the defaults documented on {@link NetworkConfig}. */
@@ -61,9 +74,33 @@ public record NetworkConfig(
         private int embeddingSize = 128;
         private float inputMean = 0.1307f;
         private float inputStd = 0.3081f;
+        private String backbone;
 
         public Builder architecture(Architecture value) {
             this.architecture = value;
+            return this;
+        }
+
+        /**
+         * The architecture from its command-line spec: a built-in name ({@link Architecture#parse}) or
+         * {@code torchscript:PATH}, which also sets the backbone file.
+         */
+        public Builder architecture(String spec) {
+            if (spec.regionMatches(true, 0, Architecture.TORCHSCRIPT_PREFIX, 0, Architecture.TORCHSCRIPT_PREFIX.length())) {
+                this.architecture = Architecture.TORCHSCRIPT;
+                this.backbone = spec.substring(Architecture.TORCHSCRIPT_PREFIX.length()).trim();
+                if (backbone.isEmpty()) {
+                    throw new IllegalArgumentException("architecture '" + spec + "' names no backbone file (torchscript:PATH)");
+                }
+            } else {
+                this.architecture = Architecture.parse(spec);
+                this.backbone = null;
+            }
+            return this;
+        }
+
+        public Builder backbone(String value) {
+            this.backbone = value;
             return this;
         }
 
@@ -86,7 +123,7 @@ public record NetworkConfig(
         }
 
         public NetworkConfig build() {
-            return new NetworkConfig(architecture, height, width, channels, embeddingSize, inputMean, inputStd);
+            return new NetworkConfig(architecture, height, width, channels, embeddingSize, inputMean, inputStd, backbone);
         }
     }
 }
