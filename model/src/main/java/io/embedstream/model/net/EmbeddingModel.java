@@ -96,6 +96,24 @@ public final class EmbeddingModel implements AutoCloseable {
         }
     }
 
+    /**
+     * A model holding published parameters ({@link #parametersToBytes}): for a TorchScript network the archive is the
+     * whole network and needs no backbone file; for the built-in architectures the network is built and loaded.
+     */
+    public static EmbeddingModel fromParameters(NetworkConfig config, Device device, byte[] parameters) {
+        if (config.architecture() == Architecture.TORCHSCRIPT) {
+            return fromTorchScript(config, device, 0, parameters);
+        }
+        EmbeddingModel model = create(config, device, 0);
+        try {
+            model.loadParameters(parameters);
+            return model;
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
     /** A model from a TorchScript backbone's bytes ({@link TorchScriptNetwork#load}). */
     public static EmbeddingModel fromTorchScript(NetworkConfig config, Device device, long seed, byte[] module) {
         NDManager manager = NDManager.newBaseManager(device, "PyTorch");
@@ -198,8 +216,14 @@ public final class EmbeddingModel implements AutoCloseable {
         return out;
     }
 
-    /** The network's tensors as bytes (the published model): bit-exact, loadable with {@link #loadParameters}. */
+    /**
+     * The network's tensors as bytes (the published model): bit-exact, loadable with {@link #loadParameters}. For a
+     * TorchScript backbone, the whole network as a TorchScript archive ({@link TorchScriptNetwork#toTorchScript}).
+     */
     public byte[] parametersToBytes() {
+        if (block instanceof TorchScriptNetwork network) {
+            return network.toTorchScript();
+        }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             ArrayCodec.write(out, all);
@@ -210,6 +234,10 @@ public final class EmbeddingModel implements AutoCloseable {
     }
 
     public void loadParameters(byte[] bytes) {
+        if (block instanceof TorchScriptNetwork network) {
+            network.loadTorchScript(bytes, manager);
+            return;
+        }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             ArrayCodec.readInto(in, all);
         } catch (IOException e) {

@@ -166,6 +166,72 @@ public final class TorchScriptNetwork extends AbstractBlock {
                 : headWeight.getArray().getShape().get(0))};
     }
 
+    /**
+     * The whole network as one TorchScript archive with the current (trained) weights: the backbone module itself when
+     * there is no head, else the backbone wrapped with the head ({@link TorchScriptArchive}).
+     */
+    public byte[] toTorchScript() {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        JniUtils.writeModule(backbone, bytes, false);
+        if (headWeight == null) {
+            return bytes.toByteArray();
+        }
+        return TorchScriptArchive.withLinearHead(bytes.toByteArray(), headWeight.getArray().toFloatArray(),
+                headBias.getArray().toFloatArray(), backboneFeatures);
+    }
+
+    /**
+     * Copies the weights of a whole-network archive written by {@link #toTorchScript} (of a network of the same
+     * backbone and head) into this network's parameters.
+     *
+     * @throws IllegalArgumentException if the archive is not TorchScript or its parameters do not match
+     */
+    public void loadTorchScript(byte[] archive, NDManager manager) {
+        PtSymbolBlock module;
+        try {
+            module = JniUtils.loadModule((PtNDManager) manager, new ByteArrayInputStream(archive), true, false);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("the parameters are not a TorchScript module (" + firstLine(e) + ")", e);
+        }
+        try {
+            Map<String, NDArray> theirs = new LinkedHashMap<>();
+            for (var entry : module.getDirectParameters()) {
+                theirs.put(entry.getKey(), entry.getValue().getArray());
+            }
+            Map<String, NDArray> ours = new LinkedHashMap<>();
+            for (var entry : parameters) {
+                ours.put(archiveName(entry.getKey()), entry.getValue().getArray());
+            }
+            if (!theirs.keySet().equals(ours.keySet())) {
+                throw new IllegalArgumentException("the TorchScript parameters " + theirs.keySet()
+                        + " are not this network's " + ours.keySet());
+            }
+            GradMode.disable();
+            for (Map.Entry<String, NDArray> entry : ours.entrySet()) {
+                NDArray source = theirs.get(entry.getKey());
+                if (!source.getShape().equals(entry.getValue().getShape())) {
+                    throw new IllegalArgumentException("TorchScript parameter " + entry.getKey() + " has shape "
+                            + source.getShape() + ", this network's " + entry.getValue().getShape());
+                }
+                source.copyTo(entry.getValue());
+            }
+        } finally {
+            module.close();
+        }
+    }
+
+    /** A parameter's name in {@link #toTorchScript}'s archive. */
+    private String archiveName(String name) {
+        if (name.equals(HEAD_WEIGHT)) {
+            return "head_weight";
+        }
+        if (name.equals(HEAD_BIAS)) {
+            return "head_bias";
+        }
+        String inModule = name.substring(BACKBONE_PREFIX.length());
+        return headWeight == null ? inModule : "backbone." + inModule;
+    }
+
     /** Releases the native module. */
     public void close() {
         backbone.close();
