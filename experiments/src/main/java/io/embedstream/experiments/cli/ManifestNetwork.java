@@ -14,6 +14,7 @@ final class ManifestNetwork {
         try {
             return NetworkConfig.builder()
                     .architecture(Architecture.parse(String.valueOf(a.getOrDefault("name", manifest.architecture()))))
+                    .backbone(a.get("backbone") == null ? null : String.valueOf(a.get("backbone")))
                     .inputSize(number(a, "height").intValue(), number(a, "width").intValue(),
                             number(a, "channels").intValue())
                     .embeddingSize(number(a, "embedding_size").intValue())

@@ -22,11 +22,24 @@ public final class TorchScriptFixtures {
         return resource("not_torchscript.pt");
     }
 
+    /** The fixture as a file: itself when the test classes are a folder, a temporary copy when they are a jar. */
     private static Path resource(String name) {
+        java.net.URL url = TorchScriptFixtures.class.getResource("/torchscript/" + name);
+        if (url == null) {
+            throw new IllegalStateException("test fixture torchscript/" + name + " is missing");
+        }
         try {
-            return Path.of(TorchScriptFixtures.class.getResource("/torchscript/" + name).toURI());
-        } catch (URISyntaxException | NullPointerException e) {
-            throw new IllegalStateException("test fixture torchscript/" + name + " is missing", e);
+            if ("file".equals(url.getProtocol())) {
+                return Path.of(url.toURI());
+            }
+            Path copy = java.nio.file.Files.createTempFile("embedstream-" + name.replace(".pt", ""), ".pt");
+            copy.toFile().deleteOnExit();
+            try (java.io.InputStream in = url.openStream()) {
+                java.nio.file.Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            return copy;
+        } catch (URISyntaxException | java.io.IOException e) {
+            throw new IllegalStateException("cannot read test fixture torchscript/" + name, e);
         }
     }
 }
