@@ -89,7 +89,11 @@ class PyTorchInteropTest {
         NetworkConfig network = NetworkConfig.builder().architecture(architecture)
                 .inputSize(architecture == Architecture.RESNET ? 24 : 20, architecture == Architecture.RESNET ? 36 : 28,
                         rgb ? 3 : 1)
-                .embeddingSize(24).inputNormalization(0.45f, 0.22f).build();
+                .embeddingSize(24)
+                // RGB networks with per-channel values (recorded as lists in the manifest), grey with one of each.
+                .inputNormalization(rgb ? new float[] {0.45f, 0.40f, 0.52f} : new float[] {0.45f},
+                        rgb ? new float[] {0.22f, 0.27f, 0.19f} : new float[] {0.22f})
+                .build();
         TrainerConfig config = TrainerConfig.builder().classes(3).network(network).build();
         ModelSnapshot snapshot = new ModelSnapshot();
         snapshot.version = 5;

@@ -49,7 +49,8 @@ public final class EmbeddingModelLoader implements ModelLoader<EmbeddingModel> {
                 .inputSize(integer(a, "height", manifest.input().height()), integer(a, "width", manifest.input().width()),
                         integer(a, "channels", manifest.input().channels()))
                 .embeddingSize(integer(a, "embedding_size", manifest.embeddingSize()))
-                .inputNormalization(number(a, "input_mean", defaults.inputMean()), number(a, "input_std", defaults.inputStd()))
+                .inputNormalization(NetworkConfig.fromManifestValue(a.getOrDefault("input_mean", defaults.inputMean().get(0))),
+                        NetworkConfig.fromManifestValue(a.getOrDefault("input_std", defaults.inputStd().get(0))))
                 .build();
     }
 

@@ -179,8 +179,13 @@ public final class EmbeddingModel implements AutoCloseable {
         int c = config.channels();
         int plane = h * w;
         float[] data = new float[images.size() * config.inputLength()];
-        float scale = 1f / (255f * config.inputStd());
-        float shift = config.inputMean() / config.inputStd();
+        // Per channel, the same arithmetic as with one mean and std: equal values give the same floats as before.
+        float[] scale = new float[c];
+        float[] shift = new float[c];
+        for (int ch = 0; ch < c; ch++) {
+            scale[ch] = 1f / (255f * config.inputStd().get(ch));
+            shift[ch] = config.inputMean().get(ch) / config.inputStd().get(ch);
+        }
         for (int n = 0; n < images.size(); n++) {
             LabeledImage image = images.get(n);
             if (image.width() != w || image.height() != h || image.channels() != c) {
@@ -192,7 +197,7 @@ public final class EmbeddingModel implements AutoCloseable {
             int base = n * config.inputLength();
             for (int i = 0; i < plane; i++) {
                 for (int ch = 0; ch < c; ch++) {
-                    data[base + ch * plane + i] = (px[i * c + ch] & 0xFF) * scale - shift;
+                    data[base + ch * plane + i] = (px[i * c + ch] & 0xFF) * scale[ch] - shift[ch];
                 }
             }
         }

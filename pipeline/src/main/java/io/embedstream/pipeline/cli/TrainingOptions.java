@@ -25,6 +25,14 @@ public final class TrainingOptions {
     @Option(names = "--backbone-lr-scale", defaultValue = "1", description = "With torchscript:PATH: factor on the backbone's learning rate (default: ${DEFAULT-VALUE}).")
     public float backboneLrScale;
 
+    @Option(names = "--normalize-mean", split = ",", description = "Per-channel input mean of pixels in [0, 1], e.g."
+            + " 0.485,0.456,0.406 for ImageNet backbones: one value, or one per channel (default: 0.1307 for grey, 0.5 for RGB).")
+    public float[] normalizeMean;
+
+    @Option(names = "--normalize-std", split = ",", description = "Per-channel input std, e.g. 0.229,0.224,0.225: one"
+            + " value, or one per channel (default: 0.3081 for grey, 0.25 for RGB).")
+    public float[] normalizeStd;
+
     @Option(names = "--embedding", defaultValue = "128", description = "Embedding size (default: ${DEFAULT-VALUE}).")
     public int embeddingSize;
 
@@ -116,6 +124,12 @@ public final class TrainingOptions {
                 .embeddingSize(embeddingSize);
         if (channels == 3) {
             network.inputNormalization(0.5f, 0.25f);
+        }
+        if ((normalizeMean == null) != (normalizeStd == null)) {
+            throw new IllegalArgumentException("--normalize-mean and --normalize-std go together; give both or neither");
+        }
+        if (normalizeMean != null) {
+            network.inputNormalization(normalizeMean, normalizeStd);
         }
         OptimizerConfig.Type type = OptimizerConfig.Type.parse(optimizer);
         OptimizerConfig optimizerConfig = type == OptimizerConfig.Type.SGD
