@@ -187,13 +187,14 @@ public final class TorchScriptNetwork extends AbstractBlock {
      * @throws IllegalArgumentException if the archive is not TorchScript or its parameters do not match
      */
     public void loadTorchScript(byte[] archive, NDManager manager) {
-        PtSymbolBlock module;
-        try {
-            module = JniUtils.loadModule((PtNDManager) manager, new ByteArrayInputStream(archive), true, false);
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("the parameters are not a TorchScript module (" + firstLine(e) + ")", e);
-        }
-        try {
+        // The loaded module and the handles to its tensors belong to a scratch manager, released when this returns.
+        try (NDManager scratch = manager.newSubManager()) {
+            PtSymbolBlock module;
+            try {
+                module = JniUtils.loadModule((PtNDManager) scratch, new ByteArrayInputStream(archive), true, false);
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalArgumentException("the parameters are not a TorchScript module (" + firstLine(e) + ")", e);
+            }
             Map<String, NDArray> theirs = new LinkedHashMap<>();
             for (var entry : module.getDirectParameters()) {
                 theirs.put(entry.getKey(), entry.getValue().getArray());
@@ -215,8 +216,6 @@ public final class TorchScriptNetwork extends AbstractBlock {
                 }
                 source.copyTo(entry.getValue());
             }
-        } finally {
-            module.close();
         }
     }
 
