@@ -57,8 +57,4 @@ public final class EmbeddingModelLoader implements ModelLoader<EmbeddingModel> {
     private static int integer(Map<String, Object> map, String key, int fallback) {
         return map.get(key) instanceof Number n ? n.intValue() : fallback;
     }
-
-    private static float number(Map<String, Object> map, String key, float fallback) {
-        return map.get(key) instanceof Number n ? n.floatValue() : fallback;
-    }
 }

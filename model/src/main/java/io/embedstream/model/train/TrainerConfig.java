@@ -40,6 +40,11 @@ public record TrainerConfig(
         if (!(backboneLearningRateScale >= 0) || !Float.isFinite(backboneLearningRateScale)) {
             throw new IllegalArgumentException("backbone learning-rate scale must be >= 0, got " + backboneLearningRateScale);
         }
+        if ((freezeBackbone || backboneLearningRateScale != 1f)
+                && network.architecture() != io.embedstream.model.net.Architecture.TORCHSCRIPT) {
+            throw new IllegalArgumentException("freezing the backbone and scaling its learning rate need a TorchScript"
+                    + " backbone (torchscript:PATH), not " + network.architecture().cliName());
+        }
     }
 
     public static Builder builder() {

@@ -91,6 +91,15 @@ class TorchScriptTrainingTest {
         }
     }
 
+    @Test
+    void freezingOrScalingNeedsATorchScriptBackbone() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TrainerConfig.builder().freezeBackbone(true).build());
+        assertTrue(e.getMessage().contains("need a TorchScript backbone (torchscript:PATH), not cm-mnist"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TrainerConfig.builder().backboneLearningRateScale(0.1f).build());
+    }
+
     private static List<float[]> values(List<NamedArray> arrays) {
         List<float[]> out = new ArrayList<>();
         for (NamedArray a : arrays) {
