@@ -5,11 +5,15 @@ from the models topic (docs/serving.md). parameters.bin is Java's ``ArrayCodec.w
 ``DataOutputStream``: a big-endian int32 tensor count, then per tensor its name (``writeUTF``: big-endian uint16
 length + UTF-8), its rank (one byte), its dimensions (big-endian int64 each) and its values as little-endian float32.
 
+A version fine-tuned from a TorchScript backbone (architecture ``torchscript``) is different: its parameters.bin is
+the whole embedding network as one TorchScript archive, loaded with ``torch.jit.load``.
+
 Signatures are not checked here (the standard library has no Ed25519); the SHA-256 of the parameters is. To refuse
 unsigned or foreign versions, check them with ``bin/embedstream embed --public-key`` or the serving module.
 """
 
 import hashlib
+import io
 import json
 import struct
 from dataclasses import dataclass
@@ -26,6 +30,8 @@ MANIFEST_FORMAT = 1
 # NetworkConfig's defaults, which EmbeddingModelLoader falls back to when a manifest omits the normalisation.
 _DEFAULT_MEAN = 0.1307
 _DEFAULT_STD = 0.3081
+#: The architecture name of a version fine-tuned from the user's TorchScript backbone.
+TORCHSCRIPT = "torchscript"
 
 
 class NotAPublishedVersion(ValueError):
@@ -99,10 +105,24 @@ def load(path: Union[str, Path], version: int = None) -> PublishedVersion:
         raise NotAPublishedVersion(f"{directory} has a manifest but no parameters.bin")
     data = parameters.read_bytes()
     check_parameters(manifest, data, parameters)
-    module = networks.build(spec.architecture, spec.embedding_dim, spec.channels, spec.height, spec.width)
-    load_parameters(module, decode_parameters(data), f"{parameters} ({describe(spec)})")
+    if spec.architecture == TORCHSCRIPT:
+        module = load_torchscript(data, parameters)
+    else:
+        module = networks.build(spec.architecture, spec.embedding_dim, spec.channels, spec.height, spec.width)
+        load_parameters(module, decode_parameters(data), f"{parameters} ({describe(spec)})")
     module.eval()
     return PublishedVersion(directory, manifest, spec, module)
+
+
+def load_torchscript(data: bytes, file: Path) -> torch.nn.Module:
+    """A TorchScript version's parameters.bin: the whole embedding network (the fine-tuned backbone and its head) as
+    one TorchScript archive, which ``torch.jit.load`` reads as it is."""
+    try:
+        return torch.jit.load(io.BytesIO(data), map_location="cpu")
+    except RuntimeError as e:
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise NotAPublishedVersion(f"{file} is not a TorchScript archive that torch {torch.__version__} can load"
+                                   f" ({first})") from None
 
 
 def read_manifest(file: Path) -> dict:
@@ -125,13 +145,13 @@ def network_spec(manifest: dict) -> NetworkSpec:
     config = manifest.get("architectureConfig") or {}
     geometry = manifest.get("input") or {}
     name = str(config.get("name", manifest["architecture"]))
-    if name.startswith("torchscript:"):
-        raise NotAPublishedVersion(f"version {manifest['version']} uses a TorchScript backbone ({name}), not a"
-                                   " built-in architecture; load its TorchScript file with torch.jit.load")
-    try:
-        architecture = networks.parse_architecture(name)
-    except ValueError as e:
-        raise NotAPublishedVersion(f"version {manifest['version']}: {e}") from None
+    if name == TORCHSCRIPT:
+        architecture = TORCHSCRIPT
+    else:
+        try:
+            architecture = networks.parse_architecture(name)
+        except ValueError as e:
+            raise NotAPublishedVersion(f"version {manifest['version']}: {e}") from None
     try:
         channels = int(config.get("channels", geometry.get("channels")))
         return NetworkSpec(

@@ -24,6 +24,7 @@ import io.embedstream.model.net.EmbeddingModel;
 import io.embedstream.model.net.NamedArray;
 import io.embedstream.model.net.NetworkConfig;
 import io.embedstream.model.testing.DebianPyTorch;
+import io.embedstream.model.testing.TorchScriptFixtures;
 import io.embedstream.model.train.TrainerConfig;
 import io.embedstream.pipeline.config.PipelineConfig;
 import io.embedstream.pipeline.config.PublishConfig;
@@ -82,13 +83,17 @@ class PyTorchInteropTest {
      * mis-mapped tensor changes the output.
      */
     @ParameterizedTest
-    @EnumSource(Architecture.class)
+    @EnumSource(value = Architecture.class, names = "TORCHSCRIPT", mode = EnumSource.Mode.EXCLUDE)
     void eachBuiltInArchitectureEmbedsInPyTorchAsInJava(Architecture architecture) throws Exception {
         boolean rgb = architecture != Architecture.CM_MNIST;
         NetworkConfig network = NetworkConfig.builder().architecture(architecture)
                 .inputSize(architecture == Architecture.RESNET ? 24 : 20, architecture == Architecture.RESNET ? 36 : 28,
                         rgb ? 3 : 1)
-                .embeddingSize(24).inputNormalization(0.45f, 0.22f).build();
+                .embeddingSize(24)
+                // RGB networks with per-channel values (recorded as lists in the manifest), grey with one of each.
+                .inputNormalization(rgb ? new float[] {0.45f, 0.40f, 0.52f} : new float[] {0.45f},
+                        rgb ? new float[] {0.22f, 0.27f, 0.19f} : new float[] {0.22f})
+                .build();
         TrainerConfig config = TrainerConfig.builder().classes(3).network(network).build();
         ModelSnapshot snapshot = new ModelSnapshot();
         snapshot.version = 5;
@@ -165,10 +170,33 @@ class PyTorchInteropTest {
 
     @Test
     void aVersionTheJobPublishedEmbedsInPyTorchAsWithEmbed() throws Exception {
+        jobPublishesAVersionThatEmbedsInPyTorchAsWithEmbed(null);
+    }
+
+    /**
+     * The same with a TorchScript backbone (the model module's fixture, 32 features) and a head to 16: the published
+     * parameters.bin is the whole network as one TorchScript archive, which Debian's torch 1.13 reads with
+     * torch.jit.load although the job's libtorch 2.7.1 wrote it.
+     */
+    @Test
+    void aTorchScriptVersionTheJobPublishedLoadsWithTorchJitLoadAsWithEmbed() throws Exception {
+        jobPublishesAVersionThatEmbedsInPyTorchAsWithEmbed(TrainerConfig.builder()
+                .network(NetworkConfig.builder().architecture("torchscript:" + TorchScriptFixtures.tinyBackbone())
+                        .embeddingSize(16).build())
+                .optimizer(io.embedstream.model.train.OptimizerConfig.adamw(1e-4f))
+                .learningRate(0.003f).backboneLearningRateScale(0.5f).device("cpu").build());
+    }
+
+    /** @param trainer the job's trainer, or null for {@link PipelineTestSupport#smallJob}'s */
+    private void jobPublishesAVersionThatEmbedsInPyTorchAsWithEmbed(TrainerConfig trainer) throws Exception {
         Path directory = temp.resolve("published");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
             String bootstrap = broker.bootstrapServers();
             PipelineConfig small = PipelineTestSupport.smallJob(bootstrap, temp.resolve("checkpoints"), 4);
+            if (trainer != null) {
+                small = new PipelineConfig(small.kafka(), trainer, small.batcher(), small.publish(), small.metrics(),
+                        small.runtime());
+            }
             PipelineConfig config = small.withPublish(new PublishConfig(4, 0, true, directory.toString()));
             broker.createTopics(config.kafka().imagesTopic(), config.kafka().deadLetterTopic(),
                     config.kafka().modelsTopic(), config.kafka().metricsTopic());

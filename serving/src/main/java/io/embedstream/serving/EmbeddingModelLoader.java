@@ -28,14 +28,8 @@ public final class EmbeddingModelLoader implements ModelLoader<EmbeddingModel> {
 
     @Override
     public EmbeddingModel load(PublishedModel published) {
-        EmbeddingModel model = EmbeddingModel.create(networkConfig(published.manifest()), device, 0);
-        try {
-            model.loadParameters(published.parameters());
-            return model;
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
+        // A TorchScript network's parameters are the whole network (TorchScriptNetwork#toTorchScript).
+        return EmbeddingModel.fromParameters(networkConfig(published.manifest()), device, published.parameters());
     }
 
     /**
@@ -47,20 +41,20 @@ public final class EmbeddingModelLoader implements ModelLoader<EmbeddingModel> {
     public static NetworkConfig networkConfig(ModelManifest manifest) {
         Map<String, Object> a = manifest.architectureConfig();
         NetworkConfig defaults = NetworkConfig.builder().build();
+        Architecture architecture = Architecture.parse(String.valueOf(a.getOrDefault("name", manifest.architecture())));
         return NetworkConfig.builder()
-                .architecture(Architecture.parse(String.valueOf(a.getOrDefault("name", manifest.architecture()))))
+                .architecture(architecture)
+                .backbone(architecture == Architecture.TORCHSCRIPT
+                        ? String.valueOf(a.getOrDefault("backbone", "version " + manifest.version())) : null)
                 .inputSize(integer(a, "height", manifest.input().height()), integer(a, "width", manifest.input().width()),
                         integer(a, "channels", manifest.input().channels()))
                 .embeddingSize(integer(a, "embedding_size", manifest.embeddingSize()))
-                .inputNormalization(number(a, "input_mean", defaults.inputMean()), number(a, "input_std", defaults.inputStd()))
+                .inputNormalization(NetworkConfig.fromManifestValue(a.getOrDefault("input_mean", defaults.inputMean().get(0))),
+                        NetworkConfig.fromManifestValue(a.getOrDefault("input_std", defaults.inputStd().get(0))))
                 .build();
     }
 
     private static int integer(Map<String, Object> map, String key, int fallback) {
         return map.get(key) instanceof Number n ? n.intValue() : fallback;
-    }
-
-    private static float number(Map<String, Object> map, String key, float fallback) {
-        return map.get(key) instanceof Number n ? n.floatValue() : fallback;
     }
 }

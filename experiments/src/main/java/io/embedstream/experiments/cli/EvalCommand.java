@@ -117,8 +117,7 @@ public final class EvalCommand implements Callable<Integer> {
         long start = System.nanoTime();
         EvaluationReport report;
         CorruptionReport corrupted = null;
-        try (EmbeddingModel net = EmbeddingModel.create(network, Devices.parse(device), 0)) {
-            net.loadParameters(model.parameters());
+        try (EmbeddingModel net = EmbeddingModel.fromParameters(network, Devices.parse(device), model.parameters())) {
             var queries = QueryEmbeddings.queries(net, test, strongFrom);
             var references = QueryEmbeddings.references(net, data.train());
             report = evaluator.evaluate(queries, references);

@@ -14,10 +14,12 @@ final class ManifestNetwork {
         try {
             return NetworkConfig.builder()
                     .architecture(Architecture.parse(String.valueOf(a.getOrDefault("name", manifest.architecture()))))
+                    .backbone(a.get("backbone") == null ? null : String.valueOf(a.get("backbone")))
                     .inputSize(number(a, "height").intValue(), number(a, "width").intValue(),
                             number(a, "channels").intValue())
                     .embeddingSize(number(a, "embedding_size").intValue())
-                    .inputNormalization(number(a, "input_mean").floatValue(), number(a, "input_std").floatValue())
+                    .inputNormalization(NetworkConfig.fromManifestValue(a.get("input_mean")),
+                            NetworkConfig.fromManifestValue(a.get("input_std")))
                     .build();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("model version " + manifest.version() + ": its manifest does not"

@@ -142,7 +142,8 @@ public final class SwapBenchCommand implements Callable<Integer> {
                 .architecture(network.architecture().cliName())
                 .architectureConfig(Map.of("name", network.architecture().cliName(), "height", network.height(),
                         "width", network.width(), "channels", network.channels(), "embedding_size",
-                        network.embeddingSize(), "input_mean", network.inputMean(), "input_std", network.inputStd()))
+                        network.embeddingSize(), "input_mean", NetworkConfig.manifestValue(network.inputMean()),
+                        "input_std", NetworkConfig.manifestValue(network.inputStd())))
                 .input(new InputShape(network.width(), network.height(), network.channels()))
                 .embeddingSize(network.embeddingSize()).build();
     }

@@ -16,7 +16,16 @@ public enum Architecture {
      * A small residual network (basic blocks with batch norm, four stages 32-64-128-256, global average
      * pooling) for larger RGB inputs such as 64x64 or 96x96.
      */
-    RESNET;
+    RESNET,
+    /**
+     * The user's own TorchScript backbone (B x C x H x W float -> B x F), from the file {@link NetworkConfig#backbone()},
+     * with a linear head to the embedding size when F differs from it ({@link TorchScriptNetwork}).
+     * On the command line: {@code torchscript:PATH}.
+     */
+    TORCHSCRIPT;
+
+    /** The prefix of a TorchScript architecture spec, {@code torchscript:PATH}. */
+    public static final String TORCHSCRIPT_PREFIX = "torchscript:";
 
     /** Parses a command-line name such as {@code cm-mnist} or {@code resnet}, case-insensitively. */
     public static Architecture parse(String name) {

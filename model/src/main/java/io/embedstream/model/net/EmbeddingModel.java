@@ -54,8 +54,27 @@ public final class EmbeddingModel implements AutoCloseable {
         this.all = Collections.unmodifiableList(allList);
     }
 
-    /** A freshly initialised model; the same seed gives the same parameters. */
+    /** A freshly initialised model; the same seed gives the same parameters. A TorchScript backbone is a local file. */
     public static EmbeddingModel create(NetworkConfig config, Device device, long seed) {
+        return create(config, device, seed, BackboneSource.localFiles());
+    }
+
+    /**
+     * A freshly initialised model; the same seed gives the same parameters. A TorchScript backbone is read from
+     * {@code backbones} and keeps its own weights; only its head is initialised from the seed.
+     *
+     * @throws IllegalArgumentException naming the problem when the backbone cannot be read or used
+     */
+    public static EmbeddingModel create(NetworkConfig config, Device device, long seed, BackboneSource backbones) {
+        if (config.architecture() == Architecture.TORCHSCRIPT) {
+            byte[] module;
+            try {
+                module = backbones.read(config.backbone());
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new IllegalArgumentException("cannot read backbone file " + config.backbone() + ": " + e, e);
+            }
+            return fromTorchScript(config, device, seed, module);
+        }
         NDManager manager = NDManager.newBaseManager(device);
         try {
             Block block = EmbeddingNetworks.build(config);
@@ -71,6 +90,35 @@ public final class EmbeddingModel implements AutoCloseable {
                 entry.getValue().getArray().setRequiresGradient(entry.getValue().requiresGradient());
             }
             return new EmbeddingModel(config, manager, block);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A model holding published parameters ({@link #parametersToBytes}): for a TorchScript network the archive is the
+     * whole network and needs no backbone file; for the built-in architectures the network is built and loaded.
+     */
+    public static EmbeddingModel fromParameters(NetworkConfig config, Device device, byte[] parameters) {
+        if (config.architecture() == Architecture.TORCHSCRIPT) {
+            return fromTorchScript(config, device, 0, parameters);
+        }
+        EmbeddingModel model = create(config, device, 0);
+        try {
+            model.loadParameters(parameters);
+            return model;
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** A model from a TorchScript backbone's bytes ({@link TorchScriptNetwork#load}). */
+    public static EmbeddingModel fromTorchScript(NetworkConfig config, Device device, long seed, byte[] module) {
+        NDManager manager = NDManager.newBaseManager(device, "PyTorch");
+        try {
+            return new EmbeddingModel(config, manager, TorchScriptNetwork.load(config, module, manager, new Rng(seed)));
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -100,6 +148,17 @@ public final class EmbeddingModel implements AutoCloseable {
         return all;
     }
 
+    /** The parameters of a TorchScript backbone (empty for the built-in architectures), a subset of the trainable ones. */
+    public List<NamedArray> backboneParameters() {
+        return trainable.stream().filter(p -> block instanceof TorchScriptNetwork
+                && p.name().startsWith(TorchScriptNetwork.BACKBONE_PREFIX)).toList();
+    }
+
+    /** The TorchScript network, when the architecture is {@link Architecture#TORCHSCRIPT}. */
+    public java.util.Optional<TorchScriptNetwork> torchScript() {
+        return block instanceof TorchScriptNetwork network ? java.util.Optional.of(network) : java.util.Optional.empty();
+    }
+
     public long parameterCount() {
         return trainable.stream().mapToLong(p -> p.array().getShape().size()).sum();
     }
@@ -120,8 +179,13 @@ public final class EmbeddingModel implements AutoCloseable {
         int c = config.channels();
         int plane = h * w;
         float[] data = new float[images.size() * config.inputLength()];
-        float scale = 1f / (255f * config.inputStd());
-        float shift = config.inputMean() / config.inputStd();
+        // Per channel, the same arithmetic as with one mean and std: equal values give the same floats as before.
+        float[] scale = new float[c];
+        float[] shift = new float[c];
+        for (int ch = 0; ch < c; ch++) {
+            scale[ch] = 1f / (255f * config.inputStd().get(ch));
+            shift[ch] = config.inputMean().get(ch) / config.inputStd().get(ch);
+        }
         for (int n = 0; n < images.size(); n++) {
             LabeledImage image = images.get(n);
             if (image.width() != w || image.height() != h || image.channels() != c) {
@@ -133,7 +197,7 @@ public final class EmbeddingModel implements AutoCloseable {
             int base = n * config.inputLength();
             for (int i = 0; i < plane; i++) {
                 for (int ch = 0; ch < c; ch++) {
-                    data[base + ch * plane + i] = (px[i * c + ch] & 0xFF) * scale - shift;
+                    data[base + ch * plane + i] = (px[i * c + ch] & 0xFF) * scale[ch] - shift[ch];
                 }
             }
         }
@@ -157,8 +221,14 @@ public final class EmbeddingModel implements AutoCloseable {
         return out;
     }
 
-    /** The network's tensors as bytes (the published model): bit-exact, loadable with {@link #loadParameters}. */
+    /**
+     * The network's tensors as bytes (the published model): bit-exact, loadable with {@link #loadParameters}. For a
+     * TorchScript backbone, the whole network as a TorchScript archive ({@link TorchScriptNetwork#toTorchScript}).
+     */
     public byte[] parametersToBytes() {
+        if (block instanceof TorchScriptNetwork network) {
+            return network.toTorchScript();
+        }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             ArrayCodec.write(out, all);
@@ -169,6 +239,10 @@ public final class EmbeddingModel implements AutoCloseable {
     }
 
     public void loadParameters(byte[] bytes) {
+        if (block instanceof TorchScriptNetwork network) {
+            network.loadTorchScript(bytes, manager);
+            return;
+        }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             ArrayCodec.readInto(in, all);
         } catch (IOException e) {

@@ -22,6 +22,8 @@ public final class EmbeddingNetworks {
             case CM_MNIST -> cmMnist(config, 5);
             case CM_MNIST_3X3 -> cmMnist(config, 3);
             case RESNET -> resnet(config);
+            case TORCHSCRIPT -> throw new IllegalArgumentException(
+                    "a TorchScript network is loaded from its file (TorchScriptNetwork), not built");
         };
     }
 

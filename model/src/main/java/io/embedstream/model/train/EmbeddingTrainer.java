@@ -13,6 +13,7 @@ import io.embedstream.types.LabeledImage;
 import io.embedstream.model.loss.CombinedObjective;
 import io.embedstream.model.loss.LossInput;
 import io.embedstream.model.net.ArrayCodec;
+import io.embedstream.model.net.BackboneSource;
 import io.embedstream.model.net.EmbeddingModel;
 import io.embedstream.model.net.GradMode;
 import io.embedstream.model.net.NamedArray;
@@ -51,6 +52,11 @@ public final class EmbeddingTrainer implements AutoCloseable {
     private final List<NDArray> trainableArrays;
     private final List<NamedArray> savedTensors;
     private final Optimizer optimizer;
+    /** A TorchScript backbone's own optimiser (its learning rate is scaled); null when there is none or it is frozen. */
+    private final Optimizer backboneOptimizer;
+    private final List<NDArray> backboneArrays;
+    private final List<NDArray> otherArrays;
+    private final List<NamedArray> optimizerState;
     private final RandomShift shift;
     private Rng rng;
     private long step;
@@ -65,21 +71,50 @@ public final class EmbeddingTrainer implements AutoCloseable {
         this.classWeights = model.manager().create(
                 ParameterInit.xavierUniform(config.classes(), d, init), new Shape(config.classes(), d));
         classWeights.setRequiresGradient(true);
+        List<NamedArray> backbone = model.backboneParameters();
         List<NamedArray> params = new ArrayList<>(model.trainableParameters());
+        if (config.freezeBackbone()) {
+            // No gradient is computed for a frozen backbone at all: nothing before it needs one.
+            params.removeAll(backbone);
+            backbone.forEach(p -> p.array().setRequiresGradient(false));
+            backbone = List.of();
+        }
         params.add(new NamedArray(CLASS_WEIGHTS, classWeights));
         this.trainable = List.copyOf(params);
         this.trainableArrays = trainable.stream().map(NamedArray::array).toList();
         List<NamedArray> tensors = new ArrayList<>(model.allParameters());
         tensors.add(new NamedArray(CLASS_WEIGHTS, classWeights));
         this.savedTensors = List.copyOf(tensors);
-        this.optimizer = config.optimizer().create(trainable);
+        if (backbone.isEmpty()) {
+            this.optimizer = config.optimizer().create(trainable);
+            this.backboneOptimizer = null;
+            this.backboneArrays = List.of();
+            this.otherArrays = trainableArrays;
+            this.optimizerState = optimizer.state();
+        } else {
+            List<NamedArray> others = new ArrayList<>(trainable);
+            others.removeAll(backbone);
+            this.backboneOptimizer = config.optimizer().create(backbone);
+            this.optimizer = config.optimizer().create(others);
+            this.backboneArrays = backbone.stream().map(NamedArray::array).toList();
+            this.otherArrays = others.stream().map(NamedArray::array).toList();
+            List<NamedArray> state = new ArrayList<>(backboneOptimizer.state());
+            state.addAll(optimizer.state());
+            this.optimizerState = List.copyOf(state);
+        }
         this.rng = new Rng(config.seed());
         this.shift = new RandomShift(config.shiftAugmentation());
     }
 
     /** A trainer with a freshly initialised model on the configured device. */
     public static EmbeddingTrainer create(TrainerConfig config) {
-        EmbeddingModel model = EmbeddingModel.create(config.network(), Devices.parse(config.device()), config.seed());
+        return create(config, BackboneSource.localFiles());
+    }
+
+    /** A trainer whose TorchScript backbone, if any, is read from {@code backbones}. */
+    public static EmbeddingTrainer create(TrainerConfig config, BackboneSource backbones) {
+        EmbeddingModel model = EmbeddingModel.create(config.network(), Devices.parse(config.device()), config.seed(),
+                backbones);
         try {
             return new EmbeddingTrainer(config, model);
         } catch (RuntimeException e) {
@@ -165,7 +200,14 @@ public final class EmbeddingTrainer implements AutoCloseable {
             if (skipReason == null) {
                 float clip = config.gradientClipNorm();
                 float scale = clip > 0 && gradientNorm > clip ? clip / gradientNorm : 1f;
-                optimizer.update(trainableArrays, gradients, lr, scale, step + 1);
+                if (backboneOptimizer == null) {
+                    optimizer.update(trainableArrays, gradients, lr, scale, step + 1);
+                } else {
+                    int b = backboneArrays.size();
+                    backboneOptimizer.update(backboneArrays, gradients.subList(0, b),
+                            lr * config.backboneLearningRateScale(), scale, step + 1);
+                    optimizer.update(otherArrays, gradients.subList(b, gradients.size()), lr, scale, step + 1);
+                }
                 step++;
             } else {
                 skippedSteps++;
@@ -245,7 +287,7 @@ public final class EmbeddingTrainer implements AutoCloseable {
             out.writeLong(skippedSteps);
             out.writeLong(rng.state());
             ArrayCodec.write(out, savedTensors);
-            ArrayCodec.write(out, optimizer.state());
+            ArrayCodec.write(out, optimizerState);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -275,7 +317,7 @@ public final class EmbeddingTrainer implements AutoCloseable {
             long restoredSkipped = in.readLong();
             long rngState = in.readLong();
             ArrayCodec.readInto(in, savedTensors);
-            ArrayCodec.readInto(in, optimizer.state());
+            ArrayCodec.readInto(in, optimizerState);
             step = restoredStep;
             skippedSteps = restoredSkipped;
             rng = new Rng(rngState);
@@ -285,7 +327,8 @@ public final class EmbeddingTrainer implements AutoCloseable {
     }
 
     private String fingerprint() {
-        return config.network().describe() + ", " + config.classes() + " classes, " + optimizer.name();
+        return config.network().describe() + ", " + config.classes() + " classes, " + optimizer.name()
+                + (config.freezeBackbone() ? ", frozen backbone" : "");
     }
 
     @Override

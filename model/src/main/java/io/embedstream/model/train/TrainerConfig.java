@@ -14,10 +14,13 @@ import io.embedstream.model.net.NetworkConfig;
  *                          0 = off
  * @param gradientClipNorm clip the global gradient norm to this value; 0 disables clipping
  * @param device {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}
+ * @param freezeBackbone keep a TorchScript backbone's parameters as loaded (train only the head and class weights)
+ * @param backboneLearningRateScale factor on the learning rate of a TorchScript backbone's parameters (default 1)
  */
 public record TrainerConfig(
         NetworkConfig network, int classes, ObjectiveConfig objective, OptimizerConfig optimizer,
-        LearningRateSchedule schedule, float gradientClipNorm, long seed, String device, int shiftAugmentation)
+        LearningRateSchedule schedule, float gradientClipNorm, long seed, String device, int shiftAugmentation,
+        boolean freezeBackbone, float backboneLearningRateScale)
         implements java.io.Serializable {
 
     public TrainerConfig {
@@ -34,6 +37,14 @@ public record TrainerConfig(
             throw new IllegalArgumentException("shift augmentation must be >= 0 pixels (0 = off), got "
                     + shiftAugmentation);
         }
+        if (!(backboneLearningRateScale >= 0) || !Float.isFinite(backboneLearningRateScale)) {
+            throw new IllegalArgumentException("backbone learning-rate scale must be >= 0, got " + backboneLearningRateScale);
+        }
+        if ((freezeBackbone || backboneLearningRateScale != 1f)
+                && network.architecture() != io.embedstream.model.net.Architecture.TORCHSCRIPT) {
+            throw new IllegalArgumentException("freezing the backbone and scaling its learning rate need a TorchScript"
+                    + " backbone (torchscript:PATH), not " + network.architecture().cliName());
+        }
     }
 
     public static Builder builder() {
@@ -43,7 +54,8 @@ public record TrainerConfig(
     public Builder toBuilder() {
         return new Builder().network(network).classes(classes).objective(objective).optimizer(optimizer)
                 .schedule(schedule).gradientClipNorm(gradientClipNorm).seed(seed).device(device)
-                .shiftAugmentation(shiftAugmentation);
+                .shiftAugmentation(shiftAugmentation).freezeBackbone(freezeBackbone)
+                .backboneLearningRateScale(backboneLearningRateScale);
     }
 
     /** Builder with the defaults documented on {@link TrainerConfig}. */
@@ -57,6 +69,8 @@ public record TrainerConfig(
         private long seed = 42;
         private String device = "auto";
         private int shiftAugmentation = 0;
+        private boolean freezeBackbone = false;
+        private float backboneLearningRateScale = 1f;
 
         public Builder network(NetworkConfig v) { this.network = v; return this; }
         public Builder classes(int v) { this.classes = v; return this; }
@@ -68,10 +82,12 @@ public record TrainerConfig(
         public Builder seed(long v) { this.seed = v; return this; }
         public Builder device(String v) { this.device = v; return this; }
         public Builder shiftAugmentation(int v) { this.shiftAugmentation = v; return this; }
+        public Builder freezeBackbone(boolean v) { this.freezeBackbone = v; return this; }
+        public Builder backboneLearningRateScale(float v) { this.backboneLearningRateScale = v; return this; }
 
         public TrainerConfig build() {
             return new TrainerConfig(network, classes, objective, optimizer, schedule, gradientClipNorm, seed, device,
-                    shiftAugmentation);
+                    shiftAugmentation, freezeBackbone, backboneLearningRateScale);
         }
     }
 }

@@ -91,6 +91,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         LabeledImage first = data.train().get(0);
         TrainerConfig trainer = training.trainerConfig(first.height(), first.width(), first.channels(),
                 data.numClasses(), Long.MAX_VALUE / 4);
+        TrainingOptions.checkBackbone(trainer);
         Path work = workDir.toAbsolutePath();
         Files.createDirectories(work);
         Properties defaults = new Properties();
@@ -263,9 +264,8 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             System.out.println("  no model version was published, nothing to evaluate");
             return;
         }
-        try (EmbeddingModel model = EmbeddingModel.create(config.trainer().network(),
-                Devices.parse(config.trainer().device()), 0)) {
-            model.loadParameters(latest.get().parameters());
+        try (EmbeddingModel model = EmbeddingModel.fromParameters(config.trainer().network(),
+                Devices.parse(config.trainer().device()), latest.get().parameters())) {
             float[][] reference = model.embed(data.train(), 256);
             float[][] queries = model.embed(data.test(), 256);
             double accuracy = new KnnEvaluator(reference, data.train().stream().mapToInt(LabeledImage::label).toArray())

@@ -79,7 +79,8 @@ public final class FitCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "dataset %s: %d train / %d test, %d classes, %dx%dx%d (loaded in %.1f s)%n",
                 data.name(), train.size(), test.size(), data.numClasses(), first.width(), first.height(),
                 first.channels(), (System.nanoTime() - loadStart) / 1e9);
-        try (EmbeddingTrainer trainer = EmbeddingTrainer.create(config)) {
+        try (EmbeddingTrainer trainer = EmbeddingTrainer.create(config,
+                new io.embedstream.pipeline.operators.FlinkBackboneSource())) {
             System.out.printf(Locale.ROOT, "network %s (%,d parameters) on %s; objective %s; %s lr %s%n",
                     config.network().describe(), trainer.model().parameterCount(), trainer.model().device(),
                     trainer.componentNames(), config.optimizer().type().name().toLowerCase(Locale.ROOT),

@@ -61,6 +61,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         TrainerConfig trainer = training.trainerConfig(Integer.parseInt(dims[1]), Integer.parseInt(dims[0]),
                 Integer.parseInt(dims[2]), classes, Long.MAX_VALUE / 4);
+        TrainingOptions.checkBackbone(trainer);
         Properties defaults = new Properties();
         if (bootstrap != null) {
             defaults.setProperty("kafka.bootstrap.servers", bootstrap);

@@ -4,7 +4,9 @@ import io.embedstream.model.loss.CmSoftmaxLoss;
 import io.embedstream.model.loss.LdmatLoss;
 import io.embedstream.model.loss.ObjectiveConfig;
 import io.embedstream.model.net.Architecture;
+import io.embedstream.model.net.EmbeddingModel;
 import io.embedstream.model.net.NetworkConfig;
+import io.embedstream.pipeline.operators.FlinkBackboneSource;
 import io.embedstream.model.train.LearningRateSchedule;
 import io.embedstream.model.train.OptimizerConfig;
 import io.embedstream.model.train.TrainerConfig;
@@ -13,8 +15,23 @@ import picocli.CommandLine.Option;
 /** Network, objective and optimiser options shared by every command that trains. */
 public final class TrainingOptions {
 
-    @Option(names = "--arch", defaultValue = "cm-mnist", description = "Network: cm-mnist, cm-mnist-3x3 or resnet (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--arch", defaultValue = "cm-mnist", description = "Network: cm-mnist, cm-mnist-3x3, resnet, or torchscript:PATH (your TorchScript backbone, B x C x H x W"
+            + " -> B x F, on any Flink file system; a linear head to --embedding is added when F differs) (default: ${DEFAULT-VALUE}).")
     public String architecture;
+
+    @Option(names = "--freeze-backbone", description = "With torchscript:PATH: keep the backbone's weights, train only the head and the class weights.")
+    public boolean freezeBackbone;
+
+    @Option(names = "--backbone-lr-scale", defaultValue = "1", description = "With torchscript:PATH: factor on the backbone's learning rate (default: ${DEFAULT-VALUE}).")
+    public float backboneLrScale;
+
+    @Option(names = "--normalize-mean", split = ",", description = "Per-channel input mean of pixels in [0, 1], e.g."
+            + " 0.485,0.456,0.406 for ImageNet backbones: one value, or one per channel (default: 0.1307 for grey, 0.5 for RGB).")
+    public float[] normalizeMean;
+
+    @Option(names = "--normalize-std", split = ",", description = "Per-channel input std, e.g. 0.229,0.224,0.225: one"
+            + " value, or one per channel (default: 0.3081 for grey, 0.25 for RGB).")
+    public float[] normalizeStd;
 
     @Option(names = "--embedding", defaultValue = "128", description = "Embedding size (default: ${DEFAULT-VALUE}).")
     public int embeddingSize;
@@ -102,11 +119,17 @@ public final class TrainingOptions {
     /** The trainer configuration for images of the given geometry; {@code totalSteps} ends a cosine schedule. */
     public TrainerConfig trainerConfig(int height, int width, int channels, int classes, long totalSteps) {
         NetworkConfig.Builder network = NetworkConfig.builder()
-                .architecture(Architecture.parse(architecture))
+                .architecture(architecture)
                 .inputSize(height, width, channels)
                 .embeddingSize(embeddingSize);
         if (channels == 3) {
             network.inputNormalization(0.5f, 0.25f);
+        }
+        if ((normalizeMean == null) != (normalizeStd == null)) {
+            throw new IllegalArgumentException("--normalize-mean and --normalize-std go together; give both or neither");
+        }
+        if (normalizeMean != null) {
+            network.inputNormalization(normalizeMean, normalizeStd);
         }
         OptimizerConfig.Type type = OptimizerConfig.Type.parse(optimizer);
         OptimizerConfig optimizerConfig = type == OptimizerConfig.Type.SGD
@@ -122,6 +145,21 @@ public final class TrainingOptions {
                 .seed(seed)
                 .device(device)
                 .shiftAugmentation(augmentShift)
+                .freezeBackbone(freezeBackbone)
+                .backboneLearningRateScale(backboneLrScale)
                 .build();
+    }
+
+    /**
+     * Loads a TorchScript backbone once and runs it on the configured input, so that a file that cannot serve fails
+     * when the command starts, with a sentence naming the problem, not at the first training step. Nothing to do for
+     * the built-in architectures.
+     *
+     * @throws IllegalArgumentException naming the problem
+     */
+    public static void checkBackbone(TrainerConfig config) {
+        if (config.network().architecture() == Architecture.TORCHSCRIPT) {
+            EmbeddingModel.create(config.network(), ai.djl.Device.cpu(), config.seed(), new FlinkBackboneSource()).close();
+        }
     }
 }

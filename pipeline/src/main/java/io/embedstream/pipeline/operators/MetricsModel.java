@@ -25,9 +25,11 @@ final class MetricsModel implements AutoCloseable {
 
     void load(ModelSnapshot snapshot) {
         if (model == null) {
-            model = EmbeddingModel.create(config.network(), Devices.parse(config.device()), 0);
+            // From the parameters themselves: a TorchScript network's are the whole network, no backbone file needed.
+            model = EmbeddingModel.fromParameters(config.network(), Devices.parse(config.device()), snapshot.parameters);
+        } else {
+            model.loadParameters(snapshot.parameters);
         }
-        model.loadParameters(snapshot.parameters);
         version = snapshot.version;
         parameters = snapshot.parameters;
     }

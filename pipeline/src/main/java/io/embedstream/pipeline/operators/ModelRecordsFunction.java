@@ -59,8 +59,13 @@ public final class ModelRecordsFunction extends RichFlatMapFunction<ModelSnapsho
         architecture.put("width", n.width());
         architecture.put("channels", n.channels());
         architecture.put("embedding_size", n.embeddingSize());
-        architecture.put("input_mean", n.inputMean());
-        architecture.put("input_std", n.inputStd());
+        architecture.put("input_mean", NetworkConfig.manifestValue(n.inputMean()));
+        architecture.put("input_std", NetworkConfig.manifestValue(n.inputStd()));
+        if (n.backbone() != null) {
+            // Where the backbone came from; parameters.bin is the whole network as one TorchScript archive.
+            architecture.put("backbone", n.backbone());
+            architecture.put("parameters_format", "torchscript");
+        }
         Map<String, Object> extras = new LinkedHashMap<>();
         extras.put("classes", snapshot.classes);
         extras.put("class_centroids", centroids(snapshot.classWeights, snapshot.classes, n.embeddingSize()));

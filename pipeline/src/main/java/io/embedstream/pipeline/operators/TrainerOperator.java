@@ -119,7 +119,7 @@ public final class TrainerOperator extends ProcessFunction<MiniBatch, StepRecord
                 new ListStateDescriptor<>("trainer-state", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         publishState = context.getOperatorStateStore().getListState(
                 new ListStateDescriptor<>("publish-state", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
-        trainer = EmbeddingTrainer.create(config);
+        trainer = EmbeddingTrainer.create(config, new FlinkBackboneSource());
         if (context.isRestored()) {
             for (byte[] state : trainerState.get()) {
                 trainer.restoreState(state);
