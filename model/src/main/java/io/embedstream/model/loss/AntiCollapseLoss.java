@@ -3,6 +3,7 @@ package io.embedstream.model.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.embedstream.model.net.HostTransfers;
 import java.util.Locale;
 
 /**
@@ -75,7 +76,7 @@ public record AntiCollapseLoss(Mode mode, float gamma1, float gamma2, float eps)
         // Sylvester: logdet(I + c V^T V) = logdet(I + c V V^T); take the smaller Gram matrix.
         NDArray gram = n <= d ? v.matMul(v.transpose()) : v.transpose().matMul(v);
         int k = Math.min(n, d);
-        CodingRate rate = CodingRate.of(gram.toFloatArray(), k, c);
+        CodingRate rate = CodingRate.of(HostTransfers.read(gram), k, c);
         double value = Math.exp(-gamma2 * rate.rate());
         float[] inverse = new float[k * k];
         for (int i = 0; i < inverse.length; i++) {

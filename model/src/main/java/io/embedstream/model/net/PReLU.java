@@ -30,7 +30,7 @@ public final class PReLU extends AbstractBlock {
             PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         NDArray a = store.getValue(alpha, x.getDevice(), training);
-        NDArray y = Activation.leakyRelu(x, a.getFloat());
+        NDArray y = Activation.leakyRelu(x, HostTransfers.read(a)[0]);
         if (!training) {
             return new NDList(y);
         }

@@ -15,6 +15,7 @@ import io.embedstream.model.loss.LossInput;
 import io.embedstream.model.net.ArrayCodec;
 import io.embedstream.model.net.EmbeddingModel;
 import io.embedstream.model.net.GradMode;
+import io.embedstream.model.net.HostTransfers;
 import io.embedstream.model.net.NamedArray;
 import io.embedstream.model.net.ParameterInit;
 import java.io.ByteArrayInputStream;
@@ -138,10 +139,10 @@ public final class EmbeddingTrainer implements AutoCloseable {
                 evaluation = objective.evaluate(new LossInput(embeddings, labels, config.classes(), classWeights));
                 collector.backward(evaluation.total());
             }
-            float loss = evaluation.total().getFloat();
+            float loss = HostTransfers.read(evaluation.total())[0];
             Map<String, Float> components = new LinkedHashMap<>();
             for (int i = 0; i < evaluation.components().size(); i++) {
-                components.put(objective.componentNames().get(i), evaluation.components().get(i).getFloat());
+                components.put(objective.componentNames().get(i), HostTransfers.read(evaluation.components().get(i))[0]);
             }
             List<NDArray> gradients = new ArrayList<>(trainableArrays.size());
             List<NDArray> squaredNorms = new ArrayList<>(trainableArrays.size());
@@ -153,8 +154,8 @@ public final class EmbeddingTrainer implements AutoCloseable {
                 squaredNorms.add(sq);
                 squaredNorm = squaredNorm == null ? sq : squaredNorm.add(sq);
             }
-            float gradientNorm = (float) Math.sqrt(squaredNorm.getFloat());
-            float[] embeddingValues = embeddings.toFloatArray();
+            float gradientNorm = (float) Math.sqrt(HostTransfers.read(squaredNorm)[0]);
+            float[] embeddingValues = HostTransfers.read(embeddings);
             float lr = config.schedule().at(step);
             String skipReason = null;
             if (!Float.isFinite(loss)) {
@@ -197,7 +198,7 @@ public final class EmbeddingTrainer implements AutoCloseable {
         List<String> names = new ArrayList<>();
         int count = 0;
         for (int i = 0; i < squaredNorms.size(); i++) {
-            if (!Float.isFinite(squaredNorms.get(i).getFloat())) {
+            if (!Float.isFinite(HostTransfers.read(squaredNorms.get(i))[0])) {
                 if (count++ < 3) {
                     names.add(trainable.get(i).name());
                 }
