@@ -15,17 +15,20 @@ final class MetricsModel implements AutoCloseable {
     private static final int EMBED_BATCH = 128;
 
     private final TrainerConfig config;
+    private final String device;
     private EmbeddingModel model;
     private long version;
     private byte[] parameters;
 
-    MetricsModel(TrainerConfig config) {
+    /** @param device the metrics operator's own device ({@code metrics.device}), not the trainer's */
+    MetricsModel(TrainerConfig config, String device) {
         this.config = config;
+        this.device = device;
     }
 
     void load(ModelSnapshot snapshot) {
         if (model == null) {
-            model = EmbeddingModel.create(config.network(), Devices.parse(config.device()), 0);
+            model = EmbeddingModel.create(config.network(), Devices.parse(device), 0);
         }
         model.loadParameters(snapshot.parameters);
         version = snapshot.version;
