@@ -84,9 +84,18 @@ public final class LossInput {
     /** One-hot label matrix (B x C, float) on the embeddings' device, made there once per batch. */
     public NDArray oneHot() {
         if (oneHot == null) {
-            oneHot = labelArray.oneHot(classes, DataType.FLOAT32);
+            oneHot = oneHot(labelArray);
         }
         return oneHot;
+    }
+
+    /**
+     * Rows of class indices (int64) as one-hot rows, by comparison with 0..C-1. Not PyTorch's one_hot: on the CPU
+     * it checks the indices' range by reading their minimum and maximum back ({@code aten::item}).
+     */
+    private NDArray oneHot(NDArray indices) {
+        NDArray all = indices.getManager().arange(0f, (float) classes, 1f, DataType.INT64);
+        return indices.reshape(-1, 1).eq(all.reshape(1, classes)).toType(DataType.FLOAT32, false);
     }
 
     /** Same-class matrix (B x B, boolean) on the device: [i, j] is true when rows i and j share a label. */
@@ -106,7 +115,7 @@ public final class LossInput {
         NDArray seen = oneHot().max(new int[] {0});
         NDArray index = seen.getManager().arange(0f, (float) classes, 1f, DataType.FLOAT32);
         NDArray key = index.add(GraphConstant.of(seen, 1f).sub(seen).mul(GraphConstant.of(seen, (float) classes)));
-        return key.argSort(0, true).get(new NDIndex("0:" + present)).oneHot(classes, DataType.FLOAT32);
+        return oneHot(key.argSort(0, true).get(new NDIndex("0:" + present)));
     }
 
     /** Row-wise L2 norms (B x 1) as sqrt(sum x^2 + 1e-12), so that the gradient at 0 is finite. */

@@ -14,9 +14,9 @@ import ai.djl.util.PairList;
  *
  * <p>DJL's own Prelu block calls an operator the PyTorch engine does not implement, and its native leaky ReLU takes
  * the slope as a host number, which would cost a read from the device at every layer of every forward pass (a GPU
- * would wait for each). So y = where(x &gt; 0, x, a x) with the slope as a device scalar: the same value as the
- * leaky ReLU at slope a, bit for bit, and autograd gives the input gradient (g where x &gt; 0, a g elsewhere) and
- * the slope's, sum(g x) over x &lt;= 0, which is sum(g min(x, 0)).
+ * would wait for each). So y = x s with the slope map s = where(x &gt; 0, 1, a), a on the device: the same value
+ * as the leaky ReLU at slope a, bit for bit, and autograd gives the input gradient (g where x &gt; 0, a g
+ * elsewhere) and the slope's, sum(g x) over x &lt;= 0, which is sum(g min(x, 0)).
  */
 public final class PReLU extends AbstractBlock {
     private final Parameter alpha;
@@ -31,8 +31,13 @@ public final class PReLU extends AbstractBlock {
             PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         NDArray a = store.getValue(alpha, x.getDevice(), training);
-        NDArray positive = x.gt(x.getManager().zeros(new Shape(), x.getDataType()));
-        return new NDList(NDArrays.where(positive, x, x.mul(a)));
+        // y = x s with s = 1 where x > 0 and a elsewhere: exactly the leaky ReLU's value, and autograd gives
+        // g s for x and sum(g x) over x <= 0 for a. where(x > 0, x, a x) made the step slower on the CPU.
+        Shape shape = x.getShape();
+        NDArray positive = x.stopGradient().gt(x.getManager().zeros(new Shape(), x.getDataType()));
+        NDArray slope = NDArrays.where(positive, x.getManager().ones(new Shape(), x.getDataType()).broadcast(shape),
+                a.broadcast(shape));
+        return new NDList(x.mul(slope));
     }
 
     @Override
