@@ -4,6 +4,7 @@ import io.embedstream.pipeline.cli.TrainingOptions;
 import io.embedstream.types.LabeledImage;
 import io.embedstream.model.data.SyntheticShapes;
 import io.embedstream.model.loss.ObjectiveConfig;
+import io.embedstream.model.net.HostTransfers;
 import io.embedstream.model.net.OperatorProfiler;
 import io.embedstream.model.train.EmbeddingTrainer;
 import io.embedstream.model.train.TrainerConfig;
@@ -101,11 +102,20 @@ public final class BenchCommand implements Callable<Integer> {
         java.nio.file.Path trace = profileTrace != null ? profileTrace
                 : java.nio.file.Files.createTempFile("embedstream-profile", ".json");
         try {
+            long readsBefore = HostTransfers.reads();
+            long bytesBefore = HostTransfers.readBytes();
             OperatorProfiler.start();
             for (int i = 0; i < profileSteps; i++) {
                 trainer.step(batchAt(images, i));
             }
             OperatorProfiler.stop(trace);
+            double reads = (HostTransfers.reads() - readsBefore) / (double) profileSteps;
+            double readBytes = (HostTransfers.readBytes() - bytesBefore) / (double) profileSteps;
+            Map<String, Integer> counts = OperatorTimes.counts(trace);
+            System.out.printf(Locale.ROOT, "device-to-host copies per step: %.1f (%.0f bytes) read through"
+                            + " HostTransfers; profiler events per step: aten::item %.1f, aten::_local_scalar_dense"
+                            + " %.1f%n", reads, readBytes,
+                    perStep(counts, "aten::item"), perStep(counts, "aten::_local_scalar_dense"));
             Map<String, Double> self = OperatorTimes.selfMicros(trace);
             double total = self.values().stream().mapToDouble(Double::doubleValue).sum() / profileSteps / 1000;
             double conv = self.entrySet().stream().filter(e -> e.getKey().contains("convolution"))
@@ -121,6 +131,10 @@ public final class BenchCommand implements Callable<Integer> {
                 java.nio.file.Files.deleteIfExists(trace);
             }
         }
+    }
+
+    private double perStep(Map<String, Integer> counts, String name) {
+        return counts.getOrDefault(name, 0) / (double) profileSteps;
     }
 
     private TrainingBatch batchAt(List<LabeledImage> images, int index) {

@@ -57,4 +57,17 @@ final class OperatorTimes {
                 .forEach(en -> sorted.put(en.getKey(), en.getValue()));
         return sorted;
     }
+
+    /** How many complete events of each name the trace holds. */
+    static Map<String, Integer> counts(Path trace) throws IOException {
+        JsonNode root = new ObjectMapper().readTree(trace.toFile());
+        JsonNode events = root.isArray() ? root : root.path("traceEvents");
+        Map<String, Integer> counts = new HashMap<>();
+        for (JsonNode e : events) {
+            if ("X".equals(e.path("ph").asText())) {
+                counts.merge(e.path("name").asText(), 1, Integer::sum);
+            }
+        }
+        return counts;
+    }
 }

@@ -3,13 +3,15 @@ package io.embedstream.model.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.embedstream.model.net.HostTransfers;
 import java.util.Locale;
 
 /**
  * Anti-collapse term (Jiang et al., 2024): L = exp(-gamma2 R(V)) with the MCR^2 coding rate
  * R(V) = 1/2 logdet(I + c V^T V) of a set of unit vectors V. Minimising it spreads V over many directions.
  *
- * <p>DJL has no logdet, so R is computed on the host ({@link CodingRate}) and the exact gradient is injected
+ * <p>DJL has no logdet, so R is computed on the host ({@link CodingRate}): the k x k Gram matrix is this term's one
+ * read back to the host per step, the training step's only one besides its figures. The exact gradient is injected
  * with a surrogate: since dR/dV = c V A^-1,
  * {@code S = -gamma2 sg(L) (c/2) sum(sg(A^-1) .* G)} has the gradient of L, and {@code S - sg(S) + L}
  * has both its value and its gradient. The gradient reaches the raw vectors through their L2 normalisation.
@@ -66,16 +68,16 @@ public record AntiCollapseLoss(Mode mode, float gamma1, float gamma2, float eps)
             vectors = input.embeddings();
             c = gamma1 * d / (input.batchSize() * (double) eps);
         } else {
-            int[] present = presentClasses(input.labels(), input.classes());
-            vectors = selectRows(input.embeddings().getManager(), input.classWeights(), present, input.classes());
-            c = gamma1 * present.length / (d * (double) eps);
+            int present = presentCount(input.labels(), input.classes());
+            vectors = input.presentClassSelection(present).matMul(input.classWeights());
+            c = gamma1 * present / (d * (double) eps);
         }
         NDArray v = vectors.div(LossInput.safeNorms(vectors));
         int n = Math.toIntExact(v.getShape().get(0));
         // Sylvester: logdet(I + c V^T V) = logdet(I + c V V^T); take the smaller Gram matrix.
         NDArray gram = n <= d ? v.matMul(v.transpose()) : v.transpose().matMul(v);
         int k = Math.min(n, d);
-        CodingRate rate = CodingRate.of(gram.toFloatArray(), k, c);
+        CodingRate rate = CodingRate.of(HostTransfers.read(gram), k, c);
         double value = Math.exp(-gamma2 * rate.rate());
         float[] inverse = new float[k * k];
         for (int i = 0; i < inverse.length; i++) {
@@ -87,7 +89,11 @@ public record AntiCollapseLoss(Mode mode, float gamma1, float gamma2, float eps)
         return surrogate.sub(surrogate.stopGradient()).add(GraphConstant.of(gram, (float) value));
     }
 
-    private static int[] presentClasses(int[] labels, int classes) {
+    /**
+     * m, from the host's labels: it fixes the selection's shape and scales the host's coding rate, so it needs no
+     * copy from the device (a shape the device would have to report would cost one).
+     */
+    private static int presentCount(int[] labels, int classes) {
         boolean[] seen = new boolean[classes];
         int count = 0;
         for (int label : labels) {
@@ -96,21 +102,6 @@ public record AntiCollapseLoss(Mode mode, float gamma1, float gamma2, float eps)
                 count++;
             }
         }
-        int[] present = new int[count];
-        for (int c = 0, i = 0; c < classes; c++) {
-            if (seen[c]) {
-                present[i++] = c;
-            }
-        }
-        return present;
-    }
-
-    /** Rows of W by a one-hot selection product, which keeps the gradient path engine-independent. */
-    private static NDArray selectRows(NDManager manager, NDArray weights, int[] rows, int classes) {
-        float[] selection = new float[rows.length * classes];
-        for (int i = 0; i < rows.length; i++) {
-            selection[i * classes + rows[i]] = 1f;
-        }
-        return manager.create(selection, new Shape(rows.length, classes)).matMul(weights);
+        return count;
     }
 }

@@ -1,6 +1,8 @@
 package io.embedstream.model.loss;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * Constants for arithmetic on arrays that autograd differentiates later. Use {@code x.mul(GraphConstant.of(x, 2f))},
@@ -17,8 +19,11 @@ import ai.djl.ndarray.NDArray;
 final class GraphConstant {
     private GraphConstant() {}
 
-    /** {@code value} as a scalar array of {@code like}'s manager. */
+    /**
+     * {@code value} as a scalar array of {@code like}'s manager. Filled on the device ({@code full}), not copied
+     * from the host: on a GPU an upload from pageable memory waits for the device's queue to drain.
+     */
     static NDArray of(NDArray like, float value) {
-        return like.getManager().create(value);
+        return like.getManager().full(new Shape(), value, DataType.FLOAT32);
     }
 }

@@ -1,7 +1,7 @@
 package io.embedstream.model.loss;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.DataType;
 
 /**
  * LDMAT (Ribeiro et al., 2024), as reconstructed in the loss spec: the matrix of Euclidean distances between
@@ -41,22 +41,15 @@ public record LdmatLoss(float margin, float delta) implements EmbeddingLoss, jav
 
     @Override
     public NDArray evaluate(LossInput input) {
-        int[] y = input.labels();
-        int b = y.length;
-        requireTwoClasses(y);
-        float[] target = new float[b * b];
-        float[] offDiagonal = new float[b * b];
-        for (int i = 0; i < b; i++) {
-            for (int j = 0; j < b; j++) {
-                if (i != j) {
-                    offDiagonal[i * b + j] = 1f;
-                    target[i * b + j] = y[i] == y[j] ? delta : margin;
-                }
-            }
-        }
+        int b = input.batchSize();
+        requireTwoClasses(input.labels());
         NDArray x = input.embeddings();
-        NDArray mask = x.getManager().create(offDiagonal, new Shape(b, b));
-        NDArray t = x.getManager().create(target, new Shape(b, b));
+        // Target and mask come from the device's label tensor. Every product is of a 0/1 mask, so exact: the
+        // mask is exactly 0 or 1, the target exactly 0, delta or margin.
+        NDArray mask = GraphConstant.of(x, 1f).sub(x.getManager().eye(b));
+        NDArray same = input.sameClass().toType(DataType.FLOAT32, false);
+        NDArray t = same.mul(GraphConstant.of(x, delta))
+                .add(GraphConstant.of(x, 1f).sub(same).mul(GraphConstant.of(x, margin))).mul(mask);
         NDArray squared = x.square().sum(new int[] {1}, true);
         NDArray d2 = squared.add(squared.transpose()).sub(x.matMul(x.transpose()).mul(GraphConstant.of(x, 2f)))
                 .maximum(GraphConstant.of(x, 0f));

@@ -3,19 +3,24 @@ package io.embedstream.model.train;
 import io.embedstream.model.random.Rng;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import io.embedstream.types.LabeledImage;
+import io.embedstream.model.loss.AntiCollapseLoss;
 import io.embedstream.model.loss.CombinedObjective;
 import io.embedstream.model.loss.LossInput;
 import io.embedstream.model.net.ArrayCodec;
 import io.embedstream.model.net.BackboneSource;
 import io.embedstream.model.net.EmbeddingModel;
 import io.embedstream.model.net.GradMode;
+import io.embedstream.model.net.HostTransfers;
 import io.embedstream.model.net.NamedArray;
 import io.embedstream.model.net.ParameterInit;
 import java.io.ByteArrayInputStream;
@@ -25,6 +30,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -153,10 +159,16 @@ public final class EmbeddingTrainer implements AutoCloseable {
 
     /** The CM class weights (C x d, row-major), a host copy. */
     public float[] classWeights() {
-        return classWeights.toFloatArray();
+        return HostTransfers.read(classWeights);
     }
 
-    /** One training step on a batch. */
+    /**
+     * One training step on a batch. Nothing in it waits for the device but one read: the pixels go up as bytes and
+     * the labels as one tensor before the forward pass is queued; masks, gradient norm and clipping factor are
+     * computed on the device; the step's figures (loss, each term, gradient norm, each parameter's squared gradient
+     * norm) and the embeddings come back in one copy, which the skip guard needs before the update. (The
+     * anti-collapse terms each read their Gram matrix too, for the host's logdet: see {@link AntiCollapseLoss}.)
+     */
     public StepResult step(TrainingBatch batch) {
         long start = System.nanoTime();
         int[] labels = batch.labels();
@@ -166,47 +178,66 @@ public final class EmbeddingTrainer implements AutoCloseable {
         GradMode.disable();
         try (NDScope scope = new NDScope(); NDManager stepManager = model.manager().newSubManager()) {
             NDArray input = model.toInput(stepManager, shift.apply(batch.images(), rng));
+            NDArray labelArray = LossInput.upload(stepManager, labels);
             NDArray embeddings;
             CombinedObjective.Evaluation evaluation;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 embeddings = model.forward(input, true);
-                evaluation = objective.evaluate(new LossInput(embeddings, labels, config.classes(), classWeights));
+                evaluation = objective.evaluate(
+                        new LossInput(embeddings, labelArray, labels, config.classes(), classWeights));
                 collector.backward(evaluation.total());
             }
-            float loss = evaluation.total().getFloat();
-            Map<String, Float> components = new LinkedHashMap<>();
-            for (int i = 0; i < evaluation.components().size(); i++) {
-                components.put(objective.componentNames().get(i), evaluation.components().get(i).getFloat());
-            }
-            List<NDArray> gradients = new ArrayList<>(trainableArrays.size());
-            List<NDArray> squaredNorms = new ArrayList<>(trainableArrays.size());
+            int terms = evaluation.components().size();
+            int parameters = trainableArrays.size();
+            List<NDArray> gradients = new ArrayList<>(parameters);
+            NDList figures = new NDList(terms + parameters + 3);
+            figures.add(evaluation.total().reshape(1));
+            evaluation.components().forEach(term -> figures.add(term.reshape(1)));
             NDArray squaredNorm = null;
+            NDList squaredNorms = new NDList(parameters);
             for (NDArray parameter : trainableArrays) {
                 NDArray gradient = parameter.getGradient();
                 gradients.add(gradient);
                 NDArray sq = gradient.square().sum();
-                squaredNorms.add(sq);
+                squaredNorms.add(sq.reshape(1));
                 squaredNorm = squaredNorm == null ? sq : squaredNorm.add(sq);
             }
-            float gradientNorm = (float) Math.sqrt(squaredNorm.getFloat());
-            float[] embeddingValues = embeddings.toFloatArray();
+            NDArray norm = squaredNorm.sqrt();
+            figures.add(norm.reshape(1));
+            figures.addAll(squaredNorms);
+            figures.add(embeddings.stopGradient().reshape(-1));
+            // Clipping's factor min(clip / norm, 1), on the device: the same float arithmetic as clip / norm on
+            // the host when norm > clip, and a product with exactly 1 otherwise.
+            float clip = config.gradientClipNorm();
+            NDArray clipScale = clip > 0 ? stepManager.full(new Shape(), clip, DataType.FLOAT32).div(norm)
+                    .minimum(stepManager.ones(new Shape(), DataType.FLOAT32)) : null;
+            float[] values = HostTransfers.read(NDArrays.concat(figures));
+            float loss = values[0];
+            Map<String, Float> components = new LinkedHashMap<>();
+            for (int i = 0; i < terms; i++) {
+                components.put(objective.componentNames().get(i), values[1 + i]);
+            }
+            float gradientNorm = values[1 + terms];
+            float[] squaredNormValues = Arrays.copyOfRange(values, 2 + terms, 2 + terms + parameters);
+            float[] embeddingValues = Arrays.copyOfRange(values, 2 + terms + parameters, values.length);
             float lr = config.schedule().at(step);
             String skipReason = null;
             if (!Float.isFinite(loss)) {
                 skipReason = "non-finite loss " + loss + nonFiniteTerms(components);
             } else if (!Float.isFinite(gradientNorm)) {
-                skipReason = "non-finite gradient norm " + gradientNorm + nonFiniteSquaredNorms(squaredNorms);
+                skipReason = "non-finite gradient norm " + gradientNorm + nonFiniteSquaredNorms(squaredNormValues);
             }
             if (skipReason == null) {
-                float clip = config.gradientClipNorm();
-                float scale = clip > 0 && gradientNorm > clip ? clip / gradientNorm : 1f;
+                if (clipScale != null) {
+                    gradients.replaceAll(gradient -> gradient.mul(clipScale));
+                }
                 if (backboneOptimizer == null) {
-                    optimizer.update(trainableArrays, gradients, lr, scale, step + 1);
+                    optimizer.update(trainableArrays, gradients, lr, 1f, step + 1);
                 } else {
                     int b = backboneArrays.size();
                     backboneOptimizer.update(backboneArrays, gradients.subList(0, b),
-                            lr * config.backboneLearningRateScale(), scale, step + 1);
-                    optimizer.update(otherArrays, gradients.subList(b, gradients.size()), lr, scale, step + 1);
+                            lr * config.backboneLearningRateScale(), 1f, step + 1);
+                    optimizer.update(otherArrays, gradients.subList(b, gradients.size()), lr, 1f, step + 1);
                 }
                 step++;
             } else {
@@ -235,17 +266,17 @@ public final class EmbeddingTrainer implements AutoCloseable {
      * In which parameters the squared gradient norm is not finite, the first three by name, and how many in all. A
      * gradient can be finite and still overflow here (beyond about 1e19 per element): that is a blow-up too.
      */
-    private String nonFiniteSquaredNorms(List<NDArray> squaredNorms) {
+    private String nonFiniteSquaredNorms(float[] squaredNorms) {
         List<String> names = new ArrayList<>();
         int count = 0;
-        for (int i = 0; i < squaredNorms.size(); i++) {
-            if (!Float.isFinite(squaredNorms.get(i).getFloat())) {
+        for (int i = 0; i < squaredNorms.length; i++) {
+            if (!Float.isFinite(squaredNorms[i])) {
                 if (count++ < 3) {
                     names.add(trainable.get(i).name());
                 }
             }
         }
-        return count == 0 ? "" : " (squared norm not finite in " + count + " of " + squaredNorms.size()
+        return count == 0 ? "" : " (squared norm not finite in " + count + " of " + squaredNorms.length
                 + " parameters: " + String.join(", ", names) + (count > 3 ? ", ..." : "") + ")";
     }
 

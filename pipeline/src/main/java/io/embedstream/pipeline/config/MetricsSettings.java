@@ -1,5 +1,6 @@
 package io.embedstream.pipeline.config;
 
+import io.embedstream.model.train.Devices;
 import java.io.Serializable;
 
 /**
@@ -8,16 +9,21 @@ import java.io.Serializable;
  * <p>Defaults: windows of 1,024 embeddings; a probe set of the first 256 images for model-version drift; data
  * drift on samples of 128 images per window, re-embedded with the latest model; that inference on 1 CPU thread,
  * so that it does not contend with the trainer's operator threads for the cores (see
- * {@link io.embedstream.model.net.IntraOpThreads}); no Prometheus endpoint.
+ * {@link io.embedstream.model.net.IntraOpThreads}); no Prometheus endpoint; inference on the CPU, whatever device
+ * the trainer uses, so that the metrics' model does not take GPU memory and time from the trainer's unless asked to.
  *
  * @param prometheusPort where the embedded MiniCluster serves Flink's Prometheus reporter ({@code /metrics}): a port,
  *                       a range or a comma-separated list of either ({@code 9249}, {@code 9250-9260}), as Flink's
  *                       {@code metrics.reporter.prom.port} takes it; null = no reporter. A Flink cluster that runs
  *                       the job (bin/cluster, docker/) configures its reporter itself, so this does not reach it
  * @param drift          the calibrated drift detectors ({@code metrics.drift.*})
+ * @param device         where the metrics operator's copy of the model embeds ({@code metrics.device}): auto, cpu,
+ *                       gpu or gpu:N, independent of the trainer's device; default cpu
  */
 public record MetricsSettings(int windowSize, int probeSize, int driftSample, int inferenceThreads,
-                              String prometheusPort, DriftSettings drift) implements Serializable {
+                              String prometheusPort, DriftSettings drift, String device) implements Serializable {
+
+    public static final String DEFAULT_DEVICE = "cpu";
 
     public MetricsSettings {
         if (windowSize < 16 || probeSize < 16 || driftSample < 16) {
@@ -39,10 +45,19 @@ public record MetricsSettings(int windowSize, int probeSize, int driftSample, in
                     + ") is below metrics.drift-sample (" + driftSample + "); the permutation test uses the first "
                     + driftSample + " reference images");
         }
+        if (device == null) {
+            device = DEFAULT_DEVICE;
+        }
+        Devices.requireKnown("metrics.device", device);
         if (prometheusPort != null && !isPortRange(prometheusPort)) {
             throw new IllegalArgumentException("metrics.prometheus.port must be a port from 1 to 65535, a range such as"
                     + " 9250-9260, or a comma-separated list of these, got '" + prometheusPort + "'");
         }
+    }
+
+    public MetricsSettings(int windowSize, int probeSize, int driftSample, int inferenceThreads,
+                           String prometheusPort, DriftSettings drift) {
+        this(windowSize, probeSize, driftSample, inferenceThreads, prometheusPort, drift, DEFAULT_DEVICE);
     }
 
     public MetricsSettings(int windowSize, int probeSize, int driftSample, int inferenceThreads) {
@@ -58,11 +73,15 @@ public record MetricsSettings(int windowSize, int probeSize, int driftSample, in
     }
 
     public MetricsSettings withPrometheusPort(String port) {
-        return new MetricsSettings(windowSize, probeSize, driftSample, inferenceThreads, port, drift);
+        return new MetricsSettings(windowSize, probeSize, driftSample, inferenceThreads, port, drift, device);
     }
 
     public MetricsSettings withDrift(DriftSettings value) {
-        return new MetricsSettings(windowSize, probeSize, driftSample, inferenceThreads, prometheusPort, value);
+        return new MetricsSettings(windowSize, probeSize, driftSample, inferenceThreads, prometheusPort, value, device);
+    }
+
+    public MetricsSettings withDevice(String value) {
+        return new MetricsSettings(windowSize, probeSize, driftSample, inferenceThreads, prometheusPort, drift, value);
     }
 
     /**

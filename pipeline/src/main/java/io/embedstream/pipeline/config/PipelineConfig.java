@@ -40,7 +40,7 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
             "batcher.max-replay", "classes.names",
             "publish.every-steps", "publish.every-seconds", "publish.exactly-once", "publish.model-dir",
             "publish.signing-key",
-            "metrics.window-size", "metrics.probe-size", "metrics.drift-sample", "metrics.inference-threads",
+            "metrics.window-size", "metrics.probe-size", "metrics.drift-sample", "metrics.inference-threads", "metrics.device",
             "metrics.prometheus.port", "metrics.drift.reference-size", "metrics.drift.expected-run-time",
             "metrics.drift.window-steps", "metrics.drift.rows-per-step", "metrics.drift.rebase-after-windows",
             "metrics.version-drift.warmup-versions",
@@ -133,7 +133,8 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
                         r.integer("metrics.drift.window-steps", d.windowSteps()),
                         r.integer("metrics.drift.rows-per-step", d.rowsPerStep()),
                         r.integer("metrics.drift.rebase-after-windows", d.rebaseAfterWindows()),
-                        r.integer("metrics.version-drift.warmup-versions", d.versionWarmup())));
+                        r.integer("metrics.version-drift.warmup-versions", d.versionWarmup())),
+                r.string("metrics.device", m.device()));
         RuntimeSettings rt = RuntimeSettings.defaults();
         RuntimeSettings runtime = new RuntimeSettings(
                 r.longValue("runtime.checkpoint-interval-ms", rt.checkpointIntervalMillis()),

@@ -10,6 +10,7 @@ import io.embedstream.model.metrics.drift.ErtMmdConfig;
 import io.embedstream.model.metrics.drift.ReferenceSample;
 import io.embedstream.model.train.TrainerConfig;
 import io.embedstream.pipeline.config.DriftSettings;
+import io.embedstream.pipeline.config.MetricsSettings;
 import io.embedstream.pipeline.types.ScoredImage;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +43,7 @@ final class CalibratedDriftCheck {
     private final DriftSettings settings;
     private final TrainerConfig trainer;
     private final int sampleSize;
+    private final String device;
     private MetricsModel encoder;
     private ClassAwareDriftMonitor monitor;
     private String unavailable;
@@ -49,6 +51,13 @@ final class CalibratedDriftCheck {
 
     CalibratedDriftCheck(MetricsOperator.MetricsState state, DriftSettings settings, TrainerConfig trainer,
                          int sampleSize) {
+        this(state, settings, trainer, sampleSize, MetricsSettings.DEFAULT_DEVICE);
+    }
+
+    /** @param device the metrics operator's device ({@code metrics.device}), where the reference encoder runs */
+    CalibratedDriftCheck(MetricsOperator.MetricsState state, DriftSettings settings, TrainerConfig trainer,
+                         int sampleSize, String device) {
+        this.device = device;
         this.state = state;
         this.settings = settings;
         this.trainer = trainer;
@@ -150,7 +159,7 @@ final class CalibratedDriftCheck {
             return model;
         }
         if (encoder == null) {
-            encoder = new MetricsModel(trainer);
+            encoder = new MetricsModel(trainer, device);
         }
         if (!encoder.loaded() || encoder.version() != state.driftReferenceVersion) {
             encoder.load(state.driftReferenceVersion, state.driftReferenceParameters);

@@ -15,18 +15,21 @@ final class MetricsModel implements AutoCloseable {
     private static final int EMBED_BATCH = 128;
 
     private final TrainerConfig config;
+    private final String device;
     private EmbeddingModel model;
     private long version;
     private byte[] parameters;
 
-    MetricsModel(TrainerConfig config) {
+    /** @param device the metrics operator's own device ({@code metrics.device}), not the trainer's */
+    MetricsModel(TrainerConfig config, String device) {
         this.config = config;
+        this.device = device;
     }
 
     void load(ModelSnapshot snapshot) {
         if (model == null) {
             // From the parameters themselves: a TorchScript network's are the whole network, no backbone file needed.
-            model = EmbeddingModel.fromParameters(config.network(), Devices.parse(config.device()), snapshot.parameters);
+            model = EmbeddingModel.fromParameters(config.network(), Devices.parse(device), snapshot.parameters);
         } else {
             model.loadParameters(snapshot.parameters);
         }

@@ -105,9 +105,10 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
         windows = new MetricsWindows(trainerConfig.network().embeddingSize(), settings.windowSize(),
                 settings.driftSample(), trainerConfig.seed(), state.windows);
         samples = new DriftSamples(state, settings.probeSize(), settings.driftSample(), settings.drift().referenceSize());
-        model = new MetricsModel(trainerConfig);
+        model = new MetricsModel(trainerConfig, settings.device());
         dataDrift = new DataDriftCheck(settings.driftSample());
-        calibratedDrift = new CalibratedDriftCheck(state, settings.drift(), trainerConfig, settings.driftSample());
+        calibratedDrift = new CalibratedDriftCheck(state, settings.drift(), trainerConfig, settings.driftSample(),
+                settings.device());
         versionDrift = new VersionDriftTracker(state, detector, settings.drift().versionWarmup());
         gauges = new MetricsGauges(getRuntimeContext().getMetricGroup());
         pendingEvents = new ArrayList<>();
