@@ -54,8 +54,13 @@ public final class EmbeddingModel implements AutoCloseable {
         this.all = Collections.unmodifiableList(allList);
     }
 
-    /** A freshly initialised model; the same seed gives the same parameters. */
+    /** A freshly initialised model under {@link ParameterInit.Scheme#HE}; the same seed gives the same parameters. */
     public static EmbeddingModel create(NetworkConfig config, Device device, long seed) {
+        return create(config, device, seed, ParameterInit.Scheme.HE);
+    }
+
+    /** A freshly initialised model; the same seed and scheme give the same parameters. */
+    public static EmbeddingModel create(NetworkConfig config, Device device, long seed, ParameterInit.Scheme scheme) {
         NDManager manager = NDManager.newBaseManager(device);
         try {
             Block block = EmbeddingNetworks.build(config);
@@ -65,9 +70,9 @@ public final class EmbeddingModel implements AutoCloseable {
             }
             block.initialize(manager, DataType.FLOAT32,
                     new Shape(1, config.channels(), config.height(), config.width()));
-            Rng rng = new Rng(seed);
+            ParameterInit init = new ParameterInit(scheme, new Rng(seed));
             for (Pair<String, Parameter> entry : block.getParameters()) {
-                ParameterInit.initialize(entry.getValue(), rng);
+                init.initialize(entry.getValue());
                 entry.getValue().getArray().setRequiresGradient(entry.getValue().requiresGradient());
             }
             return new EmbeddingModel(config, manager, block);

@@ -79,7 +79,8 @@ public final class EmbeddingTrainer implements AutoCloseable {
 
     /** A trainer with a freshly initialised model on the configured device. */
     public static EmbeddingTrainer create(TrainerConfig config) {
-        EmbeddingModel model = EmbeddingModel.create(config.network(), Devices.parse(config.device()), config.seed());
+        EmbeddingModel model = EmbeddingModel.create(config.network(), Devices.parse(config.device()), config.seed(),
+                config.init());
         try {
             return new EmbeddingTrainer(config, model);
         } catch (RuntimeException e) {

@@ -5,6 +5,8 @@ import io.embedstream.model.loss.LdmatLoss;
 import io.embedstream.model.loss.ObjectiveConfig;
 import io.embedstream.model.net.Architecture;
 import io.embedstream.model.net.NetworkConfig;
+import io.embedstream.model.net.ParameterInit;
+import io.embedstream.model.train.DecayOn;
 import io.embedstream.model.train.LearningRateSchedule;
 import io.embedstream.model.train.OptimizerConfig;
 import io.embedstream.model.train.TrainerConfig;
@@ -74,6 +76,17 @@ public final class TrainingOptions {
     @Option(names = "--weight-decay", defaultValue = "5e-4", description = "Weight decay (default: ${DEFAULT-VALUE}).")
     public float weightDecay;
 
+    @Option(names = "--decay-on", defaultValue = "all",
+            description = "Weight decay on all trainable tensors, or on matrices only (convolution kernels, linear and"
+                    + " class weights; not biases, PReLU slopes or batch-norm) (default: ${DEFAULT-VALUE}).")
+    public String decayOn;
+
+    @Option(names = "--init", defaultValue = "he",
+            description = "Initialisation of convolution and linear layers: he (He-uniform for PReLU 0.25, zero"
+                    + " biases) or pytorch (PyTorch's defaults, U(+-1/sqrt(fan_in)) weights and biases); drawn from"
+                    + " --seed (default: ${DEFAULT-VALUE}).")
+    public String init;
+
     @Option(names = "--clip", defaultValue = "10", description = "Clip the global gradient norm; 0 = off (default: ${DEFAULT-VALUE}).")
     public float clip;
 
@@ -111,6 +124,7 @@ public final class TrainingOptions {
         OptimizerConfig.Type type = OptimizerConfig.Type.parse(optimizer);
         OptimizerConfig optimizerConfig = type == OptimizerConfig.Type.SGD
                 ? OptimizerConfig.sgd(momentum, weightDecay) : OptimizerConfig.adamw(weightDecay);
+        optimizerConfig = optimizerConfig.withDecayOn(DecayOn.parse(decayOn));
         return TrainerConfig.builder()
                 .network(network.build())
                 .classes(classes)
@@ -122,6 +136,7 @@ public final class TrainingOptions {
                 .seed(seed)
                 .device(device)
                 .shiftAugmentation(augmentShift)
+                .init(ParameterInit.Scheme.parse(init))
                 .build();
     }
 }
