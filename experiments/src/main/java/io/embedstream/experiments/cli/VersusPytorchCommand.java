@@ -272,7 +272,8 @@ public final class VersusPytorchCommand implements Callable<Integer> {
                 + "\n\n" + total + " training steps of " + batch + " images per side and seed, " + seeds + " seed(s) from "
                 + training.seed + "; arguments " + settings.get("args") + ".\n\nBoth models scored by the same Java evaluator: P@1 of the "
                 + data.test().size() + " test images, clean and under each unseen corruption, against the "
-                + data.train().size() + " clean train images (cosine)" + (validation > 0 ? ", the test images being " + validation + " held-out train images" : "")
+                + data.train().size() + " clean train images (cosine)"
+                + (validation > 0 ? ", the test images being " + validation + " held-out train images" : "")
                 + ". Init " + training.init + " (the loop's " + loopInit() + "), decay on " + training.decayOn
                 + " on both sides.\n\n"
                 + Tables.markdown(VersusSummary.summaryHeadings(), summary.summaryRows()) + "\n" + speed + "\n\n"
