@@ -13,6 +13,8 @@ import io.embedstream.model.eval.CorruptionReport;
 import io.embedstream.model.eval.KnnEvaluator;
 import io.embedstream.model.eval.LabeledEmbeddings;
 import io.embedstream.model.eval.SimilarityMetric;
+import io.embedstream.model.net.ParameterInit;
+import io.embedstream.model.train.DecayOn;
 import io.embedstream.model.train.EmbeddingTrainer;
 import io.embedstream.model.train.FitLoop;
 import io.embedstream.model.train.TrainerConfig;
@@ -36,7 +38,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code fit} against the plain PyTorch reference loop in one run (issue 19, item 2): the same images, seeds and
- * recipe; Java trains with FitLoop in this process, the loop runs as a subprocess, and the same Java evaluator
+ * recipe, initialisation and decay scope included (--init, --decay-on); Java trains with FitLoop in this process,
+ * the loop runs as a subprocess, and the same Java evaluator
  * scores both models on the same clean and corrupted test images. The stream side is not covered yet.
  */
 @Command(name = "versus-pytorch", mixinStandardHelpOptions = true,
@@ -65,15 +68,10 @@ public final class VersusPytorchCommand implements Callable<Integer> {
             description = "Runs per side, with seeds --seed, --seed + 1, ...; figures are mean ± sd (default: ${DEFAULT-VALUE}).")
     int seeds;
 
-    @Option(names = "--init", defaultValue = "project",
-            description = "The loop's initialisation: project (Java's ParameterInit, bit for bit) or pytorch (the"
-                    + " modules' defaults). fit has only project (default: ${DEFAULT-VALUE}).")
-    String init;
-
-    @Option(names = "--decay-on", defaultValue = "all",
-            description = "The loop's weight decay: all (every tensor, as fit) or matrices (not biases or PReLU"
-                    + " slopes). fit has only all (default: ${DEFAULT-VALUE}).")
-    String decayOn;
+    @Option(names = "--validation", defaultValue = "0",
+            description = "Hold out this many train images (seed 13) and score both sides on them instead of the test"
+                    + " split: choose recipes on this, never on the test split; 0 = the test split (default: ${DEFAULT-VALUE}).")
+    int validation;
 
     @Option(names = "--corruptions", defaultValue = "all", paramLabel = "none|all|KIND[,KIND...]",
             description = "Unseen corruptions scored at levels 1-3: rotate, gamma, salt-pepper, occlusion, pixelate,"
@@ -108,7 +106,12 @@ public final class VersusPytorchCommand implements Callable<Integer> {
         Map<String, Object> settings = RunSettings.of(spec);
         CorruptionSet kinds = CorruptionSet.parse(corruptions);
         ReferenceLoop loop = checkedOptions();
-        LabeledDataset data = Datasets.load(dataset);
+        LabeledDataset loaded = Datasets.load(dataset);
+        if (validation >= loaded.train().size()) {
+            throw new IllegalArgumentException("--validation " + validation + " leaves no train images of "
+                    + loaded.train().size());
+        }
+        LabeledDataset data = validation > 0 ? loaded.validationSplit(validation, 13) : loaded;
         if (data.train().size() < batch) {
             throw new IllegalArgumentException("--batch " + batch + " is larger than the train split ("
                     + data.train().size() + " images)");
@@ -121,12 +124,8 @@ public final class VersusPytorchCommand implements Callable<Integer> {
         TrainerConfig base = training.trainerConfig(first.height(), first.width(), first.channels(),
                 data.numClasses(), total);
         System.out.printf(Locale.ROOT, "versus-pytorch on %s: %d train / %d test, %d steps of %d, %d seed(s) from %d;"
-                        + " loop init %s, decay on %s; corruptions %s%n", data.name(), data.train().size(),
-                data.test().size(), total, batch, seeds, base.seed(), init, decayOn, corruptions);
-        if (!"project".equals(init) || !"all".equals(decayOn)) {
-            System.out.println("note: fit has no --init or --decay-on; it keeps project initialisation and decay on all"
-                    + " tensors, so the difference includes the loop's choice");
-        }
+                        + " init %s, decay on %s on both sides; corruptions %s%n", data.name(), data.train().size(),
+                data.test().size(), total, batch, seeds, base.seed(), training.init, training.decayOn, corruptions);
         int[] trainLabels = data.train().stream().mapToInt(LabeledImage::label).toArray();
         CorruptionEvaluator evaluator = new CorruptionEvaluator(SimilarityMetric.COSINE, corruptionSeed);
         List<SideRun> fitRuns = new ArrayList<>();
@@ -167,11 +166,8 @@ public final class VersusPytorchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("need --epochs >= 1, --steps >= 0, --batch >= 2, --seeds >= 1 and"
                     + " --loop-threads >= 0");
         }
-        if (!List.of("project", "pytorch").contains(init)) {
-            throw new IllegalArgumentException("--init must be project or pytorch, got '" + init + "'");
-        }
-        if (!List.of("all", "matrices").contains(decayOn)) {
-            throw new IllegalArgumentException("--decay-on must be all or matrices, got '" + decayOn + "'");
+        if (validation < 0) {
+            throw new IllegalArgumentException("need --validation >= 0");
         }
         if (training.plainSoftmax) {
             throw new IllegalArgumentException("--plain-softmax has no counterpart in the reference loop, which trains"
@@ -216,7 +212,7 @@ public final class VersusPytorchCommand implements Callable<Integer> {
     private List<String> loopArgs(Path datasetDir, long seed) {
         List<String> a = new ArrayList<>(List.of("--dataset", "idx:" + datasetDir, "--seed", Long.toString(seed),
                 "--epochs", Integer.toString(epochs), "--steps", Long.toString(steps), "--batch", Integer.toString(batch),
-                "--init", init, "--decay-on", decayOn, "--threads", Integer.toString(loopThreads),
+                "--init", loopInit(), "--decay-on", DecayOn.parse(training.decayOn).cliName(), "--threads", Integer.toString(loopThreads),
                 "--arch", training.architecture, "--embedding", Integer.toString(training.embeddingSize),
                 "--optimizer", training.optimizer.trim().toLowerCase(Locale.ROOT), "--schedule", training.schedule,
                 "--momentum", Float.toString(training.momentum), "--weight-decay", Float.toString(training.weightDecay),
@@ -237,6 +233,11 @@ public final class VersusPytorchCommand implements Callable<Integer> {
         return a;
     }
 
+    /** The loop's name of fit's initialisation: its "project" is Java's he, bit for bit; pytorch is the modules' own. */
+    private String loopInit() {
+        return ParameterInit.Scheme.parse(training.init) == ParameterInit.Scheme.HE ? "project" : "pytorch";
+    }
+
     private void write(Path outDir, Map<String, Object> settings, LabeledDataset data, long total,
                        VersusSummary summary, List<SideRun> fitRuns, List<SideRun> loopRuns,
                        List<Map<String, Object>> loopResults) throws java.io.IOException {
@@ -250,8 +251,10 @@ public final class VersusPytorchCommand implements Callable<Integer> {
         settings.put("train_images", data.train().size());
         settings.put("test_images", data.test().size());
         settings.put("training_steps", total);
-        settings.put("fit_init", "project");
-        settings.put("fit_decay_on", "all");
+        settings.put("init", ParameterInit.Scheme.parse(training.init).cliName());
+        settings.put("loop_init", loopInit());
+        settings.put("decay_on", DecayOn.parse(training.decayOn).cliName());
+        settings.put("validation_images", validation);
         settings.put("processors", Runtime.getRuntime().availableProcessors());
         settings.put("java", System.getProperty("java.version"));
         Map<String, Object> root = new LinkedHashMap<>();
@@ -269,8 +272,10 @@ public final class VersusPytorchCommand implements Callable<Integer> {
                 + "\n\n" + total + " training steps of " + batch + " images per side and seed, " + seeds + " seed(s) from "
                 + training.seed + "; arguments " + settings.get("args") + ".\n\nBoth models scored by the same Java evaluator: P@1 of the "
                 + data.test().size() + " test images, clean and under each unseen corruption, against the "
-                + data.train().size() + " clean train images (cosine). Loop init " + init + ", decay on " + decayOn
-                + "; fit: project init, decay on all.\n\n"
+                + data.train().size() + " clean train images (cosine)"
+                + (validation > 0 ? ", the test images being " + validation + " held-out train images" : "")
+                + ". Init " + training.init + " (the loop's " + loopInit() + "), decay on " + training.decayOn
+                + " on both sides.\n\n"
                 + Tables.markdown(VersusSummary.summaryHeadings(), summary.summaryRows()) + "\n" + speed + "\n\n"
                 + Tables.markdown(VersusSummary.cellHeadings(), summary.cellRows()));
         System.out.println("wrote " + outDir.resolve("results.json") + " and results.md");

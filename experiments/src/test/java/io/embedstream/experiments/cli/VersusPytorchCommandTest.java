@@ -32,7 +32,7 @@ class VersusPytorchCommandTest {
         Path python = DebianPyTorch.python();
         Path out = dir.resolve("versus");
         String[] args = {"experiment", "versus-pytorch", "--dataset", "synthetic:320:" + TEST_IMAGES, "--batch", "32",
-            "--steps", "6", "--epochs", "1", "--loop-threads", "1", "--python", python.toString(),
+            "--steps", "6", "--epochs", "1", "--init", "he", "--loop-threads", "1", "--python", python.toString(),
             "--python-dir", DebianPyTorch.pythonDir().toString(), "--out", out.toString()};
         assertEquals(0, ExperimentsLauncher.run(args));
         JsonNode root = new ObjectMapper().readTree(out.resolve("results.json").toFile());
@@ -65,7 +65,7 @@ class VersusPytorchCommandTest {
                     run.get("side") + ": its own P@1 and the shared evaluator's");
         }
 
-        // Same initial weights (the project's, bit for bit), same batches, 6 steps: the networks differ by float
+        // Same initial weights (--init he: the loop's "project", bit for bit), same batches, 6 steps: the networks differ by float
         // round-off only, so their nearest neighbours, clean or corrupted, rarely differ.
         double clean = Math.abs(fit.get("clean_precision_at_1").get("mean").asDouble()
                 - loop.get("clean_precision_at_1").get("mean").asDouble());
@@ -83,8 +83,9 @@ class VersusPytorchCommandTest {
 
     @Test
     void badOptionsFailBeforeTrainingWithASentence() {
-        assertRefused("--init must be project or pytorch", "--init", "xavier");
-        assertRefused("--decay-on must be all or matrices", "--decay-on", "biases");
+        assertRefused("unknown initialisation 'xavier'; expected he or pytorch", "--init", "xavier");
+        assertRefused("unknown --decay-on 'biases'; expected all or matrices", "--decay-on", "biases");
+        assertRefused("need --validation >= 0", "--validation", "-1");
         assertRefused("--plain-softmax has no counterpart", "--plain-softmax");
         assertRefused("--augment-shift has no counterpart", "--augment-shift", "2");
         assertRefused("--seeds >= 1", "--seeds", "0");

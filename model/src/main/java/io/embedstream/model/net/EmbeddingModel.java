@@ -55,18 +55,19 @@ public final class EmbeddingModel implements AutoCloseable {
         this.all = Collections.unmodifiableList(allList);
     }
 
-    /** A freshly initialised model; the same seed gives the same parameters. A TorchScript backbone is a local file. */
+    /** A freshly initialised model under {@link ParameterInit.Scheme#HE}; a TorchScript backbone is a local file. */
     public static EmbeddingModel create(NetworkConfig config, Device device, long seed) {
-        return create(config, device, seed, BackboneSource.localFiles());
+        return create(config, device, seed, ParameterInit.Scheme.HE, BackboneSource.localFiles());
     }
 
     /**
-     * A freshly initialised model; the same seed gives the same parameters. A TorchScript backbone is read from
-     * {@code backbones} and keeps its own weights; only its head is initialised from the seed.
+     * A freshly initialised model; the same seed and scheme give the same parameters. A TorchScript backbone is read
+     * from {@code backbones} and keeps its own weights; only its head is initialised from the seed.
      *
      * @throws IllegalArgumentException naming the problem when the backbone cannot be read or used
      */
-    public static EmbeddingModel create(NetworkConfig config, Device device, long seed, BackboneSource backbones) {
+    public static EmbeddingModel create(NetworkConfig config, Device device, long seed, ParameterInit.Scheme scheme,
+                                        BackboneSource backbones) {
         if (config.architecture() == Architecture.TORCHSCRIPT) {
             byte[] module;
             try {
@@ -85,9 +86,9 @@ public final class EmbeddingModel implements AutoCloseable {
             }
             block.initialize(manager, DataType.FLOAT32,
                     new Shape(1, config.channels(), config.height(), config.width()));
-            Rng rng = new Rng(seed);
+            ParameterInit init = new ParameterInit(scheme, new Rng(seed));
             for (Pair<String, Parameter> entry : block.getParameters()) {
-                ParameterInit.initialize(entry.getValue(), rng);
+                init.initialize(entry.getValue());
                 entry.getValue().getArray().setRequiresGradient(entry.getValue().requiresGradient());
             }
             return new EmbeddingModel(config, manager, block);

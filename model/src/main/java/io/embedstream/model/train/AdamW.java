@@ -5,15 +5,29 @@ import io.embedstream.model.net.NamedArray;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Adam with decoupled weight decay (Loshchilov and Hutter): p *= 1 - lr wd, then the bias-corrected Adam step. */
+/**
+ * Adam with decoupled weight decay (Loshchilov and Hutter): p *= 1 - lr wd on the tensors {@link DecayOn} names,
+ * then the bias-corrected Adam step.
+ */
 public final class AdamW implements Optimizer {
     private final float beta1;
     private final float beta2;
     private final float epsilon;
     private final float weightDecay;
     private final List<NamedArray> state = new ArrayList<>();
+    private final boolean[] decayed;
 
+    /** Weight decay on every parameter. */
     public AdamW(List<NamedArray> parameters, float beta1, float beta2, float epsilon, float weightDecay) {
+        this(parameters, beta1, beta2, epsilon, weightDecay, DecayOn.ALL);
+    }
+
+    public AdamW(List<NamedArray> parameters, float beta1, float beta2, float epsilon, float weightDecay,
+                 DecayOn decayOn) {
+        this.decayed = new boolean[parameters.size()];
+        for (int i = 0; i < parameters.size(); i++) {
+            decayed[i] = decayOn.decays(parameters.get(i).array().getShape());
+        }
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.epsilon = epsilon;
@@ -41,7 +55,7 @@ public final class AdamW implements Optimizer {
             NDArray g = gradScale == 1f ? gradients.get(i) : gradients.get(i).mul(gradScale);
             NDArray m = state.get(i).array();
             NDArray v = state.get(n + i).array();
-            if (weightDecay != 0f) {
+            if (weightDecay != 0f && decayed[i]) {
                 p.muli(1f - lr * weightDecay);
             }
             m.muli(beta1).addi(g.mul(1f - beta1));

@@ -120,7 +120,7 @@ public final class EmbeddingTrainer implements AutoCloseable {
     /** A trainer whose TorchScript backbone, if any, is read from {@code backbones}. */
     public static EmbeddingTrainer create(TrainerConfig config, BackboneSource backbones) {
         EmbeddingModel model = EmbeddingModel.create(config.network(), Devices.parse(config.device()), config.seed(),
-                backbones);
+                config.init(), backbones);
         try {
             return new EmbeddingTrainer(config, model);
         } catch (RuntimeException e) {

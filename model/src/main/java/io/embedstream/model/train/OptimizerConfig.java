@@ -8,9 +8,12 @@ import java.util.Locale;
  * Which optimiser and its hyper-parameters (the learning rate comes from the {@link LearningRateSchedule}).
  *
  * <p>Defaults: SGD, momentum 0.9, weight decay 5e-4 (the CM paper's MNIST settings); for AdamW
- * beta1 0.9, beta2 0.999, epsilon 1e-8.
+ * beta1 0.9, beta2 0.999, epsilon 1e-8; decay on every trainable tensor ({@link DecayOn#ALL}).
+ *
+ * @param decayOn which tensors weight decay applies to
  */
-public record OptimizerConfig(Type type, float momentum, float weightDecay, float beta1, float beta2, float epsilon) implements java.io.Serializable {
+public record OptimizerConfig(Type type, float momentum, float weightDecay, float beta1, float beta2, float epsilon,
+                              DecayOn decayOn) implements java.io.Serializable {
 
     public enum Type {
         SGD, ADAMW;
@@ -25,8 +28,8 @@ public record OptimizerConfig(Type type, float momentum, float weightDecay, floa
     }
 
     public OptimizerConfig {
-        if (type == null) {
-            throw new IllegalArgumentException("optimizer type must be set");
+        if (type == null || decayOn == null) {
+            throw new IllegalArgumentException("optimizer type and decay-on must be set");
         }
         if (!(momentum >= 0 && momentum < 1)) {
             throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
@@ -41,11 +44,16 @@ public record OptimizerConfig(Type type, float momentum, float weightDecay, floa
     }
 
     public static OptimizerConfig sgd(float momentum, float weightDecay) {
-        return new OptimizerConfig(Type.SGD, momentum, weightDecay, 0.9f, 0.999f, 1e-8f);
+        return new OptimizerConfig(Type.SGD, momentum, weightDecay, 0.9f, 0.999f, 1e-8f, DecayOn.ALL);
     }
 
     public static OptimizerConfig adamw(float weightDecay) {
-        return new OptimizerConfig(Type.ADAMW, 0.9f, weightDecay, 0.9f, 0.999f, 1e-8f);
+        return new OptimizerConfig(Type.ADAMW, 0.9f, weightDecay, 0.9f, 0.999f, 1e-8f, DecayOn.ALL);
+    }
+
+    /** This configuration with weight decay on {@code scope}. */
+    public OptimizerConfig withDecayOn(DecayOn scope) {
+        return new OptimizerConfig(type, momentum, weightDecay, beta1, beta2, epsilon, scope);
     }
 
     public static OptimizerConfig defaults() {
@@ -54,8 +62,8 @@ public record OptimizerConfig(Type type, float momentum, float weightDecay, floa
 
     Optimizer create(List<NamedArray> parameters) {
         return switch (type) {
-            case SGD -> new SgdMomentum(parameters, momentum, weightDecay);
-            case ADAMW -> new AdamW(parameters, beta1, beta2, epsilon, weightDecay);
+            case SGD -> new SgdMomentum(parameters, momentum, weightDecay, decayOn);
+            case ADAMW -> new AdamW(parameters, beta1, beta2, epsilon, weightDecay, decayOn);
         };
     }
 }

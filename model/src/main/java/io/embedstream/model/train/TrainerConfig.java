@@ -2,13 +2,14 @@ package io.embedstream.model.train;
 
 import io.embedstream.model.loss.ObjectiveConfig;
 import io.embedstream.model.net.NetworkConfig;
+import io.embedstream.model.net.ParameterInit;
 
 /**
  * Everything that defines a training run.
  *
  * <p>Defaults: the default {@link NetworkConfig} and {@link ObjectiveConfig}, 10 classes, SGD (momentum 0.9,
  * weight decay 5e-4) at a constant learning rate 0.01, gradient-norm clipping at 10, seed 42, device auto, no
- * augmentation.
+ * augmentation, {@link ParameterInit.Scheme#HE} initialisation.
  *
  * @param shiftAugmentation largest random translation of a training image, in pixels on each axis ({@link RandomShift});
  *                          0 = off
@@ -16,16 +17,18 @@ import io.embedstream.model.net.NetworkConfig;
  * @param device {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}
  * @param freezeBackbone keep a TorchScript backbone's parameters as loaded (train only the head and class weights)
  * @param backboneLearningRateScale factor on the learning rate of a TorchScript backbone's parameters (default 1)
+ * @param init how the network's parameters start (only creation depends on it, not a restore)
  */
 public record TrainerConfig(
         NetworkConfig network, int classes, ObjectiveConfig objective, OptimizerConfig optimizer,
         LearningRateSchedule schedule, float gradientClipNorm, long seed, String device, int shiftAugmentation,
-        boolean freezeBackbone, float backboneLearningRateScale)
+        boolean freezeBackbone, float backboneLearningRateScale, ParameterInit.Scheme init)
         implements java.io.Serializable {
 
     public TrainerConfig {
-        if (network == null || objective == null || optimizer == null || schedule == null || device == null) {
-            throw new IllegalArgumentException("network, objective, optimizer, schedule and device must be set");
+        if (network == null || objective == null || optimizer == null || schedule == null || device == null
+                || init == null) {
+            throw new IllegalArgumentException("network, objective, optimizer, schedule, device and init must be set");
         }
         if (classes < 2) {
             throw new IllegalArgumentException("need at least 2 classes, got " + classes);
@@ -55,7 +58,7 @@ public record TrainerConfig(
         return new Builder().network(network).classes(classes).objective(objective).optimizer(optimizer)
                 .schedule(schedule).gradientClipNorm(gradientClipNorm).seed(seed).device(device)
                 .shiftAugmentation(shiftAugmentation).freezeBackbone(freezeBackbone)
-                .backboneLearningRateScale(backboneLearningRateScale);
+                .backboneLearningRateScale(backboneLearningRateScale).init(init);
     }
 
     /** Builder with the defaults documented on {@link TrainerConfig}. */
@@ -71,6 +74,7 @@ public record TrainerConfig(
         private int shiftAugmentation = 0;
         private boolean freezeBackbone = false;
         private float backboneLearningRateScale = 1f;
+        private ParameterInit.Scheme init = ParameterInit.Scheme.HE;
 
         public Builder network(NetworkConfig v) { this.network = v; return this; }
         public Builder classes(int v) { this.classes = v; return this; }
@@ -84,10 +88,11 @@ public record TrainerConfig(
         public Builder shiftAugmentation(int v) { this.shiftAugmentation = v; return this; }
         public Builder freezeBackbone(boolean v) { this.freezeBackbone = v; return this; }
         public Builder backboneLearningRateScale(float v) { this.backboneLearningRateScale = v; return this; }
+        public Builder init(ParameterInit.Scheme v) { this.init = v; return this; }
 
         public TrainerConfig build() {
             return new TrainerConfig(network, classes, objective, optimizer, schedule, gradientClipNorm, seed, device,
-                    shiftAugmentation, freezeBackbone, backboneLearningRateScale);
+                    shiftAugmentation, freezeBackbone, backboneLearningRateScale, init);
         }
     }
 }

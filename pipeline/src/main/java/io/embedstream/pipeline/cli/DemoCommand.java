@@ -51,6 +51,11 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
     @Option(names = "--degraded-share", defaultValue = "0.2", description = "Share of degraded images (default: ${DEFAULT-VALUE}).")
     double degradedShare;
 
+    @Option(names = "--schedule-steps", defaultValue = "0",
+            description = "Steps over which --schedule runs (a cosine decays to its min at this step); 0 = --images over"
+                    + " the batch size, the steps the budget's fresh images fill (default: ${DEFAULT-VALUE}).")
+    long scheduleSteps;
+
     @Option(names = "--rate", defaultValue = "0", description = "Images per second into Kafka; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
     double rate;
 
@@ -89,9 +94,10 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         long started = System.nanoTime();
         LabeledDataset data = Datasets.load(dataset);
         LabeledImage first = data.train().get(0);
-        TrainerConfig trainer = training.trainerConfig(first.height(), first.width(), first.channels(),
-                data.numClasses(), Long.MAX_VALUE / 4);
-        TrainingOptions.checkBackbone(trainer);
+        if (scheduleSteps < 0) {
+            throw new IllegalArgumentException("--schedule-steps must be >= 0 (0 = the image budget over the batch"
+                    + " size), got " + scheduleSteps);
+        }
         Path work = workDir.toAbsolutePath();
         Files.createDirectories(work);
         Properties defaults = new Properties();
@@ -100,9 +106,18 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         defaults.setProperty("publish.model-dir", work.resolve("models").toString());
         defaults.setProperty("publish.every-seconds", "20");
         defaults.setProperty("batcher.classes-per-batch", Integer.toString(Math.min(8, data.numClasses())));
+        // The demo knows its budget, so a cosine schedule can end where the stream does, as fit's ends with its
+        // last epoch (issue 19); the batch size comes from the job settings, --set included.
+        int batch = job.pipelineConfig(training.trainerConfig(first.height(), first.width(), first.channels(),
+                data.numClasses(), Long.MAX_VALUE / 4), defaults).batcher().batchSize();
+        long totalSteps = scheduleSteps > 0 ? scheduleSteps : Math.max(1, images / batch);
+        TrainerConfig trainer = training.trainerConfig(first.height(), first.width(), first.channels(),
+                data.numClasses(), totalSteps);
+        TrainingOptions.checkBackbone(trainer);
 
-        System.out.printf(Locale.ROOT, "demo: %,d images from %s (%.0f%% degraded) -> embedded Kafka -> Flink MiniCluster%n",
-                images, data.name(), degradedShare * 100);
+        System.out.printf(Locale.ROOT, "demo: %,d images from %s (%.0f%% degraded) -> embedded Kafka -> Flink MiniCluster;"
+                        + " %s init, lr %s, decay on %s%n", images, data.name(), degradedShare * 100,
+                trainer.init().cliName(), trainer.schedule(), trainer.optimizer().decayOn().cliName());
         MetricsHistory history = dashboardPort == null ? null : new MetricsHistory(20_000);
         try (ShutdownLatch stayUp = dashboardPort == null ? null : new ShutdownLatch();
              DashboardServer dashboard = dashboardPort == null ? null : DashboardServer.builder().history(history)

@@ -81,10 +81,11 @@ public final class FitCommand implements Callable<Integer> {
                 first.channels(), (System.nanoTime() - loadStart) / 1e9);
         try (EmbeddingTrainer trainer = EmbeddingTrainer.create(config,
                 new io.embedstream.pipeline.operators.FlinkBackboneSource())) {
-            System.out.printf(Locale.ROOT, "network %s (%,d parameters) on %s; objective %s; %s lr %s%n",
-                    config.network().describe(), trainer.model().parameterCount(), trainer.model().device(),
-                    trainer.componentNames(), config.optimizer().type().name().toLowerCase(Locale.ROOT),
-                    config.schedule());
+            System.out.printf(Locale.ROOT, "network %s (%,d parameters, %s init) on %s; objective %s; %s lr %s,"
+                            + " decay on %s%n", config.network().describe(), trainer.model().parameterCount(),
+                    config.init().cliName(), trainer.model().device(), trainer.componentNames(),
+                    config.optimizer().type().name().toLowerCase(Locale.ROOT), config.schedule(),
+                    config.optimizer().decayOn().cliName());
             List<LabeledImage> trainImages = train.stream().map(DegradedImage::image).toList();
             ProgressLine progress = new ProgressLine(System.err);
             double[] warmMemory = {-1, -1};

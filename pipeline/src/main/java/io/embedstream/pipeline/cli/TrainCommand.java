@@ -44,6 +44,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--from-savepoint", description = "Resume from this savepoint or retained checkpoint.")
     String savepoint;
 
+    @Option(names = "--schedule-steps", defaultValue = "0",
+            description = "Steps over which --schedule runs (a cosine decays to its min at this step), for a stream of"
+                    + " known length; 0 = unbounded: after the warm-up the rate stays at --lr (default: ${DEFAULT-VALUE}).")
+    long scheduleSteps;
+
     @Mixin
     TrainingOptions training;
 
@@ -59,8 +64,11 @@ public final class TrainCommand implements Callable<Integer> {
         if (dims.length != 3) {
             throw new IllegalArgumentException("--input must be WIDTHxHEIGHTxCHANNELS, e.g. 28x28x1, got " + input);
         }
+        if (scheduleSteps < 0) {
+            throw new IllegalArgumentException("--schedule-steps must be >= 0 (0 = unbounded), got " + scheduleSteps);
+        }
         TrainerConfig trainer = training.trainerConfig(Integer.parseInt(dims[1]), Integer.parseInt(dims[0]),
-                Integer.parseInt(dims[2]), classes, Long.MAX_VALUE / 4);
+                Integer.parseInt(dims[2]), classes, scheduleSteps > 0 ? scheduleSteps : Long.MAX_VALUE / 4);
         TrainingOptions.checkBackbone(trainer);
         Properties defaults = new Properties();
         if (bootstrap != null) {

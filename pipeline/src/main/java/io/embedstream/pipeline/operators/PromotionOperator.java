@@ -112,9 +112,11 @@ public final class PromotionOperator extends CoProcessFunction<ModelSnapshot, Sc
 
     private float[][] embed(byte[] parameters, List<LabeledImage> images) {
         if (model == null) {
-            model = EmbeddingModel.create(trainer.network(), Devices.parse(trainer.device()), 0);
+            // From the parameters: a TorchScript network's are the whole network, no backbone file needed.
+            model = EmbeddingModel.fromParameters(trainer.network(), Devices.parse(trainer.device()), parameters);
+        } else {
+            model.loadParameters(parameters);
         }
-        model.loadParameters(parameters);
         return model.embed(images, EMBED_BATCH);
     }
 
