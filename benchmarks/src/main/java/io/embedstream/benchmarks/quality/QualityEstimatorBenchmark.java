@@ -2,6 +2,7 @@ package io.embedstream.benchmarks.quality;
 
 import io.embedstream.types.LabeledImage;
 import io.embedstream.model.data.SyntheticShapes;
+import io.embedstream.model.data.photo.PhotoObjects;
 import io.embedstream.model.quality.QualityEstimator;
 import io.embedstream.model.quality.QualityReport;
 import java.util.List;
@@ -13,14 +14,16 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Throughput of {@link QualityEstimator} in images per second on one thread, at 28x28 grayscale (MNIST-sized) and
- * 224x224 RGB (ImageNet-sized). Each invocation scores the next image of a small pool of distinct synthetic
+ * Throughput of {@link QualityEstimator} in images per second on one thread, at 28x28 grayscale (MNIST-sized),
+ * 224x224 RGB synthetic shapes, and RGB photos of the photo-like set at the network input sizes 64, 128 and 224
+ * ({@code photoRgb}, parameter {@code side}). Each invocation scores the next image of a small pool of distinct
  * images, so branch predictors and caches do not see one image over and over.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar QualityEstimator -f 1 -wi 2 -i 3 -t 1}.
@@ -49,6 +52,26 @@ public class QualityEstimatorBenchmark {
     public QualityReport gray28x28() {
         next = (next + 1) & (POOL - 1);
         return estimator.estimate(gray28.get(next));
+    }
+
+    /** A pool of photo-like RGB images of one side. */
+    @State(Scope.Thread)
+    public static class Photos {
+        @Param({"64", "128", "224"})
+        public int side;
+        List<LabeledImage> pool;
+        int next;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            pool = PhotoObjects.builder().size(side, side).seed(1).build().images(0, POOL);
+        }
+    }
+
+    @Benchmark
+    public QualityReport photoRgb(Photos photos) {
+        photos.next = (photos.next + 1) & (POOL - 1);
+        return estimator.estimate(photos.pool.get(photos.next));
     }
 
     @Benchmark

@@ -1,5 +1,7 @@
 package io.embedstream.experiments.cli;
 
+import io.embedstream.model.data.LabeledDataset;
+import io.embedstream.pipeline.cli.Datasets;
 import io.embedstream.pipeline.cli.JobOptions;
 import io.embedstream.pipeline.cli.TrainingOptions;
 import io.embedstream.connectors.dataset.DatasetProducer;
@@ -45,6 +47,12 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     @Option(names = "--images", defaultValue = "38400", description = "Images for each run (default: ${DEFAULT-VALUE}; the pipeline's figure is taken from 20%% to 90%% of them, and shorter runs still include the JIT compiling Flink's and Kafka's code).")
     int images;
 
+    @Option(names = "--dataset", paramLabel = "SPEC",
+            description = "Images to train on, any dataset form of the other commands (" + Datasets.FORMS + "); its"
+                    + " train split is used, repeated when it holds fewer than --images (default: 28x28 grey"
+                    + " synthetic shapes, 10 classes).")
+    String dataset;
+
     @Option(names = "--publish-every-steps", defaultValue = "100",
             description = "Publish a model version every N steps in the pipeline run; the job's default is 100, fewer"
                     + " steps give more publish-latency samples and cost more (default: ${DEFAULT-VALUE}).")
@@ -63,8 +71,21 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<LabeledImage> data = SyntheticShapes.builder().seed(3).build().generate(images);
-        TrainerConfig trainer = training.trainerConfig(28, 28, 1, 10, Long.MAX_VALUE / 4);
+        List<LabeledImage> data;
+        int classes;
+        if (dataset == null) {
+            data = SyntheticShapes.builder().seed(3).build().generate(images);
+            classes = 10;
+        } else {
+            LabeledDataset loaded = Datasets.load(dataset);
+            data = repeated(loaded.train(), images);
+            classes = loaded.numClasses();
+        }
+        LabeledImage first = data.get(0);
+        TrainerConfig trainer = training.trainerConfig(first.height(), first.width(), first.channels(), classes,
+                Long.MAX_VALUE / 4);
+        System.out.printf(Locale.ROOT, "images: %,d of %dx%dx%d, %d classes, network %s%n", data.size(),
+                first.width(), first.height(), first.channels(), classes, trainer.network().describe());
         Properties defaults = new Properties();
         Path work = Files.createTempDirectory("embedstream-bench");
         defaults.setProperty("runtime.checkpoint-dir", work.resolve("checkpoints").toUri().toString());
@@ -132,6 +153,18 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The first {@code count} images of {@code source} taken round and round. */
+    private static List<LabeledImage> repeated(List<LabeledImage> source, int count) {
+        if (source.isEmpty()) {
+            throw new IllegalArgumentException("the dataset's train split is empty");
+        }
+        List<LabeledImage> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            out.add(source.get(i % source.size()));
+        }
+        return out;
     }
 
     private static Thread watchVersions(PipelineConfig config, List<Long> latencies,

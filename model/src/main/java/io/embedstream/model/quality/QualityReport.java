@@ -15,7 +15,11 @@ package io.embedstream.model.quality;
  *                          edges as long as they cover less than half the image; used for the noise sub-score
  * @param rmsContrast       standard deviation of the luminance divided by 255, in [0, 0.5]
  * @param tonalRange        (99th - 1st percentile of the luminance) / 255, in [0, 1]; used for the contrast
- *                          sub-score
+ *                          sub-score of grey images
+ * @param channelRange      the largest (99th - 1st percentile) / 255 of the three colour channels (the tonal
+ *                          range for grey images), in [0, 1]; used for the contrast sub-score: a red object on a
+ *                          green ground can have little luminance contrast and plenty of colour contrast, and a
+ *                          contrast loss shrinks every channel's range alike
  * @param lowClipFraction   fraction of pixels with luminance at most {@value QualityEstimator#LOW_CLIP}
  * @param highClipFraction  fraction of pixels with luminance at least {@value QualityEstimator#HIGH_CLIP}
  * @param exposureError     clipping not explained by content, in [0, 1]; see {@link QualityEstimator}
@@ -39,6 +43,7 @@ public record QualityReport(
         double noiseSigmaRobust,
         double rmsContrast,
         double tonalRange,
+        double channelRange,
         double lowClipFraction,
         double highClipFraction,
         double exposureError,
