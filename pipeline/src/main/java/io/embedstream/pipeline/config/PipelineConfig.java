@@ -172,7 +172,7 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
     }
 
     public PipelineConfig withBatcher(BatcherConfig value) {
-        return new PipelineConfig(kafka, trainer, value, publish, metrics, runtime);
+        return new PipelineConfig(kafka, trainer, value, publish, metrics, runtime, promotion);
     }
 
     public PipelineConfig withRuntime(RuntimeSettings value) {

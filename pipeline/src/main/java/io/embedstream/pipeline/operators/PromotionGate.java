@@ -56,6 +56,11 @@ final class PromotionGate {
         public byte[] heldOut;
         public List<Long> promotedVersions = new ArrayList<>();
         public List<byte[]> promotedParameters = new ArrayList<>();
+        /**
+         * Class names of held-out images (with {@code classes.names}), which the batcher's registry has not indexed
+         * when they are held out: name k is label -(k + 2) here, apart from every integer label.
+         */
+        public List<String> labelNames = new ArrayList<>();
 
         public State() {}
 

@@ -49,6 +49,7 @@ public final class PromotionOperator extends CoProcessFunction<ModelSnapshot, Sc
     private transient ListState<PromotionGate.State> checkpointed;
     private transient PromotionGate gate;
     private transient EmbeddingModel model;
+    private transient java.util.Map<String, Integer> nameLabels;
     private transient Counter promoted;
     private transient Counter rejected;
     private transient Counter rolledBack;
@@ -107,7 +108,22 @@ public final class PromotionOperator extends CoProcessFunction<ModelSnapshot, Sc
 
     @Override
     public void processElement2(ScoredImage image, Context ctx, Collector<ModelSnapshot> out) {
-        set.add(image.toLabeledImage(), Math.max(0f, Math.min(1f, image.quality)));
+        LabeledImage labeled = image.toLabeledImage();
+        if (image.labelName != null) {
+            if (nameLabels == null) {
+                nameLabels = new java.util.HashMap<>();
+                for (int k = 0; k < state.labelNames.size(); k++) {
+                    nameLabels.put(state.labelNames.get(k), -(k + 2));
+                }
+            }
+            int label = nameLabels.computeIfAbsent(image.labelName, name -> {
+                state.labelNames.add(name);
+                return -(state.labelNames.size() + 1);
+            });
+            labeled = new LabeledImage(labeled.id(), label, labeled.width(), labeled.height(), labeled.channels(),
+                    labeled.pixels());
+        }
+        set.add(labeled, Math.max(0f, Math.min(1f, image.quality)));
     }
 
     private float[][] embed(byte[] parameters, List<LabeledImage> images) {
