@@ -18,14 +18,14 @@ class TorchScriptCommandTest {
     void fitRefusesABackboneOfWrongOutputRank() {
         CommandOutput run = PipelineTestSupport.runCommand("fit", "--dataset", "synthetic:100:10", "--arch",
                 "torchscript:" + TorchScriptFixtures.convOnly(), "--epochs", "1");
-        assertOneSentence(run, "conv_only.pt returns a float32 tensor of shape (2, 32, 7, 7)");
+        assertOneSentence(run, "conv_only", "returns a float32 tensor of shape (2, 32, 7, 7)");
     }
 
     @Test
     void demoRefusesAFileThatIsNotTorchScript() {
         CommandOutput run = PipelineTestSupport.runCommand("demo", "--dataset", "synthetic:100:10", "--arch",
                 "torchscript:" + TorchScriptFixtures.notTorchScript());
-        assertOneSentence(run, "not_torchscript.pt is not a TorchScript module");
+        assertOneSentence(run, "not_torchscript", "is not a TorchScript module");
     }
 
     @Test
@@ -42,10 +42,14 @@ class TorchScriptCommandTest {
         assertOneSentence(run, "cannot read backbone file file:///no/such/backbone.pt");
     }
 
-    private static void assertOneSentence(CommandOutput run, String expected) {
+    /** The fixture may be a copy out of the test jar with a name of its own, so the file is matched by its stem. */
+    private static void assertOneSentence(CommandOutput run, String... expected) {
         assertEquals(2, run.exitCode(), run.err());
         String err = run.err().strip();
-        assertTrue(err.startsWith("error: ") && err.contains(expected), err);
+        assertTrue(err.startsWith("error: "), err);
+        for (String fragment : expected) {
+            assertTrue(err.contains(fragment), fragment + " not in: " + err);
+        }
         assertEquals(1, err.lines().count(), err);
     }
 }
