@@ -60,8 +60,8 @@ public final class ClassIncrementalCommand implements Callable<Integer> {
             description = "Phases; the classes are split evenly in label order (default: ${DEFAULT-VALUE}).")
     int phases;
 
-    @Option(names = "--passes", defaultValue = "1",
-            description = "Passes over a phase's train images, each in a new order (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "1",
+            description = "Passes over each phase's train images, each in a new order (default: ${DEFAULT-VALUE}).")
     int passes;
 
     @Option(names = "--images-per-class", defaultValue = "0",
@@ -102,7 +102,7 @@ public final class ClassIncrementalCommand implements Callable<Integer> {
         if (phases < 2 || phases > data.numClasses() || passes < 1 || imagesPerClass < 0 || galleryPerClass < 1
                 || replayPerClass < 1) {
             throw new IllegalArgumentException("need 2 <= --phases <= classes (" + data.numClasses()
-                    + "), --passes >= 1, --images-per-class >= 0, --gallery-per-class >= 1, --replay-per-class >= 1");
+                    + "), --epochs >= 1, --images-per-class >= 0, --gallery-per-class >= 1, --replay-per-class >= 1");
         }
         List<List<LabeledImage>> byClass = byClass(data.train(), data.numClasses());
         List<LabeledImage> gallery = new ArrayList<>();

@@ -35,7 +35,8 @@ class RunSettingsTest {
     @Test
     void everyExperimentCommandRecordsTheParsedValuesOfItsOptionsAndMixins() {
         CommandLine experiment = new CommandLine(new ExperimentCommand());
-        assertEquals(List.of("ablation", "quality-imbalance", "collapse", "drift", "compat", "versus-pytorch"), new ArrayList<>(experiment.getSubcommands().keySet()));
+        assertEquals(List.of("ablation", "quality-imbalance", "collapse", "drift", "compat", "versus-pytorch",
+                "class-incremental"), new ArrayList<>(experiment.getSubcommands().keySet()));
         for (Map.Entry<String, CommandLine> sub : experiment.getSubcommands().entrySet()) {
             List<String> args = new ArrayList<>(List.of(sub.getKey()));
             args.addAll(List.of(PASSED));
