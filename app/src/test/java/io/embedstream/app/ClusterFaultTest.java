@@ -73,7 +73,10 @@ class ClusterFaultTest {
             "--set", "publish.every-steps=5", "--set", "publish.every-seconds=5",
             "--set", "metrics.window-size=512", "--set", "metrics.probe-size=64", "--set", "metrics.drift-sample=32",
             "--set", "runtime.checkpoint-interval-ms=2000",
-            "--set", "runtime.decode-parallelism=2", "--set", "runtime.quality-parallelism=2");
+            "--set", "runtime.decode-parallelism=2", "--set", "runtime.quality-parallelism=2",
+            // The promotion gate's held-out images are neither trained on nor dead-lettered, and the audit topic does
+            // not list them yet, so this accounting of every id runs without a held-out share.
+            "--set", "holdout.share=0");
 
     @TempDir
     Path temp;
