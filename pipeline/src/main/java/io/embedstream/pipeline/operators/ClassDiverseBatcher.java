@@ -21,7 +21,6 @@ import io.embedstream.pipeline.types.MiniBatch;
 import io.embedstream.pipeline.types.ScoredImage;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -39,7 +38,8 @@ import org.apache.flink.util.OutputTag;
  * number of classes. The key is the trainer shard; with one trainer every image has key 0.
  *
  * <p>Every image passes here, so this is also where class names become indices ({@link ClassRegistry}, in the
- * same keyed state): a new name beyond the capacity goes to the dead-letter side output with its reason.
+ * same keyed state): a new name beyond the capacity goes to the dead-letter side output with its reason. With
+ * {@code classes.names} off, labels are integers and the registry is not consulted.
  */
 public final class ClassDiverseBatcher extends KeyedProcessFunction<Integer, ScoredImage, MiniBatch> {
     /** The ids of dropped images, when the audit is on. */
@@ -55,8 +55,8 @@ public final class ClassDiverseBatcher extends KeyedProcessFunction<Integer, Sco
 
     private transient BatcherStores stores;
     private transient ValueState<BatcherIndex> index;
-    private transient MapState<String, Integer> classIndices;
-    private transient MapState<Integer, String> classNames;
+    private transient MapStateStore<String, Integer> classIndexStore;
+    private transient MapStateStore<Integer, String> classNameStore;
     private transient Counter refused;
     private transient LongCounter deadLetteredTotal;
     private transient Counter dropped;
@@ -92,8 +92,10 @@ public final class ClassDiverseBatcher extends KeyedProcessFunction<Integer, Sco
                 new MapStateStore<>(state.getMapState(new MapStateDescriptor<>("replay-classes", Types.INT,
                         Types.INT))));
         index = state.getState(new ValueStateDescriptor<>("batcher-index", TypeInformation.of(BatcherIndex.class)));
-        classIndices = state.getMapState(new MapStateDescriptor<>("class-indices", Types.STRING, Types.INT));
-        classNames = state.getMapState(new MapStateDescriptor<>("class-names", Types.INT, Types.STRING));
+        classIndexStore = new MapStateStore<>(state.getMapState(
+                new MapStateDescriptor<>("class-indices", Types.STRING, Types.INT)));
+        classNameStore = new MapStateStore<>(state.getMapState(
+                new MapStateDescriptor<>("class-names", Types.INT, Types.STRING)));
         refused = state.getMetricGroup().counter("refused");
         deadLetteredTotal = Accumulators.counter(state, Accumulators.DEAD_LETTERED);
         dropped = state.getMetricGroup().counter("dropped");
@@ -116,16 +118,20 @@ public final class ClassDiverseBatcher extends KeyedProcessFunction<Integer, Sco
             idx.lastBatchMillis = ctx.timerService().currentProcessingTime();
             ctx.timerService().registerProcessingTimeTimer(idx.lastBatchMillis + config.timeoutMillis());
         }
-        ClassRegistry.Resolution resolution = new ClassRegistry(new MapStateStore<>(classIndices),
-                new MapStateStore<>(classNames), idx, classCapacity).resolve(image.label, image.labelName);
-        if (resolution.refused()) {
-            refused.inc();
-            deadLetteredTotal.add(1L);
-            ctx.output(DEAD_LETTERS, deadLetter(image, resolution.refusal()));
-            index.update(idx);
-            return;
+        if (config.classNames()) {
+            // Only a stream that may name its classes pays for the registry's state reads; integer labels were
+            // range-checked by the decoder.
+            ClassRegistry.Resolution resolution = new ClassRegistry(classIndexStore, classNameStore, idx,
+                    classCapacity).resolve(image.label, image.labelName);
+            if (resolution.refused()) {
+                refused.inc();
+                deadLetteredTotal.add(1L);
+                ctx.output(DEAD_LETTERS, deadLetter(image, resolution.refusal()));
+                index.update(idx);
+                return;
+            }
+            image.label = resolution.index();
         }
-        image.label = resolution.index();
         long evictedBefore = idx.evictedClasses;
         BatchAssembler assembler = new BatchAssembler(config, stores, idx, output(idx, ctx, out));
         assembler.add(image);
