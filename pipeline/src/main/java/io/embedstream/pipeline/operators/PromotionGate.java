@@ -58,7 +58,8 @@ final class PromotionGate {
         public List<byte[]> promotedParameters = new ArrayList<>();
         /**
          * Class names of held-out images (with {@code classes.names}), which the batcher's registry has not indexed
-         * when they are held out: name k is label -(k + 2) here, apart from every integer label.
+         * when they are held out: name k is label -(k + 2) here, apart from every integer label; bounded, see
+         * {@link HeldOutLabels}.
          */
         public List<String> labelNames = new ArrayList<>();
 

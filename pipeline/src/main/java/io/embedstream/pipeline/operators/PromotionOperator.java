@@ -49,7 +49,7 @@ public final class PromotionOperator extends CoProcessFunction<ModelSnapshot, Sc
     private transient ListState<PromotionGate.State> checkpointed;
     private transient PromotionGate gate;
     private transient EmbeddingModel model;
-    private transient java.util.Map<String, Integer> nameLabels;
+    private transient HeldOutLabels nameLabels;
     private transient Counter promoted;
     private transient Counter rejected;
     private transient Counter rolledBack;
@@ -111,15 +111,9 @@ public final class PromotionOperator extends CoProcessFunction<ModelSnapshot, Sc
         LabeledImage labeled = image.toLabeledImage();
         if (image.labelName != null) {
             if (nameLabels == null) {
-                nameLabels = new java.util.HashMap<>();
-                for (int k = 0; k < state.labelNames.size(); k++) {
-                    nameLabels.put(state.labelNames.get(k), -(k + 2));
-                }
+                nameLabels = new HeldOutLabels(state.labelNames);
             }
-            int label = nameLabels.computeIfAbsent(image.labelName, name -> {
-                state.labelNames.add(name);
-                return -(state.labelNames.size() + 1);
-            });
+            int label = nameLabels.labelOf(image.labelName, set::holds, set.capacity());
             labeled = new LabeledImage(labeled.id(), label, labeled.width(), labeled.height(), labeled.channels(),
                     labeled.pixels());
         }
