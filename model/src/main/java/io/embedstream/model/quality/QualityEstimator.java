@@ -18,7 +18,8 @@ import java.util.Objects;
  *       reported), which scales with contrast squared and with edge length, so a small thin digit would look
  *       blurrier than a big filled square. The ramp is logarithmic (widths grow by factors) and its reference
  *       points hold at {@value #CALIBRATION_SIDE} px; above that they grow as (side / {@value #CALIBRATION_SIDE})
- *       to the power {@value Builder#EDGE_WIDTH_SIZE_EXPONENT}: in a larger photo of the same scene soft edges
+ *       to the powers {@value Builder#EDGE_WIDTH_GOOD_SIZE_EXPONENT} (good) and
+ *       {@value Builder#EDGE_WIDTH_BAD_SIZE_EXPONENT} (bad): in a larger photo of the same scene soft edges
  *       (lighting, textures, focus) are more pixels wide, while anti-aliased outlines are not.</li>
  *   <li><b>Noise</b> uses Immerkaer's operator (the difference of two Laplacians, blind to linear gradients). Its
  *       classic mean-based estimate (reported) also responds to every edge; the score uses the median absolute
@@ -89,7 +90,8 @@ public final class QualityEstimator {
     private final ScoreRamp exposure;
     private final ScoreRamp blockiness;
     private final ScoreRamp jpegQuality;
-    private final double edgeWidthSizeExponent;
+    private final double edgeWidthGoodSizeExponent;
+    private final double edgeWidthBadSizeExponent;
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
     private QualityEstimator(Builder b) {
@@ -99,7 +101,8 @@ public final class QualityEstimator {
         this.exposure = b.exposure;
         this.blockiness = b.blockiness;
         this.jpegQuality = b.jpegQuality;
-        this.edgeWidthSizeExponent = b.edgeWidthSizeExponent;
+        this.edgeWidthGoodSizeExponent = b.edgeWidthGoodSizeExponent;
+        this.edgeWidthBadSizeExponent = b.edgeWidthBadSizeExponent;
     }
 
     /** An estimator with the default reference points. */
@@ -310,7 +313,7 @@ public final class QualityEstimator {
             noiseSigmaRobust = groupedMedian(noiseHist, interior) / (IMMERKAER_NORM * MEDIAN_ABS_NORMAL);
         }
 
-        double blurScore = blur.score(edgeWidth / sizeScale(width, height));
+        double blurScore = blurScore(edgeWidth, width, height);
         double noiseScore = noise.score(noiseSigmaRobust);
         double contrastScore = contrast.score(channelRange);
         double exposureScore = exposure.score(exposureError);
@@ -342,14 +345,24 @@ public final class QualityEstimator {
     }
 
     /**
-     * How many times wider than at the calibration side an edge of the same scene is here: edges in a photo are
-     * a share of the frame wide (focus, object scale), so they grow with the side, but the anti-aliased outlines
-     * stay a pixel or two, hence a power below 1 ({@link Builder#edgeWidthSizeExponent(double)}). 1 up to the
-     * calibration side, so 28x28 images score as they always did.
+     * The blur sub-score of {@code edgeWidth} at this image size: the ramp's reference points hold at the
+     * calibration side and grow above it as (side / {@value #CALIBRATION_SIDE}) to a power below 1, each point
+     * with its own ({@link Builder#edgeWidthSizeExponents(double, double)}). Edges in a photo are a share of the
+     * frame wide (focus, lighting, object scale), so they grow with the side, while anti-aliased outlines stay a
+     * pixel or two. The good point grows faster than the bad one: a clean photo's widest soft edges grow nearly
+     * in proportion to the frame, and a clean scene must sit at sub-score 1, or its sharpness is carried into
+     * every other degradation's score through the product. Unchanged up to the calibration side, so 28x28
+     * images score as they always did; monotone (non-increasing) in the edge width at any size.
      */
-    double sizeScale(int width, int height) {
+    double blurScore(double edgeWidth, int width, int height) {
         int side = Math.min(width, height);
-        return side <= CALIBRATION_SIDE ? 1.0 : Math.pow((double) side / CALIBRATION_SIDE, edgeWidthSizeExponent);
+        if (side <= CALIBRATION_SIDE) {
+            return blur.score(edgeWidth);
+        }
+        double ratio = (double) side / CALIBRATION_SIDE;
+        double bad = blur.bad() * Math.pow(ratio, edgeWidthBadSizeExponent);
+        double good = Math.min(blur.good() * Math.pow(ratio, edgeWidthGoodSizeExponent), bad * 0.999);
+        return new ScoreRamp(good, bad, true).score(edgeWidth);
     }
 
     private static int countAtMost(int[] hist, int level) {
@@ -410,8 +423,8 @@ public final class QualityEstimator {
      * sub-score that clean content already pulls down adds that content's variation to q):
      * <ul>
      *   <li>blur on the edge width (pixels at {@value QualityEstimator#CALIBRATION_SIDE} px, logarithmic): good
-     *       {@value #EDGE_WIDTH_GOOD}, bad {@value #EDGE_WIDTH_BAD}, both times (side / 28)^{@value
-     *       #EDGE_WIDTH_SIZE_EXPONENT} above 28 px;</li>
+     *       {@value #EDGE_WIDTH_GOOD} times (side / 28)^{@value #EDGE_WIDTH_GOOD_SIZE_EXPONENT}, bad
+     *       {@value #EDGE_WIDTH_BAD} times (side / 28)^{@value #EDGE_WIDTH_BAD_SIZE_EXPONENT} above 28 px;</li>
      *   <li>noise on the robust sigma (grey levels): good {@value #NOISE_GOOD}, bad {@value #NOISE_BAD};</li>
      *   <li>contrast on the channel range (the tonal range for grey): good {@value #CONTRAST_GOOD}, bad {@value #CONTRAST_BAD};</li>
      *   <li>exposure on the exposure error: good {@value #EXPOSURE_GOOD}, bad {@value #EXPOSURE_BAD};</li>
@@ -424,11 +437,12 @@ public final class QualityEstimator {
     public static final class Builder {
         public static final double EDGE_WIDTH_GOOD = 2.5;
         public static final double EDGE_WIDTH_BAD = 60.0;
-        public static final double EDGE_WIDTH_SIZE_EXPONENT = 0.25;
+        public static final double EDGE_WIDTH_GOOD_SIZE_EXPONENT = 0.7;
+        public static final double EDGE_WIDTH_BAD_SIZE_EXPONENT = 0.55;
         public static final double NOISE_GOOD = 8.0;
         public static final double NOISE_BAD = 56.0;
         public static final double CONTRAST_GOOD = 0.52;
-        public static final double CONTRAST_BAD = 0.0;
+        public static final double CONTRAST_BAD = 0.1;
         public static final double EXPOSURE_GOOD = 0.3;
         public static final double EXPOSURE_BAD = 1.0;
         public static final double BLOCKINESS_GOOD = 0.28;
@@ -437,7 +451,8 @@ public final class QualityEstimator {
         public static final double JPEG_QUALITY_BAD = 0.0;
 
         private ScoreRamp blur = ScoreRamp.logarithmic(EDGE_WIDTH_GOOD, EDGE_WIDTH_BAD);
-        private double edgeWidthSizeExponent = EDGE_WIDTH_SIZE_EXPONENT;
+        private double edgeWidthGoodSizeExponent = EDGE_WIDTH_GOOD_SIZE_EXPONENT;
+        private double edgeWidthBadSizeExponent = EDGE_WIDTH_BAD_SIZE_EXPONENT;
         private ScoreRamp noise = ScoreRamp.linear(NOISE_GOOD, NOISE_BAD);
         private ScoreRamp contrast = ScoreRamp.linear(CONTRAST_GOOD, CONTRAST_BAD);
         private ScoreRamp exposure = ScoreRamp.linear(EXPOSURE_GOOD, EXPOSURE_BAD);
@@ -458,16 +473,25 @@ public final class QualityEstimator {
             return this;
         }
 
-        /**
-         * How the edge-width reference points grow with the image: they are multiplied by
-         * (side / {@value #CALIBRATION_SIDE})^exponent above the calibration side (side = the shorter one);
-         * 0 keeps them fixed in pixels, 1 makes them a fixed share of the frame.
-         */
+        /** Both edge-width reference points grow with the same exponent; see {@link #edgeWidthSizeExponents}. */
         public Builder edgeWidthSizeExponent(double exponent) {
-            if (!(exponent >= 0 && exponent <= 1)) {
-                throw new IllegalArgumentException("edge width size exponent must be in [0, 1], got " + exponent);
+            return edgeWidthSizeExponents(exponent, exponent);
+        }
+
+        /**
+         * How the edge-width reference points grow with the image: above the calibration side (side = the shorter
+         * one) the good point is multiplied by (side / {@value #CALIBRATION_SIDE})^good, the bad one by that to
+         * the power bad; 0 keeps a point fixed in pixels, 1 makes it a fixed share of the frame. Each in [0, 1].
+         * Where a faster-growing good point would reach the bad one (with the defaults, far beyond any image
+         * size), it is held just below it, so the sub-score stays monotone in the edge width.
+         */
+        public Builder edgeWidthSizeExponents(double good, double bad) {
+            if (!(good >= 0 && good <= 1) || !(bad >= 0 && bad <= 1)) {
+                throw new IllegalArgumentException("edge width size exponents must be in [0, 1], got good=" + good
+                        + ", bad=" + bad);
             }
-            this.edgeWidthSizeExponent = exponent;
+            this.edgeWidthGoodSizeExponent = good;
+            this.edgeWidthBadSizeExponent = bad;
             return this;
         }
 

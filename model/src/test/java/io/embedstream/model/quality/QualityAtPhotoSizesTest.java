@@ -20,10 +20,11 @@ import org.junit.jupiter.api.Test;
  * photos each (image i at level i mod 11, so every level holds every kind of scene), and the rank correlation of
  * q with the severity over all of them. Prints the 3 x 5 table for the record (docs/results.md).
  *
- * <p>The bounds are what the estimator reaches today, a little below the measured figure so that a change that
- * makes any cell worse fails; {@link #ISSUE_BOUND} is the goal, and the cells that do not reach it yet are named in
- * the printout. Pooled over scenes, a cell's figure is capped by how much the clean photos themselves vary in the
- * measure: the set's textured backgrounds, lighting and object scales were made to vary.
+ * <p>Every cell is asserted against the issue's goal {@link #ISSUE_BOUND}, except the cells listed in
+ * {@link #SHORT_OF_GOAL}: those do not reach it yet (docs/results.md says why) and are held to a bound a little
+ * below their measured figure, so that a change that makes them worse fails; the printout names them. Pooled over
+ * scenes, a cell's figure is capped by how much the clean photos themselves vary in the measure: the set's
+ * textured backgrounds, lighting and object scales were made to vary.
  */
 class QualityAtPhotoSizesTest {
     static final int LEVELS = 11;
@@ -31,13 +32,15 @@ class QualityAtPhotoSizesTest {
     static final int[] SIDES = {64, 128, 224};
     static final double ISSUE_BOUND = -0.85;
 
-    /** Per degradation, the bound every size must meet (see the class comment). */
-    private static final Map<Degradation, Double> BOUNDS = new EnumMap<>(Map.of(
-            Degradation.BLUR, -0.80,
-            Degradation.NOISE, -0.70,
-            Degradation.JPEG, -0.80,
-            Degradation.LOW_CONTRAST, -0.72,
-            Degradation.DOWNSCALE, -0.40));
+    /**
+     * The cells that do not reach {@link #ISSUE_BOUND} yet, per degradation and side, with the bound they are held
+     * to (measured on seed 7, 2026-12-03: blur -0.831 and low contrast -0.825 at 64; downscale -0.610, -0.536 and
+     * -0.341 at 64, 128 and 224). Every other cell must reach the goal.
+     */
+    private static final Map<Degradation, Map<Integer, Double>> SHORT_OF_GOAL = new EnumMap<>(Map.of(
+            Degradation.BLUR, Map.of(64, -0.81),
+            Degradation.LOW_CONTRAST, Map.of(64, -0.80),
+            Degradation.DOWNSCALE, Map.of(64, -0.58, 128, -0.50, 224, -0.31)));
 
     private final QualityEstimator estimator = QualityEstimator.defaults();
 
@@ -57,8 +60,9 @@ class QualityAtPhotoSizesTest {
             for (Degradation d : Degradation.values()) {
                 double rho = spearman(photos, d);
                 table.append(String.format(Locale.ROOT, " %13.3f", rho));
-                if (!(rho <= BOUNDS.get(d))) {
-                    failures.add(d + " at " + side + "x" + side + ": " + rho + " is not <= " + BOUNDS.get(d));
+                double bound = SHORT_OF_GOAL.getOrDefault(d, Map.of()).getOrDefault(side, ISSUE_BOUND);
+                if (!(rho <= bound)) {
+                    failures.add(d + " at " + side + "x" + side + ": " + rho + " is not <= " + bound);
                 }
                 if (!(rho <= ISSUE_BOUND)) {
                     belowGoal.add(d + " at " + side);

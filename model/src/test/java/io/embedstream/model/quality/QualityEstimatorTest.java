@@ -159,6 +159,7 @@ class QualityEstimatorTest {
                 () -> QualityEstimator.builder().noise(10, 5));
         assertTrue(e.getMessage().contains("noise"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> QualityEstimator.builder().contrast(0.1, 0.5));
+        assertThrows(IllegalArgumentException.class, () -> QualityEstimator.builder().edgeWidthSizeExponents(0.5, 1.5));
     }
 
     private static QualityReport check(QualityReport r) {
