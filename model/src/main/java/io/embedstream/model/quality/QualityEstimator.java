@@ -1,12 +1,13 @@
 package io.embedstream.model.quality;
 
 import io.embedstream.types.LabeledImage;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
  * No-reference image quality estimator. For one image (grayscale, or RGB converted to BT.601 luminance) it
  * computes the raw measures of {@link QualityReport}, maps each through a {@link ScoreRamp} to a sub-score in
- * [0, 1] and multiplies the six sub-scores into {@code q} (1 = clean). Each sub-score is monotone in its raw
+ * [0, 1] and multiplies the seven sub-scores into {@code q} (1 = clean). Each sub-score is monotone in its raw
  * measure, so q is too; the product means any single strong defect lowers q.
  *
  * <p>Design choices, each for a reason (the images of interest are as small as 28x28, where a few edges make up
@@ -45,6 +46,12 @@ import java.util.Objects;
  *       exact where it fires, unlike the block-boundary steps, which on a 28x28 image rest on three grid lines per
  *       axis and vary with content. It recognises the standard (IJG) tables that nearly every encoder scales;
  *       the blockiness measure stays for the others.</li>
+ *   <li><b>Downscale</b> (shrunk, then enlarged back): the factor read off the periodic trace that bilinear
+ *       enlargement leaves in the second differences ({@link ResamplingDetector}). Measures of fine detail (the
+ *       edge width, Laplacian over gradient energy) also fall with it, but they vary as much between clean scenes
+ *       (a smooth backdrop against gravel) as across the whole severity range on photos at 128 px and above; the
+ *       trace is absent from any image that was never resampled, so clean photos score 1 whatever their content.
+ *       From {@value ResamplingDetector#MIN_SIDE} px.</li>
  * </ul>
  *
  * <p>Defaults (see {@link Builder}) were chosen so that clean synthetic shapes and clean MNIST digits score about
@@ -54,7 +61,9 @@ import java.util.Objects;
  * resolution (sensor noise and 8x8 blocks are per pixel); only the blur ramp depends on the size.
  *
  * <p>Cost: two passes over the pixels (luminance and its histogram, and for RGB the channels' histograms; then
- * the 3x3 operators and block-grid steps, on every other row from {@value #ROW_SAMPLING_SIDE} px), plus passes over the 256-bin and 512-bin histograms. The robust noise sigma saturates at about 126 grey
+ * the 3x3 operators and block-grid steps, on every other row from {@value #ROW_SAMPLING_SIDE} px), from
+ * {@value ResamplingDetector#MIN_SIDE} px a pass down the columns (every other one from
+ * {@value #ROW_SAMPLING_SIDE} px) and a DFT of two profiles, plus passes over the 256-bin and 512-bin histograms. The robust noise sigma saturates at about 126 grey
  * levels (responses are binned up to 511), far beyond the default bad reference point.
  * Thread-safe: configuration is immutable and the scratch buffers are per thread, reused across calls, so the
  * pixel loops allocate nothing once a thread has seen its largest image; only the report is allocated.
@@ -90,6 +99,7 @@ public final class QualityEstimator {
     private final ScoreRamp exposure;
     private final ScoreRamp blockiness;
     private final ScoreRamp jpegQuality;
+    private final ScoreRamp downscale;
     private final double edgeWidthGoodSizeExponent;
     private final double edgeWidthBadSizeExponent;
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
@@ -101,6 +111,7 @@ public final class QualityEstimator {
         this.exposure = b.exposure;
         this.blockiness = b.blockiness;
         this.jpegQuality = b.jpegQuality;
+        this.downscale = b.downscale;
         this.edgeWidthGoodSizeExponent = b.edgeWidthGoodSizeExponent;
         this.edgeWidthBadSizeExponent = b.edgeWidthBadSizeExponent;
     }
@@ -210,6 +221,9 @@ public final class QualityEstimator {
         // Large images: every other row (the even ones, so the block grid rows 8k stay in), as the measures are
         // means, ratios and a median over the pixels, which half of them estimate as well; it halves the pass.
         int rowStep = Math.min(width, height) >= ROW_SAMPLING_SIDE ? 2 : 1;
+        boolean resampling = Math.min(width, height) >= ResamplingDetector.MIN_SIDE;
+        long[] columnD2 = s.columnD2(width);
+        long[] columnExcess = s.columnExcess(width);
         int rows = 0;
         for (int y = rowStep; y < height - 1; y += rowStep) {
             rows++;
@@ -226,6 +240,11 @@ public final class QualityEstimator {
                 int lap = cross - 4 * c;
                 int diag = lum[i - width - 1] + lum[i - width + 1] + lum[i + width - 1] + lum[i + width + 1];
                 int r = Math.abs(diag - 2 * cross + 4 * c);
+                if (resampling) {
+                    int d2 = Math.abs(w + e - 2 * c);
+                    columnD2[x] += d2;
+                    columnExcess[x] += d2 > 1 ? d2 - 1 : 0;
+                }
                 int gx = e - w;
                 int gy = ss - nn;
                 lapSum += lap;
@@ -279,6 +298,27 @@ public final class QualityEstimator {
         }
 
         noiseHist[0] += flatResponses;
+        double downscaleFactor = ResamplingDetector.NONE;
+        if (resampling) {
+            // The row profile: second differences down the columns (the sampled ones), for every row.
+            long[] rowD2 = s.rowD2(height);
+            long[] rowExcess = s.rowExcess(height);
+            for (int y = 1; y < height - 1; y++) {
+                int row = y * width;
+                long d2Sum = 0;
+                long excessSum = 0;
+                for (int x = 0; x < width; x += rowStep) {
+                    int i = row + x;
+                    int d2 = Math.abs(lum[i - width] + lum[i + width] - 2 * lum[i]);
+                    d2Sum += d2;
+                    excessSum += d2 > 1 ? d2 - 1 : 0;
+                }
+                rowD2[y] = d2Sum;
+                rowExcess[y] = excessSum;
+            }
+            downscaleFactor = ResamplingDetector.factor(columnD2, columnExcess, rowD2, rowExcess, width, height,
+                    s.resampling);
+        }
         double blockinessExcess = (gridCount == 0 || offGridCount == 0) ? 0.0
                 : gridExcess / gridCount - offGridExcess / offGridCount;
 
@@ -320,10 +360,13 @@ public final class QualityEstimator {
         double blockinessScore = blockiness.score(blockinessExcess);
         int jpegQualityFactor = JpegQuantization.estimateQuality(lum, width, height, s.jpeg);
         double jpegScore = jpegQuality.score(jpegQualityFactor);
-        double q = blurScore * noiseScore * contrastScore * exposureScore * blockinessScore * jpegScore;
+        double downscaleScore = downscale.score(downscaleFactor);
+        double q = blurScore * noiseScore * contrastScore * exposureScore * blockinessScore * jpegScore
+                * downscaleScore;
         return new QualityReport(laplacianVariance, edgeWidth, noiseSigma, noiseSigmaRobust, rmsContrast,
-                tonalRange, channelRange, lowClip, highClip, exposureError, blockinessExcess, jpegQualityFactor, blurScore,
-                noiseScore, contrastScore, exposureScore, blockinessScore, jpegScore, q);
+                tonalRange, channelRange, lowClip, highClip, exposureError, blockinessExcess, jpegQualityFactor,
+                downscaleFactor, blurScore, noiseScore, contrastScore, exposureScore, blockinessScore, jpegScore,
+                downscaleScore, q);
     }
 
     /** Smallest grey level whose cumulative count reaches fraction {@code f} of {@code n}. */
@@ -399,7 +442,42 @@ public final class QualityEstimator {
         final int[] green = new int[256];
         final int[] blue = new int[256];
         final JpegQuantization.Workspace jpeg = new JpegQuantization.Workspace();
+        final ResamplingDetector.Workspace resampling = new ResamplingDetector.Workspace();
         int[] lum = new int[0];
+        private long[] columnD2 = new long[0];
+        private long[] columnExcess = new long[0];
+        private long[] rowD2 = new long[0];
+        private long[] rowExcess = new long[0];
+
+        long[] columnD2(int width) {
+            if (columnD2.length < width) {
+                columnD2 = new long[width];
+            }
+            Arrays.fill(columnD2, 0, width, 0);
+            return columnD2;
+        }
+
+        long[] columnExcess(int width) {
+            if (columnExcess.length < width) {
+                columnExcess = new long[width];
+            }
+            Arrays.fill(columnExcess, 0, width, 0);
+            return columnExcess;
+        }
+
+        long[] rowD2(int height) {
+            if (rowD2.length < height) {
+                rowD2 = new long[height];
+            }
+            return rowD2;
+        }
+
+        long[] rowExcess(int height) {
+            if (rowExcess.length < height) {
+                rowExcess = new long[height];
+            }
+            return rowExcess;
+        }
 
         int[] luminance(int n) {
             if (lum.length < n) {
@@ -415,6 +493,7 @@ public final class QualityEstimator {
     public ScoreRamp exposureRamp() { return exposure; }
     public ScoreRamp blockinessRamp() { return blockiness; }
     public ScoreRamp jpegQualityRamp() { return jpegQuality; }
+    public ScoreRamp downscaleRamp() { return downscale; }
 
     /**
      * Reference points of the sub-score ramps. Defaults (chosen so that clean synthetic shapes and clean MNIST
@@ -431,7 +510,9 @@ public final class QualityEstimator {
      *   <li>blockiness on the grid step excess: good {@value #BLOCKINESS_GOOD}, bad {@value #BLOCKINESS_BAD};</li>
      *   <li>JPEG on the estimated quality factor: good {@value #JPEG_QUALITY_GOOD} (the IJG reference table, where
      *       the artifacts on small images become hard to see), bad {@value #JPEG_QUALITY_BAD}; an image in which no
-     *       standard table is found scores 1.</li>
+     *       standard table is found scores 1;</li>
+     *   <li>downscale on the estimated shrink-and-enlarge factor: good {@value #DOWNSCALE_GOOD} (none found),
+     *       bad {@value #DOWNSCALE_BAD}.</li>
      * </ul>
      */
     public static final class Builder {
@@ -449,6 +530,8 @@ public final class QualityEstimator {
         public static final double BLOCKINESS_BAD = 0.6;
         public static final double JPEG_QUALITY_GOOD = 50.0;
         public static final double JPEG_QUALITY_BAD = 0.0;
+        public static final double DOWNSCALE_GOOD = 1.0;
+        public static final double DOWNSCALE_BAD = 4.0;
 
         private ScoreRamp blur = ScoreRamp.logarithmic(EDGE_WIDTH_GOOD, EDGE_WIDTH_BAD);
         private double edgeWidthGoodSizeExponent = EDGE_WIDTH_GOOD_SIZE_EXPONENT;
@@ -458,6 +541,7 @@ public final class QualityEstimator {
         private ScoreRamp exposure = ScoreRamp.linear(EXPOSURE_GOOD, EXPOSURE_BAD);
         private ScoreRamp blockiness = ScoreRamp.linear(BLOCKINESS_GOOD, BLOCKINESS_BAD);
         private ScoreRamp jpegQuality = ScoreRamp.linear(JPEG_QUALITY_GOOD, JPEG_QUALITY_BAD);
+        private ScoreRamp downscale = ScoreRamp.linear(DOWNSCALE_GOOD, DOWNSCALE_BAD);
 
         private Builder() {}
 
@@ -522,6 +606,12 @@ public final class QualityEstimator {
         /** Estimated JPEG quality factor in [1, 100]: higher is better, so {@code good > bad}. */
         public Builder jpegQuality(double good, double bad) {
             this.jpegQuality = ordered("JPEG quality", good, bad, true, false);
+            return this;
+        }
+
+        /** Estimated shrink-and-enlarge factor (1 = none found): lower is better, so {@code good < bad}. */
+        public Builder downscale(double good, double bad) {
+            this.downscale = ordered("downscale", good, bad, false, false);
             return this;
         }
 

@@ -28,13 +28,18 @@ package io.embedstream.model.quality;
  *                          quantisation of the DCT coefficients; {@value JpegQuantization#NONE} when no standard
  *                          table up to {@value JpegQuantization#MAX_QUALITY} fits (not compressed, or too lightly
  *                          to tell)
+ * @param downscaleFactor   factor of an earlier shrink and bilinear enlargement back to this size, estimated from
+ *                          the periodic trace of the interpolation ({@link ResamplingDetector}); 1 when none is
+ *                          found (never resampled, factor 2 exactly, or an image under
+ *                          {@value ResamplingDetector#MIN_SIDE} px)
  * @param blurScore         sub-score of {@code edgeWidth}
  * @param noiseScore        sub-score of {@code noiseSigmaRobust}
  * @param contrastScore     sub-score of {@code tonalRange}
  * @param exposureScore     sub-score of {@code exposureError}
  * @param blockinessScore   sub-score of {@code blockiness}
  * @param jpegScore         sub-score of {@code jpegQuality}
- * @param q                 product of the six sub-scores, in [0, 1]
+ * @param downscaleScore    sub-score of {@code downscaleFactor}
+ * @param q                 product of the seven sub-scores, in [0, 1]
  */
 public record QualityReport(
         double laplacianVariance,
@@ -49,11 +54,13 @@ public record QualityReport(
         double exposureError,
         double blockiness,
         double jpegQuality,
+        double downscaleFactor,
         double blurScore,
         double noiseScore,
         double contrastScore,
         double exposureScore,
         double blockinessScore,
         double jpegScore,
+        double downscaleScore,
         double q) {
 }
