@@ -14,12 +14,15 @@ package io.embedstream.model.quality;
  * @param noiseSigmaRobust  the same operator's median absolute response scaled to a Gaussian sigma, which ignores
  *                          edges as long as they cover less than half the image; used for the noise sub-score
  * @param rmsContrast       standard deviation of the luminance divided by 255, in [0, 0.5]
- * @param tonalRange        (99th - 1st percentile of the luminance) / 255, in [0, 1]; used for the contrast
- *                          sub-score of grey images
+ * @param tonalRange        (99th - 1st percentile of the luminance) / 255, in [0, 1]
  * @param channelRange      the largest (99th - 1st percentile) / 255 of the three colour channels (the tonal
- *                          range for grey images), in [0, 1]; used for the contrast sub-score: a red object on a
- *                          green ground can have little luminance contrast and plenty of colour contrast, and a
- *                          contrast loss shrinks every channel's range alike
+ *                          range for grey images), in [0, 1]: a red object on a green ground can have little
+ *                          luminance contrast and plenty of colour contrast, and a contrast loss shrinks every
+ *                          channel's range alike; the contrast sub-score uses it normalised for exposure
+ * @param normalisedRange   above 28 px, the largest of the colour channels' ranges (the tonal range for grey)
+ *                          times (76.8 + 128) / (its mean + 128), which takes out the exposure; the channel range
+ *                          up to 28 px (see
+ *                          {@link QualityEstimator#exposureNormaliser}); used for the contrast sub-score
  * @param lowClipFraction   fraction of pixels with luminance at most {@value QualityEstimator#LOW_CLIP}
  * @param highClipFraction  fraction of pixels with luminance at least {@value QualityEstimator#HIGH_CLIP}
  * @param exposureError     clipping not explained by content, in [0, 1]; see {@link QualityEstimator}
@@ -32,9 +35,12 @@ package io.embedstream.model.quality;
  *                          the periodic trace of the interpolation ({@link ResamplingDetector}); 1 when none is
  *                          found (never resampled, factor 2 exactly, or an image under
  *                          {@value ResamplingDetector#MIN_SIDE} px)
- * @param blurScore         sub-score of {@code edgeWidth}
+ * @param fineDetail        luminance step energy at a fine scale (the side / 64, at least 1 px) over that at twice
+ *                          the scale, over 4: about 1 where smooth, 2 for step edges, 4 for pixel noise; 0 without
+ *                          steps
+ * @param blurScore         sub-score of {@code edgeWidth} (28 px and below) or of edgeWidth / sqrt(fineDetail - 1)
  * @param noiseScore        sub-score of {@code noiseSigmaRobust}
- * @param contrastScore     sub-score of {@code tonalRange}
+ * @param contrastScore     sub-score of {@code normalisedRange}
  * @param exposureScore     sub-score of {@code exposureError}
  * @param blockinessScore   sub-score of {@code blockiness}
  * @param jpegScore         sub-score of {@code jpegQuality}
@@ -49,12 +55,14 @@ public record QualityReport(
         double rmsContrast,
         double tonalRange,
         double channelRange,
+        double normalisedRange,
         double lowClipFraction,
         double highClipFraction,
         double exposureError,
         double blockiness,
         double jpegQuality,
         double downscaleFactor,
+        double fineDetail,
         double blurScore,
         double noiseScore,
         double contrastScore,
