@@ -129,6 +129,10 @@ public final class NewClassCommand implements Callable<Integer> {
             Sampler sampler = new Sampler(train, config.seed());
             for (int s = 0; s < warmupSteps; s++) {
                 trainer.step(sampler.next(n - 1, classesPerBatch, samplesPerClass, -1));
+                if ((s + 1) % 50 == 0) {
+                    System.err.printf(Locale.ROOT, "  warm-up step %d of %d (%.0f s)%n", s + 1, warmupSteps,
+                            (System.nanoTime() - t0) / 1e9);
+                }
             }
             before = evaluate(trainer, 0, gallery, queries, newQueries, fresh);
             joined = trainer.saveState();

@@ -258,12 +258,13 @@ public final class EmbeddingTrainer implements AutoCloseable {
         for (int label : labels) {
             classes = Math.max(classes, label + 1);
         }
-        COLLECTOR_LOCK.lock();
-        // The collector restores the thread's previous grad mode when it closes; the update below needs it off.
+        // The collector restores the thread's previous grad mode when it closes; the update below needs it off, and
+        // so does the reallocation (the new class weights must be a leaf).
         GradMode.disable();
         if (classes > capacity) {
             resizeClassWeights((int) Math.min(config.maxClasses(), Math.max(classes, 2L * capacity)));
         }
+        COLLECTOR_LOCK.lock();
         try (NDScope scope = new NDScope(); NDManager stepManager = model.manager().newSubManager()) {
             NDArray input = model.toInput(stepManager, shift.apply(batch.images(), rng));
             NDArray labelArray = LossInput.upload(stepManager, labels);
