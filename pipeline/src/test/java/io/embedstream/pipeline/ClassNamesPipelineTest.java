@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Class names on the real job (issue 16): images labelled with names train like integer labels, and a new name
+ * Class names on the real job (issue 16): images labelled with names train like integer labels (the trainer's
+ * class weights growing from 4 to the 10 names), and a new name
  * beyond the class capacity, a label that is too long and one that is not UTF-8 go to the dead-letter topic with
  * their reasons; the job keeps running (no restart strategy).
  */
@@ -45,8 +46,13 @@ class ClassNamesPipelineTest {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
             String bootstrap = broker.bootstrapServers();
             PipelineConfig base = PipelineTestSupport.smallJob(bootstrap, temp.resolve("checkpoints"), 1000);
-            PipelineConfig config = base.withBatcher(base.batcher().withClassNames(true));
-            int classes = config.trainer().classes();
+            // The trainer starts with 4 classes and grows its class weights as the 10 names arrive (issue 16), up to
+            // classes.max = 10: a batch with a class beyond the initial 4 would otherwise be refused and train nothing.
+            int classes = 10;
+            PipelineConfig config = new PipelineConfig(base.kafka(),
+                    base.trainer().toBuilder().classes(4).maxClasses(classes).build(),
+                    base.batcher().withClassNames(true), base.publish(), base.metrics(), base.runtime(),
+                    base.promotion());
             broker.createTopics(config.kafka().imagesTopic(), config.kafka().deadLetterTopic(),
                     config.kafka().modelsTopic(), config.kafka().metricsTopic());
             List<LabeledImage> images = SyntheticShapes.builder().seed(5).build().generate(400);

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
                 + " imbalance, collapse and its detection, drift detection on a real shift. Each writes results.json,"
                 + " results.md and PNG plots.",
         subcommands = {AblationCommand.class, QualityImbalanceCommand.class, CollapseCommand.class, DriftCommand.class,
-                CompatCommand.class, VersusPytorchCommand.class, ClassIncrementalCommand.class})
+                CompatCommand.class, VersusPytorchCommand.class, ClassIncrementalCommand.class,
+                NewClassCommand.class})
 public final class ExperimentCommand implements Runnable {
     @Override
     public void run() {

@@ -92,6 +92,16 @@ public final class ParameterInit {
         return values;
     }
 
+    /**
+     * {@code rows} more rows of a Xavier-uniform matrix of {@code fanRows} x {@code cols}: the same bound as
+     * {@link #xavierUniform}{@code (fanRows, cols, rng)}, so that rows added later look like the first ones.
+     */
+    public static float[] xavierUniformRows(int fanRows, int cols, int rows, Rng rng) {
+        float[] values = new float[rows * cols];
+        fillUniform(values, Math.sqrt(6.0 / (fanRows + cols)), rng);
+        return values;
+    }
+
     private static void fillUniform(float[] values, double bound, Rng rng) {
         for (int i = 0; i < values.length; i++) {
             values[i] = (float) ((rng.nextDouble() * 2 - 1) * bound);

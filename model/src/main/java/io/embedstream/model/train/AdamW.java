@@ -66,6 +66,16 @@ public final class AdamW implements Optimizer {
     }
 
     @Override
+    public void resizeRows(int index, long rows) {
+        int n = decayed.length;
+        for (int slot : new int[] {index, n + index}) {
+            NamedArray old = state.get(slot);
+            state.set(slot, new NamedArray(old.name(), Rows.resize(old.array(), rows)));
+            old.array().close();
+        }
+    }
+
+    @Override
     public List<NamedArray> state() {
         return state;
     }

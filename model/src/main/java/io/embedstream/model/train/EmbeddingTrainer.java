@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -41,28 +42,53 @@ import java.util.concurrent.locks.ReentrantLock;
  * optimiser update. Holds the whole training state (parameters, class weights, optimiser moments, step counter,
  * RNG), which {@link #saveState} and {@link #restoreState} turn into bytes and back bit for bit.
  *
+ * <p>Open-ended classes (issue 16): the CM class weights start with {@link TrainerConfig#classes()} rows, all in the
+ * softmax. A batch with a label at or beyond the rows in use makes its class part of the softmax: the matrix and its
+ * optimiser moments grow in chunks (the capacity doubles, up to {@link TrainerConfig#maxClasses()}, new rows zero),
+ * so that a stream of new classes reallocates them a logarithmic number of times; the new classes' rows start as
+ * {@link TrainerConfig#classInit()} says, in the step itself, before its loss. Rows allocated but not yet in use
+ * take no part in the loss (the logits are sized to the classes in use) and stay exactly zero (no gradient, and
+ * decay and momentum of zero are zero). Capacity and classes in use are part of the saved state.
+ *
  * <p>Not thread-safe: one thread drives a trainer. DJL allows one gradient collector per JVM at a time, so steps
  * of different trainers in one JVM are serialised by a global lock; run one trainer per JVM (TaskManager).
  */
 public final class EmbeddingTrainer implements AutoCloseable {
     private static final ReentrantLock COLLECTOR_LOCK = new ReentrantLock();
     private static final int STATE_MAGIC = 0x454D4253; // "EMBS"
-    private static final int STATE_FORMAT = 1;
+    /** 2 adds the class-weight capacity and the classes in use; 1 (a fixed class count) is still read. */
+    private static final int STATE_FORMAT = 2;
     private static final String CLASS_WEIGHTS = "cm.class_weights";
+    private static final long NEW_ROW_SALT = 0x6E6577526F77L; // "newRow"
 
     private final TrainerConfig config;
     private final EmbeddingModel model;
     private final CombinedObjective objective;
-    private final NDArray classWeights;
-    private final List<NamedArray> trainable;
-    private final List<NDArray> trainableArrays;
-    private final List<NamedArray> savedTensors;
+    /** The network's parameters that train (without a frozen backbone), in order. */
+    private final List<NamedArray> networkTrainable;
+    private final List<NamedArray> backbone;
     private final Optimizer optimizer;
     /** A TorchScript backbone's own optimiser (its learning rate is scaled); null when there is none or it is frozen. */
     private final Optimizer backboneOptimizer;
     private final List<NDArray> backboneArrays;
-    private final List<NDArray> otherArrays;
-    private final List<NamedArray> optimizerState;
+    /** Where the class weights are among {@link #optimizer}'s parameters: the last. */
+    private final int classWeightsSlot;
+    // Rebound whenever the class weights are reallocated (bindParameters).
+    private NDArray classWeights;
+    private List<NamedArray> trainable;
+    private List<NDArray> trainableArrays;
+    private List<NamedArray> savedTensors;
+    private List<NDArray> otherArrays;
+    private List<NamedArray> optimizerState;
+    /** Rows of the class weights allocated. */
+    private int capacity;
+    /** Rows in the softmax: the classes 0..activeClasses-1. */
+    private int activeClasses;
+    /**
+     * Seeds the random rows of new classes with the class index. Saved with the state, so that a restore draws the
+     * rows the interrupted run would have drawn whatever seed the new trainer was configured with.
+     */
+    private long newRowSeed;
     private final RandomShift shift;
     private Rng rng;
     private long step;
@@ -74,6 +100,8 @@ public final class EmbeddingTrainer implements AutoCloseable {
         this.objective = new CombinedObjective(config.objective());
         int d = config.network().embeddingSize();
         Rng init = new Rng(config.seed() ^ 0x2545F4914F6CDD1DL);
+        this.capacity = config.classes();
+        this.activeClasses = config.classes();
         this.classWeights = model.manager().create(
                 ParameterInit.xavierUniform(config.classes(), d, init), new Shape(config.classes(), d));
         classWeights.setRequiresGradient(true);
@@ -85,31 +113,63 @@ public final class EmbeddingTrainer implements AutoCloseable {
             backbone.forEach(p -> p.array().setRequiresGradient(false));
             backbone = List.of();
         }
+        this.networkTrainable = List.copyOf(params);
+        this.backbone = List.copyOf(backbone);
         params.add(new NamedArray(CLASS_WEIGHTS, classWeights));
-        this.trainable = List.copyOf(params);
-        this.trainableArrays = trainable.stream().map(NamedArray::array).toList();
-        List<NamedArray> tensors = new ArrayList<>(model.allParameters());
-        tensors.add(new NamedArray(CLASS_WEIGHTS, classWeights));
-        this.savedTensors = List.copyOf(tensors);
         if (backbone.isEmpty()) {
-            this.optimizer = config.optimizer().create(trainable);
+            this.optimizer = config.optimizer().create(params);
             this.backboneOptimizer = null;
             this.backboneArrays = List.of();
-            this.otherArrays = trainableArrays;
-            this.optimizerState = optimizer.state();
+            this.classWeightsSlot = params.size() - 1;
         } else {
-            List<NamedArray> others = new ArrayList<>(trainable);
+            List<NamedArray> others = new ArrayList<>(params);
             others.removeAll(backbone);
             this.backboneOptimizer = config.optimizer().create(backbone);
             this.optimizer = config.optimizer().create(others);
             this.backboneArrays = backbone.stream().map(NamedArray::array).toList();
+            this.classWeightsSlot = others.size() - 1;
+        }
+        bindParameters();
+        this.rng = new Rng(config.seed());
+        this.newRowSeed = Rng.mix(config.seed() ^ NEW_ROW_SALT);
+        this.shift = new RandomShift(config.shiftAugmentation());
+    }
+
+    /** The lists that name the class weights and their moments, after (re)allocating them. */
+    private void bindParameters() {
+        NamedArray weights = new NamedArray(CLASS_WEIGHTS, classWeights);
+        List<NamedArray> params = new ArrayList<>(networkTrainable);
+        params.add(weights);
+        this.trainable = List.copyOf(params);
+        this.trainableArrays = trainable.stream().map(NamedArray::array).toList();
+        List<NamedArray> tensors = new ArrayList<>(model.allParameters());
+        tensors.add(weights);
+        this.savedTensors = List.copyOf(tensors);
+        if (backboneOptimizer == null) {
+            this.otherArrays = trainableArrays;
+            this.optimizerState = List.copyOf(optimizer.state());
+        } else {
+            List<NamedArray> others = new ArrayList<>(trainable);
+            others.removeAll(backbone);
             this.otherArrays = others.stream().map(NamedArray::array).toList();
             List<NamedArray> state = new ArrayList<>(backboneOptimizer.state());
             state.addAll(optimizer.state());
             this.optimizerState = List.copyOf(state);
         }
-        this.rng = new Rng(config.seed());
-        this.shift = new RandomShift(config.shiftAugmentation());
+    }
+
+    /**
+     * Reallocates the class weights and their optimiser state to {@code rows} rows: the rows they had are kept (as
+     * many as fit), the others are zero. Outside any step's scope: the new arrays outlive it.
+     */
+    private void resizeClassWeights(int rows) {
+        NDArray old = classWeights;
+        classWeights = Rows.resize(old, rows);
+        classWeights.setRequiresGradient(true);
+        old.close();
+        optimizer.resizeRows(classWeightsSlot, rows);
+        capacity = rows;
+        bindParameters();
     }
 
     /** A trainer with a freshly initialised model on the configured device. */
@@ -157,9 +217,24 @@ public final class EmbeddingTrainer implements AutoCloseable {
         return objective.componentNames();
     }
 
-    /** The CM class weights (C x d, row-major), a host copy. */
+    /** The CM class weights of the classes in use ({@link #classes()} x d, row-major), a host copy. */
     public float[] classWeights() {
-        return HostTransfers.read(classWeights);
+        if (activeClasses == capacity) {
+            return HostTransfers.read(classWeights);
+        }
+        try (NDArray rows = classWeights.get(new NDIndex("0:" + activeClasses))) {
+            return HostTransfers.read(rows);
+        }
+    }
+
+    /** Classes in the softmax: the initial count, or one more than the largest label trained on since. */
+    public int classes() {
+        return activeClasses;
+    }
+
+    /** Rows of the class weights allocated (grown in chunks ahead of the classes in use). */
+    public int classCapacity() {
+        return capacity;
     }
 
     /**
@@ -168,23 +243,45 @@ public final class EmbeddingTrainer implements AutoCloseable {
      * computed on the device; the step's figures (loss, each term, gradient norm, each parameter's squared gradient
      * norm) and the embeddings come back in one copy, which the skip guard needs before the update. (The
      * anti-collapse terms each read their Gram matrix too, for the host's logdet: see {@link AntiCollapseLoss}.)
+     *
+     * <p>A label at or beyond {@link #classes()} adds its class (and any index below it not yet in use) to the
+     * softmax: the rows grow first if the capacity is short, and the new rows' initial values (imprinted from this
+     * batch's embeddings, on the device, or drawn on the host) enter the loss as constants added to the zero rows,
+     * so that the gradient reaches the parameter; they are written into it before the update, only when the step
+     * is applied. The labels the host already has decide all this: no read from the device.
      */
     public StepResult step(TrainingBatch batch) {
         long start = System.nanoTime();
         int[] labels = batch.labels();
         validate(batch, labels);
-        COLLECTOR_LOCK.lock();
-        // The collector restores the thread's previous grad mode when it closes; the update below needs it off.
+        int classes = activeClasses;
+        for (int label : labels) {
+            classes = Math.max(classes, label + 1);
+        }
+        // The collector restores the thread's previous grad mode when it closes; the update below needs it off, and
+        // so does the reallocation (the new class weights must be a leaf).
         GradMode.disable();
+        if (classes > capacity) {
+            resizeClassWeights((int) Math.min(config.maxClasses(), Math.max(classes, 2L * capacity)));
+        }
+        COLLECTOR_LOCK.lock();
         try (NDScope scope = new NDScope(); NDManager stepManager = model.manager().newSubManager()) {
             NDArray input = model.toInput(stepManager, shift.apply(batch.images(), rng));
             NDArray labelArray = LossInput.upload(stepManager, labels);
             NDArray embeddings;
+            NDArray newRows = null;
             CombinedObjective.Evaluation evaluation;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 embeddings = model.forward(input, true);
-                evaluation = objective.evaluate(
-                        new LossInput(embeddings, labelArray, labels, config.classes(), classWeights));
+                NDArray weights;
+                if (classes > activeClasses) {
+                    newRows = newClassRows(stepManager, embeddings.stopGradient(), labelArray, labels, classes);
+                    weights = classWeights.get(new NDIndex("0:" + activeClasses)).concat(
+                            classWeights.get(new NDIndex(activeClasses + ":" + classes)).add(newRows), 0);
+                } else {
+                    weights = classes == capacity ? classWeights : classWeights.get(new NDIndex("0:" + classes));
+                }
+                evaluation = objective.evaluate(new LossInput(embeddings, labelArray, labels, classes, weights));
                 collector.backward(evaluation.total());
             }
             int terms = evaluation.components().size();
@@ -228,6 +325,10 @@ public final class EmbeddingTrainer implements AutoCloseable {
                 skipReason = "non-finite gradient norm " + gradientNorm + nonFiniteSquaredNorms(squaredNormValues);
             }
             if (skipReason == null) {
+                if (newRows != null) {
+                    classWeights.set(new NDIndex(activeClasses + ":" + classes), newRows);
+                    activeClasses = classes;
+                }
                 if (clipScale != null) {
                     gradients.replaceAll(gradient -> gradient.mul(clipScale));
                 }
@@ -249,6 +350,59 @@ public final class EmbeddingTrainer implements AutoCloseable {
         } finally {
             COLLECTOR_LOCK.unlock();
         }
+    }
+
+    /**
+     * The initial rows of the classes {@link #activeClasses}..{@code classes}-1 (k x d), constants on the device. A
+     * class with images in the batch gets, under {@link ClassInit#IMPRINT}, the normalised mean of their normalised
+     * embeddings times the mean norm of the rows in use; every other row (all of them under
+     * {@link ClassInit#XAVIER}) is drawn with the initial matrix's Xavier bound from a generator of the seed and
+     * the class index.
+     */
+    private NDArray newClassRows(NDManager manager, NDArray embeddings, NDArray labelArray, int[] labels,
+                                 int classes) {
+        int from = activeClasses;
+        int k = classes - from;
+        int d = config.network().embeddingSize();
+        boolean[] present = new boolean[k];
+        for (int label : labels) {
+            if (label >= from) {
+                present[label - from] = true;
+            }
+        }
+        boolean imprint = config.classInit() == ClassInit.IMPRINT;
+        float[] drawn = new float[k * d];
+        for (int j = 0; j < k; j++) {
+            if (!imprint || !present[j]) {
+                Rng generator = new Rng(newRowSeed ^ Rng.mix(from + j));
+                System.arraycopy(ParameterInit.xavierUniformRows(config.classes(), d, 1, generator), 0, drawn,
+                        j * d, d);
+            }
+        }
+        NDArray rows = manager.create(drawn, new Shape(k, d));
+        if (!imprint) {
+            return rows;
+        }
+        int b = labels.length;
+        NDArray unit = embeddings.div(rowNorms(embeddings));
+        NDArray selection = labelArray.reshape(b, 1)
+                .eq(manager.arange((long) from, (long) classes, 1L, DataType.INT64).reshape(1, k))
+                .toType(DataType.FLOAT32, false);
+        NDArray sums = selection.transpose().matMul(unit);
+        // Rows of absent classes sum to zero and stay zero here; the drawn rows fill them.
+        NDArray directions = sums.div(rowNorms(sums));
+        NDArray inUse = classWeights.stopGradient().get(new NDIndex("0:" + from));
+        NDArray scale = rowNorms(inUse).mean();
+        return directions.mul(scale).add(rows);
+    }
+
+    /**
+     * Row-wise L2 norms (n x 1) as sqrt(sum x^2 + 1e-12): a zero row stays a zero row when divided. The constant is
+     * filled on the device, not uploaded (see the loss package's GraphConstant).
+     */
+    private static NDArray rowNorms(NDArray rows) {
+        NDArray squares = rows.square().sum(new int[] {1}, true);
+        return squares.add(squares.getManager().full(new Shape(), 1e-12f, DataType.FLOAT32)).sqrt();
     }
 
     /** Which terms made the loss non-finite: a skip that names no term cannot be traced to one. */
@@ -282,9 +436,9 @@ public final class EmbeddingTrainer implements AutoCloseable {
 
     private void validate(TrainingBatch batch, int[] labels) {
         for (LabeledImage image : batch.images()) {
-            if (image.label() < 0 || image.label() >= config.classes()) {
+            if (image.label() < 0 || image.label() >= config.maxClasses()) {
                 throw new IllegalArgumentException("image " + image.id() + " has label " + image.label()
-                        + " outside [0, " + config.classes() + ")");
+                        + " outside [0, " + config.maxClasses() + ") (classes.max)");
             }
         }
         if (config.objective().needsTwoClasses()) {
@@ -317,6 +471,9 @@ public final class EmbeddingTrainer implements AutoCloseable {
             out.writeLong(step);
             out.writeLong(skippedSteps);
             out.writeLong(rng.state());
+            out.writeInt(capacity);
+            out.writeInt(activeClasses);
+            out.writeLong(newRowSeed);
             ArrayCodec.write(out, savedTensors);
             ArrayCodec.write(out, optimizerState);
         } catch (IOException e) {
@@ -335,9 +492,9 @@ public final class EmbeddingTrainer implements AutoCloseable {
                 throw new IllegalArgumentException("not an embedstream training state (bad magic)");
             }
             int format = in.readInt();
-            if (format != STATE_FORMAT) {
+            if (format != STATE_FORMAT && format != 1) {
                 throw new IllegalArgumentException("training state format " + format + " is not supported (expected "
-                        + STATE_FORMAT + ")");
+                        + STATE_FORMAT + " or 1)");
             }
             String saved = in.readUTF();
             if (!saved.equals(fingerprint())) {
@@ -347,6 +504,23 @@ public final class EmbeddingTrainer implements AutoCloseable {
             long restoredStep = in.readLong();
             long restoredSkipped = in.readLong();
             long rngState = in.readLong();
+            int savedCapacity = format == 1 ? config.classes() : in.readInt();
+            int savedClasses = format == 1 ? config.classes() : in.readInt();
+            long savedRowSeed = format == 1 ? Rng.mix(config.seed() ^ NEW_ROW_SALT) : in.readLong();
+            if (savedClasses < 2 || savedClasses > savedCapacity) {
+                throw new IllegalArgumentException("corrupt training state: " + savedClasses + " classes in use of "
+                        + savedCapacity + " rows");
+            }
+            if (savedClasses > config.maxClasses()) {
+                throw new IllegalArgumentException("the training state holds " + savedClasses
+                        + " classes, more than classes.max (" + config.maxClasses() + ")");
+            }
+            GradMode.disable();
+            if (savedCapacity != capacity) {
+                resizeClassWeights(savedCapacity);
+            }
+            activeClasses = savedClasses;
+            newRowSeed = savedRowSeed;
             ArrayCodec.readInto(in, savedTensors);
             ArrayCodec.readInto(in, optimizerState);
             step = restoredStep;

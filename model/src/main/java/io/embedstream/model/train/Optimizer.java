@@ -20,6 +20,13 @@ public interface Optimizer {
      */
     void update(List<NDArray> parameters, List<NDArray> gradients, float learningRate, float gradScale, long step);
 
+    /**
+     * Parameter {@code index} now has {@code rows} rows along its first axis (the class weights grow as classes
+     * arrive): its state keeps the rows it had (as many as fit) and starts the others at zero, as for a parameter
+     * that has had no gradient yet. Replaces the state's arrays, so read {@link #state()} again after.
+     */
+    void resizeRows(int index, long rows);
+
     /** Every state tensor (moments), in a stable order, for checkpoints. */
     List<NamedArray> state();
 }

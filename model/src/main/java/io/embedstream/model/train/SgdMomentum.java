@@ -51,6 +51,13 @@ public final class SgdMomentum implements Optimizer {
     }
 
     @Override
+    public void resizeRows(int index, long rows) {
+        NamedArray old = buffers.get(index);
+        buffers.set(index, new NamedArray(old.name(), Rows.resize(old.array(), rows)));
+        old.array().close();
+    }
+
+    @Override
     public List<NamedArray> state() {
         return buffers;
     }

@@ -7,10 +7,16 @@ import io.embedstream.model.net.ParameterInit;
 /**
  * Everything that defines a training run.
  *
- * <p>Defaults: the default {@link NetworkConfig} and {@link ObjectiveConfig}, 10 classes, SGD (momentum 0.9,
- * weight decay 5e-4) at a constant learning rate 0.01, gradient-norm clipping at 10, seed 42, device auto, no
- * augmentation, {@link ParameterInit.Scheme#HE} initialisation.
+ * <p>Defaults: the default {@link NetworkConfig} and {@link ObjectiveConfig}, 10 classes (growing up to 100,000),
+ * SGD (momentum 0.9, weight decay 5e-4) at a constant learning rate 0.01, gradient-norm clipping at 10, seed 42,
+ * device auto, no augmentation, {@link ParameterInit.Scheme#HE} initialisation, new classes' rows
+ * {@link ClassInit#IMPRINT imprinted}.
  *
+ * @param classes the initial class count: the CM class weights start with this many rows, all in the softmax; a
+ *                label at or beyond it grows them (in chunks) up to {@code maxClasses}
+ * @param maxClasses the most classes the trainer takes ({@code classes.max}); a batch with a label beyond is refused
+ * @param classInit how the row of a class first seen mid-stream starts
+
  * @param shiftAugmentation largest random translation of a training image, in pixels on each axis ({@link RandomShift});
  *                          0 = off
  * @param gradientClipNorm clip the global gradient norm to this value; 0 disables clipping
@@ -22,16 +28,27 @@ import io.embedstream.model.net.ParameterInit;
 public record TrainerConfig(
         NetworkConfig network, int classes, ObjectiveConfig objective, OptimizerConfig optimizer,
         LearningRateSchedule schedule, float gradientClipNorm, long seed, String device, int shiftAugmentation,
-        boolean freezeBackbone, float backboneLearningRateScale, ParameterInit.Scheme init)
+        boolean freezeBackbone, float backboneLearningRateScale, ParameterInit.Scheme init, int maxClasses,
+        ClassInit classInit)
         implements java.io.Serializable {
+    /** Default of {@code classes.max}. */
+    public static final int DEFAULT_MAX_CLASSES = 100_000;
 
     public TrainerConfig {
         if (network == null || objective == null || optimizer == null || schedule == null || device == null
-                || init == null) {
-            throw new IllegalArgumentException("network, objective, optimizer, schedule, device and init must be set");
+                || init == null || classInit == null) {
+            throw new IllegalArgumentException("network, objective, optimizer, schedule, device, init and class init"
+                    + " must be set");
+        }
+        if (maxClasses < 1) {
+            throw new IllegalArgumentException("classes.max must be at least 1, got " + maxClasses);
         }
         if (classes < 2) {
             throw new IllegalArgumentException("need at least 2 classes, got " + classes);
+        }
+        if (classes > maxClasses) {
+            throw new IllegalArgumentException("the initial class count (--classes " + classes
+                    + ") exceeds classes.max (" + maxClasses + ")");
         }
         if (!(gradientClipNorm >= 0) || !Float.isFinite(gradientClipNorm)) {
             throw new IllegalArgumentException("gradient clip norm must be >= 0 (0 = off), got " + gradientClipNorm);
@@ -58,7 +75,8 @@ public record TrainerConfig(
         return new Builder().network(network).classes(classes).objective(objective).optimizer(optimizer)
                 .schedule(schedule).gradientClipNorm(gradientClipNorm).seed(seed).device(device)
                 .shiftAugmentation(shiftAugmentation).freezeBackbone(freezeBackbone)
-                .backboneLearningRateScale(backboneLearningRateScale).init(init);
+                .backboneLearningRateScale(backboneLearningRateScale).init(init).maxClasses(maxClasses)
+                .classInit(classInit);
     }
 
     /** Builder with the defaults documented on {@link TrainerConfig}. */
@@ -75,6 +93,8 @@ public record TrainerConfig(
         private boolean freezeBackbone = false;
         private float backboneLearningRateScale = 1f;
         private ParameterInit.Scheme init = ParameterInit.Scheme.HE;
+        private int maxClasses = DEFAULT_MAX_CLASSES;
+        private ClassInit classInit = ClassInit.IMPRINT;
 
         public Builder network(NetworkConfig v) { this.network = v; return this; }
         public Builder classes(int v) { this.classes = v; return this; }
@@ -89,10 +109,12 @@ public record TrainerConfig(
         public Builder freezeBackbone(boolean v) { this.freezeBackbone = v; return this; }
         public Builder backboneLearningRateScale(float v) { this.backboneLearningRateScale = v; return this; }
         public Builder init(ParameterInit.Scheme v) { this.init = v; return this; }
+        public Builder maxClasses(int v) { this.maxClasses = v; return this; }
+        public Builder classInit(ClassInit v) { this.classInit = v; return this; }
 
         public TrainerConfig build() {
             return new TrainerConfig(network, classes, objective, optimizer, schedule, gradientClipNorm, seed, device,
-                    shiftAugmentation, freezeBackbone, backboneLearningRateScale, init);
+                    shiftAugmentation, freezeBackbone, backboneLearningRateScale, init, maxClasses, classInit);
         }
     }
 }

@@ -36,7 +36,7 @@ class TrainerValidationTest {
     @Test
     void badBatchesAreRefused() {
         TrainerConfig config = TrainerConfig.builder()
-                .network(NetworkConfig.builder().embeddingSize(16).build()).device("cpu").build();
+                .network(NetworkConfig.builder().embeddingSize(16).build()).maxClasses(10).device("cpu").build();
         try (EmbeddingTrainer trainer = EmbeddingTrainer.create(config)) {
             List<LabeledImage> oneClass = RandomImages.batch(8, 1, 28, 1);
             assertMessage("LDMAT needs at least two classes", () -> trainer.step(TrainingBatch.of(oneClass)));
@@ -45,7 +45,8 @@ class TrainerValidationTest {
             List<LabeledImage> outOfRange = RandomImages.batch(8, 2, 28, 1).stream()
                     .map(i -> new LabeledImage(i.id(), i.label() + 10, 28, 28, 1, i.pixels()))
                     .collect(Collectors.toList());
-            assertMessage("outside [0, 10)", () -> trainer.step(TrainingBatch.of(outOfRange)));
+            // Labels beyond the classes in use grow the class weights; beyond classes.max they are refused.
+            assertMessage("outside [0, 10) (classes.max)", () -> trainer.step(TrainingBatch.of(outOfRange)));
             assertMessage("at least one image", () -> trainer.step(TrainingBatch.of(List.of())));
         }
     }

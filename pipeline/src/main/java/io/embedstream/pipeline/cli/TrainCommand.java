@@ -35,7 +35,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--bootstrap", description = "Kafka bootstrap servers (overrides kafka.bootstrap.servers).")
     String bootstrap;
 
-    @Option(names = "--classes", defaultValue = "10", description = "Number of classes; labels are in [0, classes) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--classes", defaultValue = "10", description = "Initial number of classes: integer labels are in"
+            + " [0, classes); with classes.names, named classes grow the class weights beyond it up to classes.max"
+            + " (default: ${DEFAULT-VALUE}).")
     int classes;
 
     @Option(names = "--input", defaultValue = "28x28x1", description = "Network input WIDTHxHEIGHTxCHANNELS; images are converted to it (default: ${DEFAULT-VALUE}).")

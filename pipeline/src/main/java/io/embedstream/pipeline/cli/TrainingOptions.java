@@ -8,6 +8,7 @@ import io.embedstream.model.net.EmbeddingModel;
 import io.embedstream.model.net.NetworkConfig;
 import io.embedstream.pipeline.operators.FlinkBackboneSource;
 import io.embedstream.model.net.ParameterInit;
+import io.embedstream.model.train.ClassInit;
 import io.embedstream.model.train.DecayOn;
 import io.embedstream.model.train.LearningRateSchedule;
 import io.embedstream.model.train.OptimizerConfig;
@@ -106,6 +107,11 @@ public final class TrainingOptions {
                     + " from --seed (default: ${DEFAULT-VALUE}).")
     public String init;
 
+    @Option(names = "--class-init", defaultValue = "imprint",
+            description = "Initial CM class-weight row of a class first seen mid-stream: imprint (normalised mean of its"
+                    + " first batch's embeddings, scaled like the other rows) or xavier (random) (default: ${DEFAULT-VALUE}).")
+    public String classInit;
+
     @Option(names = "--clip", defaultValue = "10", description = "Clip the global gradient norm; 0 = off (default: ${DEFAULT-VALUE}).")
     public float clip;
 
@@ -164,6 +170,7 @@ public final class TrainingOptions {
                 .freezeBackbone(freezeBackbone)
                 .backboneLearningRateScale(backboneLrScale)
                 .init(ParameterInit.Scheme.parse(init))
+                .classInit(ClassInit.parse(classInit))
                 .build();
     }
 

@@ -22,8 +22,9 @@ import java.io.Serializable;
  * 2 classes per batch, 8,192 buffered and 16,384 reservoir images in all.
  *
  * <p>Class names ({@code classes.names}, default off): the {@code label} header may then be a name as well as an
- * index; the batcher, which sees every image, keeps the registry that gives names their indices (up to the
- * trainer's class count; beyond it the image goes to the dead-letter topic). Off, a label must be an integer.
+ * index; the batcher, which sees every image, keeps the registry that gives names their indices (up to
+ * {@code classes.max}; beyond it the image goes to the dead-letter topic, and the trainer's class weights grow to
+ * match). Off, a label must be an integer below {@code --classes}.
  */
 public record BatcherConfig(int classesPerBatch, int samplesPerClass, int perClassCapacity, int replayPerClass,
                             long timeoutMillis, int minClasses, int maxBuffered, int maxReplay, boolean classNames)

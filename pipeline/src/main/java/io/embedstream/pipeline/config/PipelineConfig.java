@@ -1,5 +1,6 @@
 package io.embedstream.pipeline.config;
 
+import io.embedstream.model.train.ClassInit;
 import io.embedstream.model.train.TrainerConfig;
 import io.embedstream.types.FitMode;
 import java.io.IOException;
@@ -37,7 +38,7 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
             "topics.control",
             "batcher.classes-per-batch", "batcher.samples-per-class", "batcher.per-class-capacity",
             "batcher.replay-per-class", "batcher.timeout-ms", "batcher.min-classes", "batcher.max-buffered",
-            "batcher.max-replay", "classes.names",
+            "batcher.max-replay", "classes.names", "classes.max", "trainer.class-init",
             "publish.every-steps", "publish.every-seconds", "publish.exactly-once", "publish.model-dir",
             "publish.signing-key",
             "metrics.window-size", "metrics.probe-size", "metrics.drift-sample", "metrics.inference-threads", "metrics.device",
@@ -102,6 +103,7 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
                     + new TreeSet<>(KEYS) + " and kafka.client.*");
         }
         Reader r = new Reader(p);
+        trainer = withClassSettings(trainer, r);
         KafkaSettings k = KafkaSettings.defaults();
         KafkaSettings kafka = new KafkaSettings(r.string("kafka.bootstrap.servers", k.bootstrapServers()),
                 r.string("topics.images", k.imagesTopic()), r.string("topics.dead-letters", k.deadLetterTopic()),
@@ -145,9 +147,11 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
                 r.integer("runtime.max-record-bytes", rt.maxRecordBytes()),
                 r.integer("runtime.trainer-threads", rt.trainerThreads()),
                 fitMode(r.string("runtime.fit-mode", rt.fitMode().name())));
-        if (batcher.classesPerBatch() > trainer.classes()) {
+        // Named classes grow up to classes.max; integer labels stay below --classes (the decoder's range).
+        int reachable = batcher.classNames() ? trainer.maxClasses() : trainer.classes();
+        if (batcher.classesPerBatch() > reachable) {
             throw new IllegalArgumentException("batcher.classes-per-batch (" + batcher.classesPerBatch()
-                    + ") exceeds the number of classes (" + trainer.classes() + ")");
+                    + ") exceeds the number of classes (" + reachable + ")");
         }
         PromotionConfig g = PromotionConfig.defaults();
         PromotionConfig promotion = new PromotionConfig(r.decimal("holdout.share", g.share()),
@@ -157,6 +161,23 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
                 r.bool("gate.require-no-collapse", g.requireNoCollapse()),
                 r.bool("gate.auto-rollback", g.autoRollback()));
         return new PipelineConfig(kafka, trainer, batcher, publish, metrics, runtime, promotion);
+    }
+
+    /**
+     * {@code classes.max} (default {@link TrainerConfig#DEFAULT_MAX_CLASSES}) and, when given,
+     * {@code trainer.class-init} over the command line's {@code --class-init}.
+     */
+    private static TrainerConfig withClassSettings(TrainerConfig trainer, Reader r) {
+        TrainerConfig.Builder b = trainer.toBuilder().maxClasses(r.integer("classes.max", trainer.maxClasses()));
+        String init = r.string("trainer.class-init", null);
+        if (init != null) {
+            try {
+                b.classInit(ClassInit.parse(init));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("trainer.class-init: " + e.getMessage(), e);
+            }
+        }
+        return b.build();
     }
 
     private static FitMode fitMode(String value) {

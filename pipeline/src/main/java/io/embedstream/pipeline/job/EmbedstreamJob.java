@@ -140,7 +140,7 @@ public final class EmbedstreamJob {
         boolean audit = kafka.auditTopic() != null;
         SingleOutputStreamOperator<MiniBatch> batches = scored
                 .keyBy(image -> 0, TypeInformation.of(Integer.class))
-                .process(new ClassDiverseBatcher(config.batcher(), config.trainer().classes(),
+                .process(new ClassDiverseBatcher(config.batcher(), config.trainer().maxClasses(),
                         config.trainer().seed(), audit, kafka.deadLetterTopic()))
                 .returns(TypeInformation.of(MiniBatch.class))
                 .name("class-diverse-batcher").uid("class-diverse-batcher")

@@ -67,7 +67,7 @@ public final class ClassDiverseBatcher extends KeyedProcessFunction<Integer, Sco
     private transient LongCounter droppedTotal;
 
     /**
-     * @param classCapacity   most classes the registry holds (the trainer's class weights)
+     * @param classCapacity   most classes the registry holds ({@code classes.max}, the trainer's limit too)
      * @param audit           emit an {@link AuditEntry} with the id of each dropped image on {@link #AUDIT}
      * @param deadLetterTopic where refused images go
      */

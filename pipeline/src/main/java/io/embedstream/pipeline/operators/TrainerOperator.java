@@ -152,6 +152,9 @@ public final class TrainerOperator extends ProcessFunction<MiniBatch, StepRecord
         }
         getRuntimeContext().getMetricGroup().gauge("step", () -> trainer.step());
         getRuntimeContext().getMetricGroup().gauge("modelVersion", () -> version);
+        // The CM class weights grow as classes arrive: the classes in use, and the rows allocated for them.
+        getRuntimeContext().getMetricGroup().gauge("classes", () -> trainer.classes());
+        getRuntimeContext().getMetricGroup().gauge("classCapacity", () -> trainer.classCapacity());
     }
 
     @Override
@@ -194,7 +197,7 @@ public final class TrainerOperator extends ProcessFunction<MiniBatch, StepRecord
             snapshot.timestampMillis = now;
             snapshot.parameters = trainer.model().parametersToBytes();
             snapshot.classWeights = trainer.classWeights();
-            snapshot.classes = config.classes();
+            snapshot.classes = trainer.classes();
             ctx.output(MODELS, snapshot);
             lastPublishedStep = trainer.step();
             lastPublishMillis = now;
