@@ -75,6 +75,12 @@ public final class ClassScalingBenchCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     int minRecords;
 
+    @Option(names = "--window", defaultValue = "0",
+            description = "Order of the stream: 0 shuffles all of it, so an identity's images are spread over the"
+                    + " whole run and, past batcher.max-buffered, its buffer may be evicted before it has K; N streams"
+                    + " identity after identity, shuffled within blocks of N records (default: ${DEFAULT-VALUE}).")
+    int window;
+
     @Option(names = "--side", defaultValue = "16", description = "Side of the grey images (default: ${DEFAULT-VALUE}).")
     int side;
 
@@ -117,7 +123,8 @@ public final class ClassScalingBenchCommand implements Callable<Integer> {
         }
         int perIdentity = imagesPerIdentity > 0 ? imagesPerIdentity : k;
         System.out.printf(Locale.ROOT, "bench-classes: %s classes, %d images per identity (at least %,d records a"
-                + " run), %dx%d grey, P=%d K=%d%n", classCounts, perIdentity, minRecords, side, side, p, k);
+                + " run), %s, %dx%d grey, P=%d K=%d%n", classCounts, perIdentity, minRecords,
+                window > 0 ? "shuffled within blocks of " + window + " records" : "all shuffled", side, side, p, k);
         List<Run> runs = new ArrayList<>();
         for (int classes : classCounts) {
             Run run = run(classes, Math.max(perIdentity, (minRecords + classes - 1) / classes));
@@ -143,7 +150,7 @@ public final class ClassScalingBenchCommand implements Callable<Integer> {
     }
 
     private Run run(int classes, int perIdentity) throws Exception {
-        List<LabeledImage> images = new SyntheticIdentities(side, training.seed).stream(classes, perIdentity);
+        List<LabeledImage> images = new SyntheticIdentities(side, training.seed).stream(classes, perIdentity, window);
         TrainerConfig trainer = training.trainerConfig(side, side, 1, classes, Long.MAX_VALUE / 4);
         Properties defaults = new Properties();
         Path work = Files.createTempDirectory("embedstream-bench-classes");
@@ -358,6 +365,7 @@ public final class ClassScalingBenchCommand implements Callable<Integer> {
         settings.put("k", k);
         settings.put("p", p);
         settings.put("side", side);
+        settings.put("window", window);
         settings.put("checkpointIntervalMs", checkpointIntervalMs);
         settings.put("maxMessageMib", maxMessageMib);
         settings.put("arch", training.architecture);

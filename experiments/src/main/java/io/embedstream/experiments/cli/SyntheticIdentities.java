@@ -31,8 +31,11 @@ final class SyntheticIdentities {
     /**
      * {@code perIdentity} images of each of {@code identities} identities, in an order shuffled with the seed; the
      * image's integer label is the identity's number (the job sees only its name).
+     *
+     * @param window 0: the whole stream shuffled, so an identity's images are spread over all of it; N: identity
+     *               after identity, shuffled within consecutive blocks of N records, so they arrive close together
      */
-    List<LabeledImage> stream(int identities, int perIdentity) {
+    List<LabeledImage> stream(int identities, int perIdentity, int window) {
         List<LabeledImage> images = new ArrayList<>(identities * perIdentity);
         for (int i = 0; i < identities; i++) {
             float[] pattern = pattern(i);
@@ -40,10 +43,14 @@ final class SyntheticIdentities {
                 images.add(image(i, k, pattern));
             }
         }
-        int[] order = new Rng(seed ^ 0x5EEDL).permutation(images.size());
+        Rng rng = new Rng(seed ^ 0x5EEDL);
+        int block = window > 0 ? window : images.size();
         List<LabeledImage> shuffled = new ArrayList<>(images.size());
-        for (int index : order) {
-            shuffled.add(images.get(index));
+        for (int from = 0; from < images.size(); from += block) {
+            int size = Math.min(block, images.size() - from);
+            for (int index : rng.permutation(size)) {
+                shuffled.add(images.get(from + index));
+            }
         }
         return shuffled;
     }
