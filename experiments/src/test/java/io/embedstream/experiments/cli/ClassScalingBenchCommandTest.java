@@ -22,7 +22,8 @@ class ClassScalingBenchCommandTest {
     void reportsEveryFigureForEachClassCount() throws Exception {
         Path out = dir.resolve("bench");
         assertEquals(0, ExperimentsLauncher.run("bench-classes", "--classes", "10,50", "--k", "2", "--p", "4",
-                "--min-records", "100", "--window", "40", "--side", "8", "--embedding", "16", "--checkpoint-interval-ms", "1000", "--device", "cpu",
+                "--min-records", "100", "--window", "40", "--side", "8", "--embedding", "16",
+                "--checkpoint-interval-ms", "1000", "--device", "cpu",
                 "--out", out.toString()));
         JsonNode runs = new ObjectMapper().readTree(out.resolve("results.json").toFile()).get("runs");
         assertEquals(2, runs.size());
