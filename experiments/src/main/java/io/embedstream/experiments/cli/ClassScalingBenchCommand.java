@@ -111,7 +111,8 @@ public final class ClassScalingBenchCommand implements Callable<Integer> {
     /** The figures of one run. */
     record Run(int classes, int records, int imagesPerIdentity, long checkpointId, long checkpointBytes,
                long checkpointedBytes, long heapBaselineBytes, long heapAfterGcBytes, double residentMiB,
-               double batcherMicrosPerRecord, double stepMillis, long steps, long batcherDropped, double seconds) {}
+               double batcherMicrosPerRecord, double stepMillis, boolean steadyState, long steps, long batcherDropped,
+               double seconds) {}
 
     @Override
     public Integer call() throws Exception {
@@ -229,12 +230,14 @@ public final class ClassScalingBenchCommand implements Callable<Integer> {
             }
         }
         long heap = heapAfterGc();
-        double batcherMicros = (last[1] - first[1]) / 1e3 / Math.max(1, last[0] - first[0]);
-        // Too few steps in the steady part (tiny runs): all of them.
-        long steps = last[2] - first[2];
-        double stepMillis = steps > 0 ? (last[3] - first[3]) / 1e6 / steps : last[3] / 1e6 / Math.max(1, last[2]);
+        // The accumulators reach the client with the heartbeats: in a run too short for them to be read at least
+        // halfway through, or one too short for steps after 20%, the figures are over the whole run.
+        boolean steady = last[0] - first[0] >= sent / 2 && last[2] > first[2];
+        long[] from = steady ? first : new long[last.length];
+        double batcherMicros = (last[1] - from[1]) / 1e3 / Math.max(1, last[0] - from[0]);
+        double stepMillis = (last[3] - from[3]) / 1e6 / Math.max(1, last[2] - from[2]);
         return new Run(classes, sent, perIdentity, checkpoint.id(), checkpoint.stateBytes(),
-                checkpoint.checkpointedBytes(), baseline, heap, residentMiB(), batcherMicros, stepMillis, last[2],
+                checkpoint.checkpointedBytes(), baseline, heap, residentMiB(), batcherMicros, stepMillis, steady, last[2],
                 last[4], seconds);
     }
 
