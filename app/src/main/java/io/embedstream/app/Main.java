@@ -4,6 +4,7 @@ import io.embedstream.broker.BrokerCommand;
 import io.embedstream.experiments.cli.BenchCommand;
 import io.embedstream.experiments.cli.EvalCommand;
 import io.embedstream.experiments.cli.ExperimentCommand;
+import io.embedstream.experiments.cli.ClassScalingBenchCommand;
 import io.embedstream.experiments.cli.PipelineBenchCommand;
 import io.embedstream.experiments.cli.SwapBenchCommand;
 import io.embedstream.pipeline.cli.CommandRunner;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Command;
                 FitCommand.class, EmbedCommand.class, WatchCommand.class, DashboardCommand.class, KeygenCommand.class,
                 AckDriftCommand.class, RollbackCommand.class,
                 EvalCommand.class, ExperimentCommand.class, BenchCommand.class, PipelineBenchCommand.class,
-                SwapBenchCommand.class, CommandLine.HelpCommand.class})
+                SwapBenchCommand.class, ClassScalingBenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -18,7 +18,7 @@ class MainTest {
         Set<String> names = launcher.getSubcommands().keySet();
         // One from each module that contributes commands: pipeline, broker, experiments.
         assertTrue(names.containsAll(Set.of("demo", "train", "produce", "fit", "embed", "watch", "dashboard", "keygen",
-                "broker", "eval", "experiment", "bench", "bench-pipeline", "bench-swap")), names.toString());
+                "broker", "eval", "experiment", "bench", "bench-pipeline", "bench-swap", "bench-classes")), names.toString());
         for (String name : names) {
             if (name.equals("help")) {
                 continue;

@@ -20,6 +20,14 @@ public final class Accumulators {
     public static final String TRAINED_FRESH = "trained-fresh";
     /** Images kept out of training for the promotion gate (holdout.share). */
     public static final String HELD_OUT = "held-out";
+    /**
+     * Nanoseconds the batcher spent on records, leaving out the operators chained after it (the trainer's steps):
+     * with {@link #BATCHER_INGESTED}, its time per record ({@code bench-classes}).
+     */
+    public static final String BATCHER_NANOS = "batcher-nanos";
+    /** Training steps taken, and the nanoseconds they took (the trainer's own measure of a step). */
+    public static final String TRAINER_STEPS = "trainer-steps";
+    public static final String TRAINER_STEP_NANOS = "trainer-step-nanos";
     public static final String SNAPSHOT_STEP = "snapshot-step";
     public static final String SNAPSHOT_STATE_DIGEST = "snapshot-state-digest";
     public static final String RESTORED_STEP = "restored-step";

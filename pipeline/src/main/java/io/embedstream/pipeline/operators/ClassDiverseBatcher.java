@@ -65,6 +65,9 @@ public final class ClassDiverseBatcher extends KeyedProcessFunction<Integer, Sco
     private transient Counter evictedClasses;
     private transient LongCounter ingested;
     private transient LongCounter droppedTotal;
+    private transient LongCounter nanosTotal;
+    /** Time spent in the chained operators after this one during the current record (the trainer's steps). */
+    private transient long downstreamNanos;
 
     /**
      * @param classCapacity   most classes the registry holds ({@code classes.max}, the trainer's limit too)
@@ -104,6 +107,7 @@ public final class ClassDiverseBatcher extends KeyedProcessFunction<Integer, Sco
         evictedClasses = state.getMetricGroup().counter("evicted-classes");
         ingested = Accumulators.counter(state, Accumulators.BATCHER_INGESTED);
         droppedTotal = Accumulators.counter(state, Accumulators.BATCHER_DROPPED);
+        nanosTotal = Accumulators.counter(state, Accumulators.BATCHER_NANOS);
     }
 
     private BatcherIndex loadIndex() throws Exception {
@@ -113,6 +117,16 @@ public final class ClassDiverseBatcher extends KeyedProcessFunction<Integer, Sco
 
     @Override
     public void processElement(ScoredImage image, Context ctx, Collector<MiniBatch> out) throws Exception {
+        long start = System.nanoTime();
+        downstreamNanos = 0;
+        try {
+            batch(image, ctx, out);
+        } finally {
+            nanosTotal.add(System.nanoTime() - start - downstreamNanos);
+        }
+    }
+
+    private void batch(ScoredImage image, Context ctx, Collector<MiniBatch> out) throws Exception {
         BatcherIndex idx = loadIndex();
         if (idx.lastBatchMillis == 0) {
             idx.lastBatchMillis = ctx.timerService().currentProcessingTime();
@@ -160,7 +174,9 @@ public final class ClassDiverseBatcher extends KeyedProcessFunction<Integer, Sco
             public void batch(MiniBatch batch) {
                 batches.inc();
                 replayed.inc(batch.replayed);
+                long handedOn = System.nanoTime();
                 out.collect(batch);
+                downstreamNanos += System.nanoTime() - handedOn;
                 // After the batch is handed on: the trainer is chained to the batcher, so this is when its step
                 // ended. The timeout then gives the stream its full length to fill the next batch; timed from the
                 // cut instead, a step longer than the timeout (a loaded machine) made every later batch a timeout

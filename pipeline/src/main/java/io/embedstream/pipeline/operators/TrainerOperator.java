@@ -63,6 +63,8 @@ public final class TrainerOperator extends ProcessFunction<MiniBatch, StepRecord
     private transient Counter rejectedBatches;
     private transient Counter images;
     private transient LongCounter trainedFresh;
+    private transient LongCounter stepsTotal;
+    private transient LongCounter stepNanosTotal;
     private transient Accumulators.LastValue snapshotStep;
     private transient Accumulators.LastValue snapshotDigest;
     private transient Accumulators.LastValue restoredStep;
@@ -142,6 +144,8 @@ public final class TrainerOperator extends ProcessFunction<MiniBatch, StepRecord
         rejectedBatches = getRuntimeContext().getMetricGroup().counter("rejectedBatches");
         images = getRuntimeContext().getMetricGroup().counter("trainedImages");
         trainedFresh = Accumulators.counter(getRuntimeContext(), Accumulators.TRAINED_FRESH);
+        stepsTotal = Accumulators.counter(getRuntimeContext(), Accumulators.TRAINER_STEPS);
+        stepNanosTotal = Accumulators.counter(getRuntimeContext(), Accumulators.TRAINER_STEP_NANOS);
         snapshotStep = Accumulators.lastValue(getRuntimeContext(), Accumulators.SNAPSHOT_STEP);
         snapshotDigest = Accumulators.lastValue(getRuntimeContext(), Accumulators.SNAPSHOT_STATE_DIGEST);
         restoredStep = Accumulators.lastValue(getRuntimeContext(), Accumulators.RESTORED_STEP);
@@ -181,6 +185,8 @@ public final class TrainerOperator extends ProcessFunction<MiniBatch, StepRecord
             ctx.output(AUDIT, AuditEntry.of(AuditEntry.TRAINED, result.step(), result.applied(), freshIds(batch)));
         }
         steps.inc();
+        stepsTotal.add(1L);
+        stepNanosTotal.add(result.nanos());
         images.inc(batch.images.length);
         trainedFresh.add((long) batch.images.length - batch.replayed);
         if (!result.applied()) {
