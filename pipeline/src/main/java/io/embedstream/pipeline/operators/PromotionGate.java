@@ -58,9 +58,11 @@ final class PromotionGate {
         public List<byte[]> promotedParameters = new ArrayList<>();
         /**
          * Class names of held-out images (with {@code classes.names}), which the batcher's registry has not indexed
-         * when they are held out: name k is label -(k + 2) here, apart from every integer label.
+         * when they are held out: name k is label k of the held-out set (an integer label n is the name "n").
          */
         public List<String> labelNames = new ArrayList<>();
+        /** Held-out images received so far (the audit's count for them), whether the set kept them or not. */
+        public long heldOutImages;
 
         public State() {}
 
