@@ -36,6 +36,9 @@ public final class EmbeddingModel implements AutoCloseable {
     private final ParameterStore store;
     private final List<NamedArray> trainable;
     private final List<NamedArray> all;
+    /** Per-channel {@code 1/(255 std)} and {@code mean/std}, shape 1xCx1x1, uploaded once rather than every batch. */
+    private final NDArray inputScale;
+    private final NDArray inputShift;
 
     private EmbeddingModel(NetworkConfig config, NDManager manager, Block block) {
         this.config = config;
@@ -53,6 +56,17 @@ public final class EmbeddingModel implements AutoCloseable {
         }
         this.trainable = Collections.unmodifiableList(trainableList);
         this.all = Collections.unmodifiableList(allList);
+        int c = config.channels();
+        // Per channel, the same arithmetic as with one mean and std: equal values give the same floats as before.
+        float[] scale = new float[c];
+        float[] shift = new float[c];
+        for (int ch = 0; ch < c; ch++) {
+            scale[ch] = 1f / (255f * config.inputStd().get(ch));
+            shift[ch] = config.inputMean().get(ch) / config.inputStd().get(ch);
+        }
+        Shape perChannel = new Shape(1, c, 1, 1);
+        this.inputScale = manager.create(scale, perChannel);
+        this.inputShift = manager.create(shift, perChannel);
     }
 
     /** A freshly initialised model under {@link ParameterInit.Scheme#HE}; a TorchScript backbone is a local file. */
@@ -184,13 +198,6 @@ public final class EmbeddingModel implements AutoCloseable {
         int plane = h * w;
         int length = config.inputLength();
         ByteBuffer bytes = ByteBuffer.allocateDirect(images.size() * length);
-        // Per channel, the same arithmetic as with one mean and std: equal values give the same floats as before.
-        float[] scale = new float[c];
-        float[] shift = new float[c];
-        for (int ch = 0; ch < c; ch++) {
-            scale[ch] = 1f / (255f * config.inputStd().get(ch));
-            shift[ch] = config.inputMean().get(ch) / config.inputStd().get(ch);
-        }
         for (int n = 0; n < images.size(); n++) {
             LabeledImage image = images.get(n);
             if (image.width() != w || image.height() != h || image.channels() != c) {
@@ -214,10 +221,7 @@ public final class EmbeddingModel implements AutoCloseable {
         }
         bytes.rewind();
         NDArray pixels = target.create(bytes, new Shape(images.size(), c, h, w), DataType.UINT8);
-        Shape perChannel = new Shape(1, c, 1, 1);
-        return pixels.toType(DataType.FLOAT32, false)
-                .mul(target.create(scale, perChannel))
-                .sub(target.create(shift, perChannel));
+        return pixels.toType(DataType.FLOAT32, false).mul(inputScale).sub(inputShift);
     }
 
     /** Inference embeddings, computed in batches with batch-norm in evaluation mode. */

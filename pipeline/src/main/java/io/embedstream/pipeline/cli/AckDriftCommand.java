@@ -1,11 +1,9 @@
 package io.embedstream.pipeline.cli;
 
 import io.embedstream.pipeline.config.KafkaSettings;
-import io.embedstream.pipeline.config.PipelineConfig;
 import io.embedstream.pipeline.types.ControlRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -30,31 +28,21 @@ import picocli.CommandLine.Option;
                         + KafkaSettings.DEFAULT_CONTROL_TOPIC + "), which the job's metrics operator reads."})
 public final class AckDriftCommand implements Callable<Integer> {
 
-    @Option(names = "--bootstrap", description = "Kafka bootstrap servers (default: kafka.bootstrap.servers of --config,"
-            + " else localhost:9092).")
-    String bootstrap;
-
     @Option(names = "--topic", description = "Control topic (default: topics.control of --config, else "
             + KafkaSettings.DEFAULT_CONTROL_TOPIC + ").")
     String topic;
-
-    @Option(names = "--config", description = "The job's properties file: kafka.bootstrap.servers, topics.control and"
-            + " kafka.client.*.")
-    Path configFile;
 
     @Option(names = "--reason", description = "Why the drift is acknowledged; it becomes the reason of the cleared alarms.")
     String reason;
 
     @picocli.CommandLine.Mixin
-    KafkaClientOptions kafka;
+    JobClusterOptions cluster;
 
     @Override
     public Integer call() throws Exception {
-        Properties config = PipelineConfig.load(configFile);
-        String servers = bootstrap != null ? bootstrap : config.getProperty("kafka.bootstrap.servers", "localhost:9092");
-        String controlTopic = topic != null ? topic : config.getProperty("topics.control", KafkaSettings.DEFAULT_CONTROL_TOPIC);
-        Map<String, String> client = PipelineConfig.kafkaClientProperties(config);
-        client.putAll(kafka.properties());
+        String servers = cluster.bootstrapServers();
+        String controlTopic = cluster.topic(topic, "topics.control", KafkaSettings.DEFAULT_CONTROL_TOPIC);
+        Map<String, String> client = cluster.clientProperties();
         RecordMetadata sent = send(servers, client, controlTopic, ControlRecord.ackDrift(reason, System.currentTimeMillis()));
         System.out.println("drift acknowledged: control record at " + sent.topic() + "-" + sent.partition() + "@"
                 + sent.offset() + "; the job re-bases its drift reference (see drift.reference.rebases on the metrics topic)");

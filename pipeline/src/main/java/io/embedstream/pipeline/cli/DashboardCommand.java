@@ -1,6 +1,5 @@
 package io.embedstream.pipeline.cli;
 
-import io.embedstream.pipeline.config.PipelineConfig;
 import io.embedstream.pipeline.dashboard.DashboardServer;
 import io.embedstream.pipeline.dashboard.KafkaMetricsFeed;
 import io.embedstream.pipeline.dashboard.MetricsHistory;
@@ -8,7 +7,6 @@ import io.embedstream.pipeline.dashboard.ReplayFeed;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,22 +20,13 @@ import picocli.CommandLine.Option;
                 + " quality, separation, data and model-version drift, versions, alarms) until Ctrl-C. A browser"
                 + " gets the history so far, then each new window as it is published.")
 public final class DashboardCommand implements Callable<Integer> {
-    static final String DEFAULT_BOOTSTRAP = "localhost:9092";
     static final String DEFAULT_TOPIC = "embedstream.metrics";
 
-    @Option(names = "--bootstrap", description = "Kafka bootstrap servers (default: kafka.bootstrap.servers of --config,"
-            + " else " + DEFAULT_BOOTSTRAP + ").")
-    String bootstrap;
-
     @picocli.CommandLine.Mixin
-    KafkaClientOptions kafka;
+    JobClusterOptions cluster;
 
     @Option(names = "--topic", description = "Metrics topic (default: topics.metrics of --config, else " + DEFAULT_TOPIC + ").")
     String topic;
-
-    @Option(names = "--config", description = "The job's properties file: kafka.bootstrap.servers, topics.metrics and"
-            + " kafka.client.* are read from it, other keys are ignored (default: none).")
-    Path configFile;
 
     @Option(names = "--replay", paramLabel = "FILE", description = "Play a recorded file of metrics records (one JSON"
             + " record per line) instead of reading Kafka (default: read Kafka).")
@@ -74,11 +63,9 @@ public final class DashboardCommand implements Callable<Integer> {
             feed = ReplayFeed.start(replay, Duration.ofMillis(replayIntervalMs), history);
             source = "replay of " + replay.getFileName();
         } else {
-            Properties config = PipelineConfig.load(configFile);
-            String servers = bootstrap != null ? bootstrap : config.getProperty("kafka.bootstrap.servers", DEFAULT_BOOTSTRAP);
-            String metricsTopic = topic != null ? topic : config.getProperty("topics.metrics", DEFAULT_TOPIC);
-            Map<String, String> client = PipelineConfig.kafkaClientProperties(config);
-            client.putAll(kafka.properties());
+            String servers = cluster.bootstrapServers();
+            String metricsTopic = cluster.topic(topic, "topics.metrics", DEFAULT_TOPIC);
+            Map<String, String> client = cluster.clientProperties();
             feed = KafkaMetricsFeed.start(servers, metricsTopic, client, history,
                     Duration.ofSeconds(kafkaTimeoutSeconds));
             source = "topic " + metricsTopic + " on " + servers;

@@ -4,12 +4,9 @@ import io.embedstream.connectors.model.ModelPublisher;
 import io.embedstream.connectors.model.ModelTopic;
 import io.embedstream.connectors.model.PromotionLog;
 import io.embedstream.connectors.model.PromotionRecord;
-import io.embedstream.pipeline.config.PipelineConfig;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,31 +29,21 @@ public final class RollbackCommand implements Callable<Integer> {
     @Option(names = "--reason", defaultValue = "operator rollback", description = "Why (default: ${DEFAULT-VALUE}).")
     String reason;
 
-    @Option(names = "--bootstrap", description = "Kafka bootstrap servers (default: kafka.bootstrap.servers of --config,"
-            + " else localhost:9092).")
-    String bootstrap;
-
     @Option(names = "--topic", description = "Models topic (default: topics.models of --config, else "
             + ModelTopic.DEFAULT_TOPIC + ").")
     String topic;
-
-    @Option(names = "--config", description = "The job's properties file: kafka.bootstrap.servers, topics.models and"
-            + " kafka.client.*.")
-    Path configFile;
 
     @Option(names = "--wait", defaultValue = "30", description = "Seconds to wait for Kafka (default: ${DEFAULT-VALUE}).")
     int waitSeconds;
 
     @picocli.CommandLine.Mixin
-    KafkaClientOptions kafka;
+    JobClusterOptions cluster;
 
     @Override
     public Integer call() throws Exception {
-        Properties config = PipelineConfig.load(configFile);
-        String servers = bootstrap != null ? bootstrap : config.getProperty("kafka.bootstrap.servers", "localhost:9092");
-        String models = topic != null ? topic : config.getProperty("topics.models", ModelTopic.DEFAULT_TOPIC);
-        Map<String, String> client = PipelineConfig.kafkaClientProperties(config);
-        client.putAll(kafka.properties());
+        String servers = cluster.bootstrapServers();
+        String models = cluster.topic(topic, "topics.models", ModelTopic.DEFAULT_TOPIC);
+        Map<String, String> client = cluster.clientProperties();
         PromotionLog log;
         try {
             log = PromotionLog.read(servers, models, client, Duration.ofSeconds(Math.max(1, waitSeconds)));

@@ -59,7 +59,7 @@ public final class PromotionOperator extends CoProcessFunction<ModelSnapshot, Sc
     private transient ListState<PromotionGate.State> checkpointed;
     private transient PromotionGate gate;
     private transient EmbeddingModel model;
-    private transient java.util.Map<String, Integer> nameLabels;
+    private transient HeldOutLabels nameLabels;
     private transient Counter promoted;
     private transient Counter rejected;
     private transient Counter rolledBack;
@@ -128,32 +128,18 @@ public final class PromotionOperator extends CoProcessFunction<ModelSnapshot, Sc
     public void processElement2(ScoredImage image, Context ctx, Collector<ModelSnapshot> out) {
         LabeledImage labeled = image.toLabeledImage();
         if (classNames) {
-            labeled = new LabeledImage(labeled.id(), heldOutLabel(image.className()), labeled.width(),
-                    labeled.height(), labeled.channels(), labeled.pixels());
+            if (nameLabels == null) {
+                nameLabels = new HeldOutLabels(state.labelNames);
+            }
+            int label = nameLabels.labelOf(image.className(), set::holds, set.capacity());
+            labeled = new LabeledImage(labeled.id(), label, labeled.width(), labeled.height(), labeled.channels(),
+                    labeled.pixels());
         }
         set.add(labeled, Math.max(0f, Math.min(1f, image.quality)));
         state.heldOutImages++;
         if (audit) {
             ctx.output(AUDIT, AuditEntry.of(AuditEntry.HELD_OUT, state.heldOutImages, false, List.of(image)));
         }
-    }
-
-    /**
-     * The held-out set's own label for a class name: the batcher's registry gives names their indices only after
-     * this split, so the gate numbers the names it sees, densely from 0 (the evaluator sizes its tables by the
-     * largest label). An integer label n is class "n", as in the registry.
-     */
-    private int heldOutLabel(String name) {
-        if (nameLabels == null) {
-            nameLabels = new java.util.HashMap<>();
-            for (int k = 0; k < state.labelNames.size(); k++) {
-                nameLabels.put(state.labelNames.get(k), k);
-            }
-        }
-        return nameLabels.computeIfAbsent(name, n -> {
-            state.labelNames.add(n);
-            return state.labelNames.size() - 1;
-        });
     }
 
     private float[][] embed(byte[] parameters, List<LabeledImage> images) {

@@ -106,6 +106,11 @@ public final class HeldOutSet {
         return evicted;
     }
 
+    /** Whether the set keeps images of this label. */
+    public boolean holds(int label) {
+        return byClass.containsKey(label);
+    }
+
     /** Number of images of each class, by label in ascending order. */
     public Map<Integer, Integer> classCounts() {
         Map<Integer, Integer> counts = new TreeMap<>();
