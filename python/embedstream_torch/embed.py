@@ -38,7 +38,7 @@ def main(argv=None) -> int:
         return 2
     spec = model.spec
     centroids = _centroids(model.manifest)
-    names = _names(model.manifest)
+    class_names = _names(model.manifest)
     failed = 0
     for start in range(0, len(files), args.batch):
         names, batch = [], []
@@ -52,7 +52,7 @@ def main(argv=None) -> int:
         if not batch:
             continue
         for file, embedding in zip(names, model.embed(np.stack(batch), args.batch)):
-            print(json.dumps(_line(str(file), model.version, embedding, centroids, names)))
+            print(json.dumps(_line(str(file), model.version, embedding, centroids, class_names)))
     sys.stdout.flush()
     return 0 if failed == 0 else 2
 
@@ -71,19 +71,19 @@ def _names(manifest: dict):
     return names if names and any(n is not None for n in names) else None
 
 
-def _line(file: str, version: int, embedding: np.ndarray, centroids, names=None) -> dict:
+def _line(file: str, version: int, embedding: np.ndarray, centroids, class_names=None) -> dict:
     # float() of a float32 is exact, so the printed decimal reads back as the very float32 PyTorch computed.
     line = {"file": file, "version": version, "embedding": [float(v) for v in embedding]}
     if centroids is not None:
         unit = embedding.astype(np.float64) / max(np.linalg.norm(embedding.astype(np.float64)), 1e-12)
         cosines = centroids @ unit
-        if names is not None:
+        if class_names is not None:
             # As the Java command: only named classes are candidates.
-            cosines = np.where([n is not None for n in names], cosines, -np.inf)
+            cosines = np.where([n is not None for n in class_names], cosines, -np.inf)
         nearest = int(np.argmax(cosines))
         line["nearest_class"] = nearest
-        if names is not None:
-            line["nearest_class_name"] = names[nearest]
+        if class_names is not None:
+            line["nearest_class_name"] = class_names[nearest]
         line["distance"] = float(max(0.0, 1 - cosines[nearest]))
     return line
 
