@@ -3,8 +3,9 @@
     /usr/bin/python3 -m embedstream_torch.embed --model-dir embedstream-demo/models [--version 3] IMAGE|FOLDER...
 
 One JSON line per image: ``file``, ``version``, ``embedding`` (and, when the manifest has class centroids,
-``nearest_class`` and its cosine ``distance``), so that the two outputs can be compared line by line. Exit status 0,
-2 for bad input (one line on stderr, no traceback), as the Java command.
+``nearest_class``, its ``nearest_class_name`` when the manifest names its classes, and its cosine ``distance``), so
+that the two outputs can be compared line by line. Exit status 0, 2 for bad input (one line on stderr, no
+traceback), as the Java command.
 """
 
 import argparse
@@ -37,6 +38,7 @@ def main(argv=None) -> int:
         return 2
     spec = model.spec
     centroids = _centroids(model.manifest)
+    class_names = _names(model.manifest)
     failed = 0
     for start in range(0, len(files), args.batch):
         names, batch = [], []
@@ -50,7 +52,7 @@ def main(argv=None) -> int:
         if not batch:
             continue
         for file, embedding in zip(names, model.embed(np.stack(batch), args.batch)):
-            print(json.dumps(_line(str(file), model.version, embedding, centroids)))
+            print(json.dumps(_line(str(file), model.version, embedding, centroids, class_names)))
     sys.stdout.flush()
     return 0 if failed == 0 else 2
 
@@ -63,14 +65,25 @@ def _centroids(manifest: dict):
     return matrix / np.linalg.norm(matrix, axis=1, keepdims=True).clip(min=1e-12)
 
 
-def _line(file: str, version: int, embedding: np.ndarray, centroids) -> dict:
+def _names(manifest: dict):
+    # extras.class_names (classes.names): entry c names class c, None for a row no class has trained yet.
+    names = (manifest.get("extras") or {}).get("class_names")
+    return names if names and any(n is not None for n in names) else None
+
+
+def _line(file: str, version: int, embedding: np.ndarray, centroids, class_names=None) -> dict:
     # float() of a float32 is exact, so the printed decimal reads back as the very float32 PyTorch computed.
     line = {"file": file, "version": version, "embedding": [float(v) for v in embedding]}
     if centroids is not None:
         unit = embedding.astype(np.float64) / max(np.linalg.norm(embedding.astype(np.float64)), 1e-12)
         cosines = centroids @ unit
+        if class_names is not None:
+            # As the Java command: only named classes are candidates.
+            cosines = np.where([n is not None for n in class_names], cosines, -np.inf)
         nearest = int(np.argmax(cosines))
         line["nearest_class"] = nearest
+        if class_names is not None:
+            line["nearest_class_name"] = class_names[nearest]
         line["distance"] = float(max(0.0, 1 - cosines[nearest]))
     return line
 

@@ -10,11 +10,14 @@ import ai.djl.Device;
 import io.embedstream.connectors.model.AssemblyResult;
 import io.embedstream.connectors.model.ModelAssembler;
 import io.embedstream.connectors.model.PublishedModel;
+import io.embedstream.connectors.wire.ImageHeaders;
 import io.embedstream.connectors.wire.ImageRecord;
 import io.embedstream.connectors.wire.ImageRecordEncoder;
 import io.embedstream.types.LabeledImage;
 import io.embedstream.model.data.SyntheticShapes;
 import io.embedstream.model.eval.KnnEvaluator;
+import io.embedstream.model.eval.holdout.HoldoutSplit;
+import io.embedstream.pipeline.config.PromotionConfig;
 import io.embedstream.model.net.EmbeddingModel;
 import io.embedstream.model.net.NetworkConfig;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +30,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
@@ -49,9 +53,16 @@ import org.junit.jupiter.api.io.TempDir;
  * of the broker. The same data is first trained on by an uninterrupted run of the same job on the same cluster.
  *
  * <p>After the faulty run: the job is running; model versions read with read-committed isolation strictly increase
- * and the training step in their manifests never goes back; every input id is, exactly once, trained on (the audit
- * topic) or dead-lettered, and none is lost; the last version's held-out kNN@1 is within one percentage point of
- * the uninterrupted run's.
+ * and the training step in their manifests never goes back; every input id is, exactly once, trained on or held out
+ * for the promotion gate (the audit topic; the default held-out share is on) or dead-lettered, and none is lost; the
+ * last version's held-out kNN@1 is within one percentage point of the uninterrupted run's.
+ *
+ * <p>The stream names its classes ({@code classes.names}, issue 16): the good images are labelled {@code shape-0} ...
+ * {@code shape-9}, and the malformed records include labels that are too long or not UTF-8 and, after all the
+ * others, images of an eleventh class beyond the capacity of 10; each goes to the dead-letter topic with its reason,
+ * and the audit topic gives every trained or held-out id the name it was sent with.
+ * One scenario with names rather than a second with integers: the run takes minutes, and integer labels are what
+ * every other pipeline test streams. {@code -Dembedstream.cluster-fault.labels=integers} runs it with integer labels.
  *
  * <p>Runs after {@code package} (it needs the fat jar): {@code EMBEDSTREAM_CLUSTER_FAULT_TEST=1 mvn verify}. The faults
  * and the data's order come from one seed, printed first ({@link FaultSchedule}); {@code
@@ -62,6 +73,9 @@ class ClusterFaultTest {
     private static final Path JAR = Path.of("target/embedstream.jar").toAbsolutePath();
     private static final int GOOD = 4000;
     private static final int BAD = 150;
+    /** Images of a class beyond the capacity, sent after all others (so that the ten classes hold every index). */
+    private static final int BEYOND_CAPACITY = 3;
+    private static final String LABELS_PROPERTY = "embedstream.cluster-fault.labels";
     private static final int TEST_IMAGES = 2000;
     private static final int EMBEDDING = 32;
     private static final double ACCURACY_TOLERANCE = 0.01;
@@ -73,13 +87,24 @@ class ClusterFaultTest {
             "--set", "publish.every-steps=5", "--set", "publish.every-seconds=5",
             "--set", "metrics.window-size=512", "--set", "metrics.probe-size=64", "--set", "metrics.drift-sample=32",
             "--set", "runtime.checkpoint-interval-ms=2000",
-            "--set", "runtime.decode-parallelism=2", "--set", "runtime.quality-parallelism=2",
-            // The promotion gate's held-out images are neither trained on nor dead-lettered, and the audit topic does
-            // not list them yet, so this accounting of every id runs without a held-out share.
-            "--set", "holdout.share=0");
+            "--set", "runtime.decode-parallelism=2", "--set", "runtime.quality-parallelism=2");
 
     @TempDir
     Path temp;
+
+    /** Whether the stream names its classes: the default; {@value #LABELS_PROPERTY}=integers streams integers. */
+    private static boolean named() {
+        String labels = System.getProperty(LABELS_PROPERTY, "");
+        if (!labels.isEmpty() && !labels.equals("names") && !labels.equals("integers")) {
+            throw new IllegalArgumentException(LABELS_PROPERTY + " must be names or integers, got '" + labels + "'");
+        }
+        return !labels.equals("integers");
+    }
+
+    /** The class name of integer label {@code label} in a stream that names its classes. */
+    private static String className(int label) {
+        return "shape-" + label;
+    }
 
     @Test
     void keepsLearningThroughTaskManagerKillsAndABrokerRestart() throws Exception {
@@ -88,28 +113,34 @@ class ClusterFaultTest {
         long seed = FaultSchedule.seed(System.getProperty(FaultSchedule.SEED_PROPERTY), System::nanoTime);
         FaultSchedule schedule = FaultSchedule.draw(seed);
         System.out.println(schedule.describe());
+        boolean named = named();
+        System.out.println("cluster-fault: labels " + (named ? "are class names (shape-0 ... shape-9)" : "are integers"));
         assertTrue(Files.isRegularFile(JAR), JAR + " is missing: this test runs after package (mvn verify)");
         long started = System.nanoTime();
         Random random = new Random(seed); // the data: the malformed records' bytes and the order of all records
         List<LabeledImage> train = SyntheticShapes.builder().seed(7).build().generate(GOOD);
         List<LabeledImage> test = SyntheticShapes.builder().seed(99).build().generate(TEST_IMAGES);
         Set<String> allIds = new HashSet<>();
+        Map<String, String> sentNames = new java.util.HashMap<>(); // good id -> the class name sent (names only)
+        for (int i = 0; named && i < train.size(); i++) {
+            sentNames.put("img-" + i, className(train.get(i).label()));
+        }
         try (ClusterScript cluster = new ClusterScript(ROOT, temp.resolve("cluster"), JAR)) {
             try {
                 cluster.start(2);
                 log(started, "cluster up");
                 createTopics(cluster.bootstrap(), "baseline");
                 createTopics(cluster.bootstrap(), "fault");
-                allIds.addAll(produce(cluster.bootstrap(), train, random));
-                log(started, "produced " + allIds.size() + " records (" + BAD + " malformed)");
+                allIds.addAll(produce(cluster.bootstrap(), train, random, named));
+                log(started, "produced " + allIds.size() + " records (" + malformed(named) + " malformed)");
 
-                Run baseline = run(cluster, "baseline", allIds, started, null);
+                Run baseline = run(cluster, "baseline", allIds, started, null, sentNames);
                 double baselineAccuracy = accuracy(baseline.lastModel(), train, test);
                 log(started, String.format(Locale.ROOT, "uninterrupted run: v%d (step %d), kNN@1 %.2f%%",
                         baseline.lastModel().manifest().version(), baseline.lastModel().manifest().trainingStep(),
                         baselineAccuracy * 100));
 
-                Run faulty = run(cluster, "fault", allIds, started, schedule);
+                Run faulty = run(cluster, "fault", allIds, started, schedule, sentNames);
                 double faultyAccuracy = accuracy(faulty.lastModel(), train, test);
                 log(started, String.format(Locale.ROOT, "run under faults: v%d (step %d), kNN@1 %.2f%%, %d failures"
                                 + " recovered from: %s", faulty.lastModel().manifest().version(),
@@ -139,12 +170,16 @@ class ClusterFaultTest {
      * With {@code faults}, three TaskManager kills and a broker restart happen at the schedule's points; the run's
      * outputs are then checked and the job cancelled.
      */
-    private Run run(ClusterScript cluster, String name, Set<String> allIds, long started, FaultSchedule faults)
-            throws Exception {
+    private Run run(ClusterScript cluster, String name, Set<String> allIds, long started, FaultSchedule faults,
+                    Map<String, String> sentNames) throws Exception {
+        boolean named = !sentNames.isEmpty();
         String audit = name + ".audit";
         String dlq = name + ".dlq";
         String models = name + ".models";
         List<String> options = new ArrayList<>(JOB_OPTIONS);
+        if (named) {
+            options.addAll(List.of("--set", "classes.names=true", "--set", "classes.max=10"));
+        }
         options.addAll(List.of("--set", "kafka.group.id=" + name, "--set", "topics.audit=" + audit,
                 "--set", "topics.dead-letters=" + dlq, "--set", "topics.models=" + models,
                 "--set", "topics.metrics=" + name + ".metrics"));
@@ -155,10 +190,20 @@ class ClusterFaultTest {
             if (faults != null) {
                 injectFaults(cluster, rest, job, outcomes, allIds.size(), faults, started);
             }
-            await(name + ": every input id trained on or dead-lettered", Duration.ofMinutes(8),
+            await(name + ": every input id trained on, held out or dead-lettered", Duration.ofMinutes(8),
                     () -> outcomes.accounted() >= allIds.size());
-            log(started, name + ": all " + allIds.size() + " ids accounted for");
-            checkOutcomes(name, outcomes, allIds);
+            log(started, String.format(Locale.ROOT, "%s: all %d ids accounted for: %d trained on, %d held out,"
+                            + " %d dead-lettered, %d dropped", name, allIds.size(), outcomes.trained().size(),
+                    outcomes.heldOut().size(), outcomes.deadLettered().size(), outcomes.dropped().size()));
+            checkOutcomes(name, outcomes, allIds, named);
+            if (named) {
+                Map<String, String> audited = outcomes.labels();
+                audited.keySet().retainAll(sentNames.keySet());
+                Map<String, String> expected = new java.util.HashMap<>(sentNames);
+                expected.keySet().retainAll(allAudited(outcomes));
+                assertEquals(expected, audited, name + ": the audit topic's class name of each good id");
+                assertEquals(GOOD, audited.size(), name + ": a class name for every good id");
+            }
             assertEquals("RUNNING", rest.state(job), name + ": the job must be running");
             List<String> failures = rest.failures(job);
             List<PublishedModel> versions = committedVersions(cluster.bootstrap(), models);
@@ -210,22 +255,44 @@ class ClusterFaultTest {
         }
     }
 
-    private static void checkOutcomes(String name, OutcomeFollower outcomes, Set<String> allIds) {
+    private static Set<String> allAudited(OutcomeFollower outcomes) {
+        Set<String> ids = new HashSet<>(outcomes.trained().keySet());
+        ids.addAll(outcomes.heldOut().keySet());
+        return ids;
+    }
+
+    private static int malformed(boolean named) {
+        return named ? BAD + BEYOND_CAPACITY : BAD;
+    }
+
+    private static void checkOutcomes(String name, OutcomeFollower outcomes, Set<String> allIds, boolean named) {
         assertEquals(List.of(), outcomes.duplicates(), name + ": ids committed more than once");
         Set<String> seen = new HashSet<>(outcomes.trained().keySet());
         seen.addAll(outcomes.dropped().keySet());
+        seen.addAll(outcomes.heldOut().keySet());
         seen.addAll(outcomes.deadLettered().keySet());
         Set<String> missing = new HashSet<>(allIds);
         missing.removeAll(seen);
         Set<String> unknown = new HashSet<>(seen);
         unknown.removeAll(allIds);
         assertTrue(missing.isEmpty() && unknown.isEmpty(), name + ": " + missing.size() + " ids sent but neither"
-                + " trained on nor dead-lettered (e.g. " + missing.stream().limit(10).toList() + "), "
+                + " trained on, held out nor dead-lettered (e.g. " + missing.stream().limit(10).toList() + "), "
                 + unknown.size() + " ids never sent (e.g. " + unknown.stream().limit(10).toList() + ")");
         Set<String> deadLettered = outcomes.deadLettered().keySet();
         assertTrue(deadLettered.stream().allMatch(id -> id.startsWith("bad-")), name + ": a good image dead-lettered");
-        assertEquals(BAD, deadLettered.size(), name + ": every malformed record dead-lettered");
+        assertEquals(malformed(named), deadLettered.size(), name + ": every malformed record dead-lettered");
+        Map<String, String> reasons = outcomes.reasons();
+        for (String id : deadLettered) {
+            String expected = expectedReason(id);
+            assertTrue(expected == null || reasons.get(id).startsWith(expected), name + ": " + id + " dead-lettered"
+                    + " because '" + reasons.get(id) + "', expected '" + expected + "...'");
+        }
         assertEquals(Set.of(), outcomes.dropped().keySet(), name + ": no image should be dropped by the batcher");
+        // The default share (2%) of 4,000 images: about 80, drawn by a hash of the id, so the same ones in both runs.
+        Set<String> heldOut = outcomes.heldOut().keySet();
+        assertTrue(heldOut.size() >= GOOD / 100 && heldOut.size() <= GOOD / 25, name + ": " + heldOut.size()
+                + " of " + GOOD + " images held out, expected about 2%");
+        assertTrue(heldOut.stream().allMatch(id -> id.startsWith("img-")), name + ": a malformed record held out");
     }
 
     private static void checkVersions(String name, List<PublishedModel> versions) {
@@ -276,34 +343,76 @@ class ClusterFaultTest {
         }
     }
 
-    /** The good images (key and id header {@code img-N}) and malformed records ({@code bad-N}), shuffled. */
-    private static Set<String> produce(String bootstrap, List<LabeledImage> train, Random random) throws Exception {
+    /** The reason a malformed record's id promises (its kind is in the id), or null where it is the decoder's own. */
+    private static String expectedReason(String id) {
+        if (id.startsWith("bad-range-")) {
+            return "label ";
+        } else if (id.startsWith("bad-long-")) {
+            return "label of 300 bytes exceeds the 256-byte limit";
+        } else if (id.startsWith("bad-utf8-")) {
+            return "label is not valid UTF-8";
+        } else if (id.startsWith("bad-capacity-")) {
+            return "class capacity of 10 reached: new class 'shape-10' not registered";
+        }
+        return null;
+    }
+
+    /**
+     * The good images (key and id header {@code img-N}) and malformed records ({@code bad-<kind>-N}), shuffled; with
+     * class names, then images of an eleventh class ({@code bad-capacity-N}), last.
+     */
+    private static Set<String> produce(String bootstrap, List<LabeledImage> train, Random random, boolean named)
+            throws Exception {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (int i = 0; i < train.size(); i++) {
             LabeledImage image = train.get(i);
             ImageRecord encoded = ImageRecordEncoder.png().encode(new LabeledImage("img-" + i, image.label(),
                     image.width(), image.height(), image.channels(), image.pixels()));
-            records.add(encoded.toProducerRecord("images"));
+            records.add(named ? withLabel(encoded, className(image.label()).getBytes(StandardCharsets.UTF_8))
+                    : encoded.toProducerRecord("images"));
         }
         byte[] png = records.get(0).value();
+        String good = named ? className(3) : "3";
         for (int i = 0; i < BAD; i++) {
             byte[] value = png;
-            String label = "3";
-            switch (i % 3) {
-                case 0 -> label = Integer.toString(10 + i); // out of range
-                case 1 -> value = Arrays.copyOf(png, png.length / 2); // truncated
-                default -> {
+            byte[] label = good.getBytes(StandardCharsets.UTF_8);
+            String kind;
+            switch (i % (named ? 5 : 3)) {
+                case 0 -> {
+                    label = Integer.toString(10 + i).getBytes(StandardCharsets.UTF_8); // out of range
+                    kind = "range";
+                }
+                case 1 -> {
+                    value = Arrays.copyOf(png, png.length / 2);
+                    kind = "truncated";
+                }
+                case 2 -> {
                     value = new byte[100 + random.nextInt(400)];
                     random.nextBytes(value);
+                    kind = "random";
+                }
+                case 3 -> {
+                    label = "x".repeat(300).getBytes(StandardCharsets.UTF_8);
+                    kind = "long";
+                }
+                default -> {
+                    label = new byte[] {'s', (byte) 0xC3, '('}; // a lead byte without its continuation
+                    kind = "utf8";
                 }
             }
-            String id = "bad-" + i;
-            ProducerRecord<byte[], byte[]> r = new ProducerRecord<>("images", id.getBytes(StandardCharsets.UTF_8), value);
-            r.headers().add(new RecordHeader("label", label.getBytes(StandardCharsets.UTF_8)));
-            r.headers().add(new RecordHeader("id", id.getBytes(StandardCharsets.UTF_8)));
-            records.add(r);
+            records.add(record("bad-" + kind + "-" + i, value, label));
         }
         Collections.shuffle(records, random);
+        if (named) {
+            // Ids the default held-out share does not take: a held-out image goes to the gate, never to the registry.
+            HoldoutSplit split = PromotionConfig.defaults().split();
+            for (int i = 0, sent = 0; sent < BEYOND_CAPACITY; i++) {
+                if (!split.heldOut("bad-capacity-" + i)) {
+                    records.add(record("bad-capacity-" + i, png, className(10).getBytes(StandardCharsets.UTF_8)));
+                    sent++;
+                }
+            }
+        }
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         p.put("linger.ms", "10");
@@ -320,6 +429,19 @@ class ClusterFaultTest {
             }
         }
         return ids;
+    }
+
+    private static ProducerRecord<byte[], byte[]> record(String id, byte[] value, byte[] label) {
+        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>("images", id.getBytes(StandardCharsets.UTF_8), value);
+        r.headers().add(new RecordHeader("label", label));
+        r.headers().add(new RecordHeader("id", id.getBytes(StandardCharsets.UTF_8)));
+        return r;
+    }
+
+    /** The encoded image with another label header. */
+    private static ProducerRecord<byte[], byte[]> withLabel(ImageRecord encoded, byte[] label) {
+        return new ImageRecord(encoded.key(), encoded.value(), encoded.headers().with(ImageHeaders.LABEL, label))
+                .toProducerRecord("images");
     }
 
     private static void log(long started, String what) {

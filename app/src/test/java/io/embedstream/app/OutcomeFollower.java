@@ -1,6 +1,7 @@
 package io.embedstream.app;
 
 import io.embedstream.connectors.wire.AuditRecord;
+import io.embedstream.connectors.wire.DeadLetters;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,8 +17,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Follows a job's audit and dead-letter topics with read-committed isolation, on its own thread, and counts for
- * every input id how often it was committed as trained on, dropped or dead-lettered (the dead letter's key is the
- * input's id). Survives broker restarts: the consumer reconnects by itself.
+ * every input id how often it was committed as trained on, dropped, held out for the promotion gate or
+ * dead-lettered (the dead letter's key is the input's id). Survives broker restarts: the consumer reconnects by itself.
  */
 final class OutcomeFollower implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -25,7 +26,10 @@ final class OutcomeFollower implements AutoCloseable {
     private final Thread thread;
     private final Map<String, Integer> trained = new HashMap<>();
     private final Map<String, Integer> dropped = new HashMap<>();
+    private final Map<String, Integer> heldOut = new HashMap<>();
     private final Map<String, Integer> deadLettered = new HashMap<>();
+    private final Map<String, String> reasons = new HashMap<>();
+    private final Map<String, String> labels = new HashMap<>();
     private volatile boolean running = true;
 
     OutcomeFollower(String bootstrap, String auditTopic, String deadLetterTopic) {
@@ -69,20 +73,35 @@ final class OutcomeFollower implements AutoCloseable {
 
     private synchronized void record(ConsumerRecord<byte[], byte[]> r) {
         if (!r.topic().equals(auditTopic)) {
-            deadLettered.merge(new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum);
+            String id = new String(r.key(), StandardCharsets.UTF_8);
+            deadLettered.merge(id, 1, Integer::sum);
+            reasons.put(id, DeadLetters.fromConsumerRecord(r).error());
             return;
         }
         AuditRecord entry = AuditRecord.fromJson(r.value());
-        Map<String, Integer> target = entry.kind().equals(AuditRecord.DROPPED) ? dropped : trained;
+        Map<String, Integer> target = switch (entry.kind()) {
+            case AuditRecord.DROPPED -> dropped;
+            case AuditRecord.HELD_OUT -> heldOut;
+            default -> trained;
+        };
         entry.ids().forEach(id -> target.merge(id, 1, Integer::sum));
+        for (int i = 0; i < entry.labels().size(); i++) {
+            labels.put(entry.ids().get(i), entry.labels().get(i));
+        }
+    }
+
+    /** Every outcome of every id so far: id to how often it was committed, whatever the outcome. */
+    private Map<String, Integer> all() {
+        Map<String, Integer> all = new HashMap<>(trained);
+        for (Map<String, Integer> outcome : List.of(dropped, heldOut, deadLettered)) {
+            outcome.forEach((k, v) -> all.merge(k, v, Integer::sum));
+        }
+        return all;
     }
 
     /** Distinct ids with any outcome so far. */
     synchronized int accounted() {
-        Map<String, Integer> all = new HashMap<>(trained);
-        dropped.forEach((k, v) -> all.merge(k, v, Integer::sum));
-        deadLettered.forEach((k, v) -> all.merge(k, v, Integer::sum));
-        return all.size();
+        return all().size();
     }
 
     synchronized Map<String, Integer> trained() {
@@ -93,15 +112,27 @@ final class OutcomeFollower implements AutoCloseable {
         return new HashMap<>(dropped);
     }
 
+    synchronized Map<String, Integer> heldOut() {
+        return new HashMap<>(heldOut);
+    }
+
+    /** The class name the audit topic gave each id (with {@code classes.names}; empty otherwise). */
+    synchronized Map<String, String> labels() {
+        return new HashMap<>(labels);
+    }
+
+    /** Each dead-lettered id's reason (the last one, were it dead-lettered twice). */
+    synchronized Map<String, String> reasons() {
+        return new HashMap<>(reasons);
+    }
+
     synchronized Map<String, Integer> deadLettered() {
         return new HashMap<>(deadLettered);
     }
 
-    /** Ids committed more than once across all three outcomes, with their counts (at most the first 20). */
+    /** Ids committed more than once across all four outcomes, with their counts (at most the first 20). */
     synchronized List<String> duplicates() {
-        Map<String, Integer> all = new HashMap<>(trained);
-        dropped.forEach((k, v) -> all.merge(k, v, Integer::sum));
-        deadLettered.forEach((k, v) -> all.merge(k, v, Integer::sum));
+        Map<String, Integer> all = all();
         List<String> twice = new ArrayList<>();
         all.forEach((id, n) -> {
             if (n > 1) {

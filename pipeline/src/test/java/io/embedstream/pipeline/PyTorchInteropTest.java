@@ -100,6 +100,8 @@ class PyTorchInteropTest {
         snapshot.step = 50;
         snapshot.timestampMillis = System.currentTimeMillis();
         snapshot.classes = 3;
+        // A stream that names its classes, one row untrained: both sides answer among the named classes only.
+        snapshot.classNames = new String[] {"caf\u00e9", null, "dog"};
         Random random = new Random(architecture.ordinal());
         snapshot.classWeights = new float[3 * network.embeddingSize()];
         for (int i = 0; i < snapshot.classWeights.length; i++) {
@@ -118,6 +120,7 @@ class PyTorchInteropTest {
         Map<String, JsonNode> java = lines(PipelineTestSupport.runCommand("embed", "--model-dir", models.toString(), images.toString()));
         Map<String, JsonNode> python = lines(pytorch("--model-dir", models.toString(), images.toString()));
         double diff = compare(java, python, 5);
+        assertTrue(java.values().stream().allMatch(line -> line.has("nearest_class_name")), java.toString());
         System.out.printf(Locale.ROOT, "%s (%s): max |Java - PyTorch| over 12 images x %d = %.3g%n",
                 architecture.cliName(), network.describe(), network.embeddingSize(), diff);
         assertTrue(diff <= TOLERANCE, architecture.cliName() + ": PyTorch's embeddings differ from Java's by " + diff);
@@ -384,6 +387,12 @@ class PyTorchInteropTest {
             }
             if (j.has("nearest_class")) {
                 assertEquals(j.get("nearest_class").asInt(), p.get("nearest_class").asInt(), entry.getKey());
+            }
+            assertEquals(j.has("nearest_class_name"), p.has("nearest_class_name"), entry.getKey());
+            if (j.has("nearest_class_name")) {
+                assertEquals(j.get("nearest_class_name").asText(), p.get("nearest_class_name").asText(),
+                        entry.getKey());
+                assertTrue(j.get("nearest_class").asInt() != 1, "an unnamed class is never the answer");
             }
         }
         // A network that outputs (near) zero for everything would match anything.

@@ -6,13 +6,18 @@ import java.util.Optional;
 
 /**
  * The class directions a manifest publishes ({@code extras.class_centroids}: one unit vector per class, the CM
- * class weights), and the nearest one to an embedding by cosine distance.
+ * class weights), and the nearest one to an embedding by cosine distance. When the manifest names its classes
+ * ({@code extras.class_names}, a stream with {@code classes.names}), only named classes are candidates: an index
+ * without a name is a row no class has trained yet.
  */
 public final class ClassCentroids {
     private final float[][] unit;
+    /** Entry c the name of class c, null where unknown; null when the manifest names no class. */
+    private final String[] names;
 
-    private ClassCentroids(float[][] unit) {
+    private ClassCentroids(float[][] unit, String[] names) {
         this.unit = unit;
+        this.names = names;
     }
 
     /**
@@ -33,7 +38,20 @@ public final class ClassCentroids {
             }
             unit[c] = normalized(row, manifest.version(), c);
         }
-        return Optional.of(new ClassCentroids(unit));
+        List<String> named = manifest.classNames();
+        if (named.isEmpty() || named.stream().allMatch(java.util.Objects::isNull)) {
+            return Optional.of(new ClassCentroids(unit, null));
+        }
+        if (named.size() != rows.size()) {
+            throw new IllegalArgumentException("class_names of version " + manifest.version() + " has "
+                    + named.size() + " entries for " + rows.size() + " class centroids");
+        }
+        return Optional.of(new ClassCentroids(unit, named.toArray(new String[0])));
+    }
+
+    /** Whether the manifest names its classes. */
+    public boolean named() {
+        return names != null;
     }
 
     public int classes() {
@@ -50,6 +68,9 @@ public final class ClassCentroids {
         int best = 0;
         double bestCos = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < unit.length; c++) {
+            if (names != null && names[c] == null) {
+                continue;
+            }
             double dot = 0;
             for (int j = 0; j < embedding.length; j++) {
                 dot += (double) embedding[j] * unit[c][j];
@@ -59,7 +80,7 @@ public final class ClassCentroids {
                 best = c;
             }
         }
-        return new Nearest(best, Math.max(0, 1 - bestCos));
+        return new Nearest(best, Math.max(0, 1 - bestCos), names == null ? null : names[best]);
     }
 
     private static float[] normalized(List<?> row, long version, int c) {
@@ -83,6 +104,7 @@ public final class ClassCentroids {
     /**
      * @param label    the nearest class
      * @param distance cosine distance 1 - cos(embedding, class direction)
+     * @param name     its name, when the manifest names its classes; null otherwise
      */
-    public record Nearest(int label, double distance) {}
+    public record Nearest(int label, double distance, String name) {}
 }

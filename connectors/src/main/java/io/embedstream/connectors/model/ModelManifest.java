@@ -1,8 +1,10 @@
 package io.embedstream.connectors.model;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -35,6 +37,13 @@ public record ModelManifest(long version, long trainingStep, Instant createdAt, 
 
     /** Manifest JSON layout version, written as {@code "format"}. */
     public static final int FORMAT = 1;
+
+    /**
+     * The extra that names the classes (with {@code classes.names}): a list parallel to {@code class_centroids},
+     * entry c the name of class index c, null for an index no name was learnt for. Absent from manifests of
+     * streams with integer labels and from manifests written before names existed.
+     */
+    public static final String CLASS_NAMES_EXTRA = "class_names";
 
     public ModelManifest {
         if (version < 0) {
@@ -71,6 +80,31 @@ public record ModelManifest(long version, long trainingStep, Instant createdAt, 
     /** Whether the manifest carries a signature (whether it verifies is {@link ManifestVerifier}'s question). */
     public boolean signed() {
         return signature != null;
+    }
+
+    /**
+     * The class names of {@link #CLASS_NAMES_EXTRA}, entry c for class index c (null where none is known); empty
+     * when the manifest names no class (an integer-labelled stream, or a manifest older than names).
+     *
+     * @throws ModelFormatException if the extra is not a list of strings and nulls
+     */
+    public List<String> classNames() {
+        Object raw = extras.get(CLASS_NAMES_EXTRA);
+        if (raw == null) {
+            return List.of();
+        }
+        if (!(raw instanceof List<?> entries)) {
+            throw new ModelFormatException(CLASS_NAMES_EXTRA + " of version " + version + " is not a list");
+        }
+        List<String> names = new ArrayList<>(entries.size());
+        for (Object entry : entries) {
+            if (entry != null && !(entry instanceof String)) {
+                throw new ModelFormatException(CLASS_NAMES_EXTRA + " of version " + version + ": entry "
+                        + names.size() + " is not a string");
+            }
+            names.add((String) entry);
+        }
+        return Collections.unmodifiableList(names);
     }
 
     /** This manifest with another signature (null = unsigned); see {@link ManifestSigner#sign}. */

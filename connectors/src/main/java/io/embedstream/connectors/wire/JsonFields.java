@@ -117,6 +117,25 @@ public final class JsonFields {
         return Collections.unmodifiableList(texts);
     }
 
+    /** Empty when the field is absent. */
+    public List<String> optionalTextList(String name) {
+        JsonNode value = node.get(name);
+        return value == null || value.isNull() ? List.of() : requiredTextList(name);
+    }
+
+    /** Every field of this object, in the record's order, each a string. */
+    public Map<String, String> texts() {
+        Map<String, String> texts = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            if (!field.getValue().isTextual()) {
+                throw wrongType(field.getKey(), "a string", field.getValue());
+            }
+            texts.put(field.getKey(), field.getValue().textValue());
+        }
+        return Collections.unmodifiableMap(texts);
+    }
+
     public List<JsonFields> requiredObjectList(String name) {
         List<JsonFields> objects = new ArrayList<>();
         int i = 0;

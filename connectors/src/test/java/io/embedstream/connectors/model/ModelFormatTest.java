@@ -61,6 +61,19 @@ class ModelFormatTest {
     }
 
     @Test
+    void classNamesRoundTripAndAManifestWithoutThemNamesNoClass() {
+        assertEquals(List.of(), ModelManifestJson.fromBytes(ModelManifestJson.toBytes(draft(7))).classNames(),
+                "a manifest older than names");
+        List<String> names = new ArrayList<>(List.of("digit-3", "caf\u00e9"));
+        names.add(1, null); // an index no name was learnt for
+        ModelManifest named = draft(8).withExtras(Map.of(ModelManifest.CLASS_NAMES_EXTRA, names));
+        assertEquals(names, ModelManifestJson.fromBytes(ModelManifestJson.toBytes(named)).classNames());
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> draft(9)
+                .withExtras(Map.of(ModelManifest.CLASS_NAMES_EXTRA, List.of("a", 3))).classNames());
+        assertEquals("class_names of version 9: entry 1 is not a string", e.getMessage());
+    }
+
+    @Test
     void manifestErrorsNameTheField() {
         ModelFormatException e = assertThrows(ModelFormatException.class,
                 () -> ModelManifestJson.fromBytes("{\"format\":1}".getBytes(StandardCharsets.UTF_8)));

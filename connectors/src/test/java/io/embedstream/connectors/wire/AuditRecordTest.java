@@ -23,8 +23,10 @@ class AuditRecordTest {
 
     @Test
     void aWrittenRecordConformsToTheSchemaWithEveryKeyItNames() throws Exception {
-        for (String kind : List.of(AuditRecord.TRAINED, AuditRecord.DROPPED, AuditRecord.REFUSED)) {
-            byte[] json = new AuditRecord(kind, 17, kind.equals(AuditRecord.TRAINED), List.of("images-0-4711")).toJson();
+        for (String kind : List.of(AuditRecord.TRAINED, AuditRecord.DROPPED, AuditRecord.REFUSED,
+                AuditRecord.HELD_OUT)) {
+            byte[] json = new AuditRecord(kind, 17, kind.equals(AuditRecord.TRAINED), List.of("images-0-4711"),
+                    List.of("digit-3")).toJson();
             SCHEMA.assertConforms(json);
             assertEquals(names(SCHEMA.schema().get("properties")), names(JSON.readTree(json)));
         }
@@ -32,8 +34,23 @@ class AuditRecordTest {
     }
 
     @Test
+    void labelsAreWrittenOnlyWhenTheStreamNamesItsClassesAndMatchTheIds() throws Exception {
+        byte[] plain = new AuditRecord(AuditRecord.TRAINED, 5, true, List.of("a", "b")).toJson();
+        assertTrue(!JSON.readTree(plain).has("labels"), new String(plain, StandardCharsets.UTF_8));
+        AuditRecord named = new AuditRecord(AuditRecord.HELD_OUT, 5, false, List.of("a", "b"), List.of("x", "7"));
+        assertEquals(named, AuditRecord.fromJson(named.toJson()));
+        assertThrows(IllegalArgumentException.class,
+                () -> new AuditRecord(AuditRecord.TRAINED, 1, true, List.of("a", "b"), List.of("x")));
+        ObjectNode json = (ObjectNode) JSON.readTree(named.toJson());
+        json.putArray("labels").add("x");
+        WireFormatException e = assertThrows(WireFormatException.class,
+                () -> AuditRecord.fromJson(JSON.writeValueAsBytes(json)));
+        assertEquals("audit record field 'labels' has 1 entries for 2 ids", e.getMessage());
+    }
+
+    @Test
     void goldenRecordsConformAndRoundTripByteForByte() {
-        assertEquals(4, GOLDEN.size());
+        assertEquals(6, GOLDEN.size());
         for (String line : GOLDEN) {
             byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
             SCHEMA.assertConforms(bytes);

@@ -39,7 +39,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "embed",
         description = {"Embed image files (or every image in folders) with the latest or a given model version, from"
                 + " the models topic or a model directory. Prints one JSON line per image: file, version, embedding"
-                + " and, when the manifest has class centroids, the nearest class and its cosine distance.",
+                + " and, when the manifest has class centroids, the nearest class (with its name when the stream names"
+                + " its classes) and its cosine distance.",
                 "Images are converted to the network's input as the training job converts them."})
 public final class EmbedCommand implements Callable<Integer> {
 
@@ -181,6 +182,9 @@ public final class EmbedCommand implements Callable<Integer> {
         centroids.ifPresent(c -> {
             ClassCentroids.Nearest nearest = c.nearest(embedding);
             node.put("nearest_class", nearest.label());
+            if (nearest.name() != null) {
+                node.put("nearest_class_name", nearest.name());
+            }
             node.put("distance", nearest.distance());
         });
         return node;

@@ -156,22 +156,23 @@ public final class EmbedstreamJob {
                 .name("trainer").uid("trainer")
                 .setParallelism(1).setMaxParallelism(1);
 
+        // Every version passes the promotion gate, which holds the held-out images, on its way to the publishers.
+        SingleOutputStreamOperator<ModelSnapshot> models = steps.getSideOutput(TrainerOperator.MODELS)
+                .connect(scored.getSideOutput(QualityOperator.HELD_OUT))
+                .process(new PromotionOperator(config.trainer(), config.promotion(),
+                        config.metrics().inferenceThreads(), audit, config.batcher().classNames()))
+                .returns(TypeInformation.of(ModelSnapshot.class))
+                .name("promotion-gate").uid("promotion-gate")
+                .setParallelism(1).setMaxParallelism(1);
+
         if (audit) {
-            steps.getSideOutput(TrainerOperator.AUDIT).union(batches.getSideOutput(ClassDiverseBatcher.AUDIT))
-                    .map(new AuditRecordsFunction(kafka.auditTopic()))
+            steps.getSideOutput(TrainerOperator.AUDIT).union(batches.getSideOutput(ClassDiverseBatcher.AUDIT),
+                            models.getSideOutput(PromotionOperator.AUDIT))
+                    .map(new AuditRecordsFunction(kafka.auditTopic(), config.batcher().classNames()))
                     .returns(TypeInformation.of(KafkaBytesRecord.class))
                     .name("audit-records").uid("audit-records").setParallelism(1)
                     .sinkTo(sink(config, guarantee, "audit")).name("audit-sink").uid("audit-sink").setParallelism(1);
         }
-
-        // Every version passes the promotion gate, which holds the held-out images, on its way to the publishers.
-        DataStream<ModelSnapshot> models = steps.getSideOutput(TrainerOperator.MODELS)
-                .connect(scored.getSideOutput(QualityOperator.HELD_OUT))
-                .process(new PromotionOperator(config.trainer(), config.promotion(),
-                        config.metrics().inferenceThreads()))
-                .returns(TypeInformation.of(ModelSnapshot.class))
-                .name("promotion-gate").uid("promotion-gate")
-                .setParallelism(1).setMaxParallelism(1);
         String signingKey = config.publish().signingKey();
         announceSigning(signingKey);
         models.flatMap(new ModelRecordsFunction(config.trainer(), kafka.modelsTopic(), signingKey))

@@ -145,6 +145,9 @@ public final class ClassDiverseBatcher extends KeyedProcessFunction<Integer, Sco
                 return;
             }
             image.label = resolution.index();
+            // Its name in the registry, so that the trainer learns every class's name from the images it trains
+            // on (an integer label n is class "n").
+            image.labelName = image.className();
         }
         long evictedBefore = idx.evictedClasses;
         BatchAssembler assembler = new BatchAssembler(config, stores, idx, output(idx, ctx, out));
@@ -189,7 +192,8 @@ public final class ClassDiverseBatcher extends KeyedProcessFunction<Integer, Sco
                 dropped.inc();
                 droppedTotal.add(1L);
                 if (audit) {
-                    ctx.output(AUDIT, AuditEntry.of(AuditEntry.DROPPED, idx.batches, false, new String[] {image.id}));
+                    ctx.output(AUDIT, AuditEntry.of(AuditEntry.DROPPED, idx.batches, false,
+                            java.util.List.of(image)));
                 }
             }
         };

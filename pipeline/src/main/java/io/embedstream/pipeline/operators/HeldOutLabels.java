@@ -7,8 +7,10 @@ import java.util.function.IntPredicate;
 
 /**
  * Labels of the class names the promotion gate holds out. The batcher's registry indexes a name only when it reaches
- * the batcher, after the gate has taken its held-out images, so the gate numbers names itself: the name in slot k of
- * the checkpointed list is label -(k + 2), apart from every integer label (and from -1). The list stays bounded: when
+ * the batcher, after the gate has taken its held-out images, so the gate numbers names itself: with {@code
+ * classes.names} every held-out class goes through here by name (an integer label n is the name "n", as in the
+ * registry), and the name in slot k of the checkpointed list is label k, dense and non-negative as the evaluator
+ * wants them (it sizes its tables by the largest label; a negative one it refuses). The list stays bounded: when
  * it reaches twice the number of classes the held-out set can keep, the slots of names whose images the set has
  * evicted are freed (an empty string; a name is never empty) and reused.
  */
@@ -69,6 +71,6 @@ final class HeldOutLabels {
     }
 
     private static int label(int slot) {
-        return -(slot + 2);
+        return slot;
     }
 }

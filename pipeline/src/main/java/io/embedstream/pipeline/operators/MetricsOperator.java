@@ -147,6 +147,9 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
     }
 
     private void onModel(ModelSnapshot snapshot) {
+        if (snapshot.classNames != null) {
+            state.classNames = snapshot.classNames;
+        }
         if (snapshot.decision != null) {
             // The decision's reason reaches watch and the dashboard as a note of the next window's record.
             pendingNotes.add("gate: " + GateDecisions.describe(snapshot));
@@ -189,7 +192,7 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
         driftFigures.putAll(gateFigures);
 
         MetricsRecord metrics = MetricsRecordBuilder.build(windowIndex, window, report, driftFigures, driftNotes,
-                versionDrift.latest(), events, detector.activeAlarms());
+                versionDrift.latest(), events, detector.activeAlarms(), state.classNames);
         gauges.update(metrics, report.dimension(), detector);
         KafkaBytesRecord record = new KafkaBytesRecord();
         record.topic = topic;
@@ -263,6 +266,8 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
         public long driftQuietWindows;
         /** Version comparisons so far (the version-drift warm-up's counter). */
         public long versionComparisons;
+        /** The latest version's class names (entry c names class c), for the records; null: none known. */
+        public String[] classNames;
 
         public MetricsState() {}
     }

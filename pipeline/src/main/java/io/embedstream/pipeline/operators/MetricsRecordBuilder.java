@@ -18,6 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The metrics topic's record for one closed window: the training figures from the window's step records, the
@@ -33,22 +36,53 @@ final class MetricsRecordBuilder {
      * @param events     alarms raised or cleared by this window, oldest first
      * @param active     alarms active after this window
      */
-    /** @param driftFigures the calibrated drift detectors' figures ({@code drift.ert.*}, ...), added to the report's */
+    /**
+     * @param driftFigures the calibrated drift detectors' figures ({@code drift.ert.*}, ...), added to the report's
+     * @param classNames   the latest version's class names (entry c names class c; null: the stream has none)
+     */
     static MetricsRecord build(long windowIndex, WindowAccumulator window, WindowReport report,
                                Map<String, Double> driftFigures, List<String> notes,
                                Optional<VersionDriftTracker.Comparison> versionDrift, List<AlarmEvent> events,
-                               Collection<AlarmKind> active) {
+                               Collection<AlarmKind> active, String[] classNames) {
         long[] batcher = window.batcher();
         List<String> allNotes = new ArrayList<>(report.notes());
         allNotes.addAll(notes);
+        Map<String, Double> metrics = figures(report, driftFigures);
+        Optional<VersionDriftFigures> drift = versionDrift.map(MetricsRecordBuilder::figures);
         return new MetricsRecord(windowIndex, window.lastStep(), window.lastVersion(),
                 Instant.ofEpochMilli(window.lastMillis()), window.rows(), window.steps(),
                 round(window.imagesPerSecond()), window.skipped(), window.skippedStepsTotal(), window.replayed(),
                 new BatcherTotals(batcher[0], batcher[1], batcher[2]), window.learningRate(),
-                finite(window.meanGradientNorm()), loss(window), quality(window.qualities()), figures(report, driftFigures),
-                allNotes, versionDrift.map(MetricsRecordBuilder::figures),
+                finite(window.meanGradientNorm()), loss(window), quality(window.qualities()), metrics,
+                allNotes, drift,
                 events.stream().map(e -> new AlarmChange(e.kind().name(), e.state().name(), e.reason())).toList(),
-                active.stream().map(AlarmKind::name).toList());
+                active.stream().map(AlarmKind::name).toList(), shownNames(classNames, metrics, drift));
+    }
+
+    private static final Pattern CLASS_FIGURE = Pattern.compile("\\.class\\.([0-9]+)\\.");
+
+    /**
+     * The names of the classes whose index a figure's name shows ({@code norms.class.3.mean}): only those, so the
+     * record stays as small as the window's figures whatever the number of classes.
+     */
+    static Map<Integer, String> shownNames(String[] classNames, Map<String, Double> metrics,
+                                           Optional<VersionDriftFigures> drift) {
+        if (classNames == null) {
+            return Map.of();
+        }
+        Map<Integer, String> shown = new TreeMap<>();
+        List<String> keys = new ArrayList<>(metrics.keySet());
+        drift.ifPresent(d -> keys.addAll(d.figures().keySet()));
+        for (String key : keys) {
+            Matcher m = CLASS_FIGURE.matcher(key);
+            if (m.find()) {
+                int label = Integer.parseInt(m.group(1));
+                if (label < classNames.length && classNames[label] != null) {
+                    shown.put(label, classNames[label]);
+                }
+            }
+        }
+        return shown;
     }
 
     private static Map<String, Double> figures(WindowReport report, Map<String, Double> driftFigures) {

@@ -69,6 +69,11 @@ public final class ModelRecordsFunction extends RichFlatMapFunction<ModelSnapsho
         Map<String, Object> extras = new LinkedHashMap<>();
         extras.put("classes", snapshot.classes);
         extras.put("class_centroids", centroids(snapshot.classWeights, snapshot.classes, n.embeddingSize()));
+        if (snapshot.classNames != null) {
+            // Parallel to the centroids: as many entries as classes.
+            extras.put(ModelManifest.CLASS_NAMES_EXTRA,
+                    new ArrayList<>(java.util.Arrays.asList(snapshot.classNames).subList(0, snapshot.classes)));
+        }
         if (snapshot.decision != null) {
             extras.put(PromotionRecord.STATUS_EXTRA, PromotionRecord.CANDIDATE);
             extras.put("evaluation", GateDecisions.evaluation(snapshot.decision));

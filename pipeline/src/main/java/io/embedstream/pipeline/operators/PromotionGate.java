@@ -58,10 +58,12 @@ final class PromotionGate {
         public List<byte[]> promotedParameters = new ArrayList<>();
         /**
          * Class names of held-out images (with {@code classes.names}), which the batcher's registry has not indexed
-         * when they are held out: name k is label -(k + 2) here, apart from every integer label; bounded, see
-         * {@link HeldOutLabels}.
+         * when they are held out: with {@code classes.names} every class is numbered by its name (an integer label n
+         * is the name "n"), name in slot k being label k of the held-out set; bounded, see {@link HeldOutLabels}.
          */
         public List<String> labelNames = new ArrayList<>();
+        /** Held-out images received so far (the audit's count for them), whether the set kept them or not. */
+        public long heldOutImages;
 
         public State() {}
 

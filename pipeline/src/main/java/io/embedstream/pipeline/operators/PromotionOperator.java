@@ -6,6 +6,7 @@ import io.embedstream.model.net.IntraOpThreads;
 import io.embedstream.model.train.Devices;
 import io.embedstream.model.train.TrainerConfig;
 import io.embedstream.pipeline.config.PromotionConfig;
+import io.embedstream.pipeline.types.AuditEntry;
 import io.embedstream.pipeline.types.GateDecision;
 import io.embedstream.pipeline.types.ModelSnapshot;
 import io.embedstream.pipeline.types.ScoredImage;
@@ -21,6 +22,7 @@ import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.CoProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * The promotion gate in the job: keeps the held-out images (input 2, from the quality operator's {@link
  * QualityOperator#HELD_OUT} side output) in a {@link HeldOutSet}, judges every version the trainer publishes (input
  * 1) with {@link PromotionGate}, and passes the version on with its {@link GateDecision} to the publishers and the
- * metrics operator.
+ * metrics operator. With the audit on, each held-out image's id goes to {@link #AUDIT} as it arrives: held out is
+ * its outcome, as trained on or dropped is that of the others.
  *
  * <p>Parallelism 1, so one set judges every version. The held-out set and the promoted versions (with their
  * parameters, for rollback and the compatibility map) are operator state: a restore judges the next version on the
@@ -37,12 +40,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class PromotionOperator extends CoProcessFunction<ModelSnapshot, ScoredImage, ModelSnapshot>
         implements CheckpointedFunction {
+    /**
+     * The id of each held-out image, when the audit is on. Emitted as the image enters the gate's state, so the audit
+     * sink commits it with the checkpoint that holds it: once, like the trainer's entries.
+     */
+    public static final OutputTag<AuditEntry> AUDIT = new OutputTag<>("held-out-audit") {};
     private static final Logger LOG = LoggerFactory.getLogger(PromotionOperator.class);
     private static final int EMBED_BATCH = 128;
 
     private final TrainerConfig trainer;
     private final PromotionConfig config;
     private final int inferenceThreads;
+    private final boolean audit;
+    private final boolean classNames;
 
     private transient HeldOutSet set;
     private transient PromotionGate.State state;
@@ -54,10 +64,18 @@ public final class PromotionOperator extends CoProcessFunction<ModelSnapshot, Sc
     private transient Counter rejected;
     private transient Counter rolledBack;
 
-    public PromotionOperator(TrainerConfig trainer, PromotionConfig config, int inferenceThreads) {
+    /**
+     * @param audit      emit an {@link AuditEntry} with the id of each held-out image on {@link #AUDIT}
+     * @param classNames whether the stream may name its classes ({@code classes.names}): the held-out set then
+     *                   numbers the classes by name
+     */
+    public PromotionOperator(TrainerConfig trainer, PromotionConfig config, int inferenceThreads, boolean audit,
+                             boolean classNames) {
         this.trainer = trainer;
         this.config = config;
         this.inferenceThreads = inferenceThreads;
+        this.audit = audit;
+        this.classNames = classNames;
     }
 
     @Override
@@ -109,15 +127,19 @@ public final class PromotionOperator extends CoProcessFunction<ModelSnapshot, Sc
     @Override
     public void processElement2(ScoredImage image, Context ctx, Collector<ModelSnapshot> out) {
         LabeledImage labeled = image.toLabeledImage();
-        if (image.labelName != null) {
+        if (classNames) {
             if (nameLabels == null) {
                 nameLabels = new HeldOutLabels(state.labelNames);
             }
-            int label = nameLabels.labelOf(image.labelName, set::holds, set.capacity());
+            int label = nameLabels.labelOf(image.className(), set::holds, set.capacity());
             labeled = new LabeledImage(labeled.id(), label, labeled.width(), labeled.height(), labeled.channels(),
                     labeled.pixels());
         }
         set.add(labeled, Math.max(0f, Math.min(1f, image.quality)));
+        state.heldOutImages++;
+        if (audit) {
+            ctx.output(AUDIT, AuditEntry.of(AuditEntry.HELD_OUT, state.heldOutImages, false, List.of(image)));
+        }
     }
 
     private float[][] embed(byte[] parameters, List<LabeledImage> images) {

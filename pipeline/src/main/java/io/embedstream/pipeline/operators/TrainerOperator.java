@@ -10,6 +10,7 @@ import io.embedstream.pipeline.config.PublishConfig;
 import io.embedstream.pipeline.types.AuditEntry;
 import io.embedstream.pipeline.types.MiniBatch;
 import io.embedstream.pipeline.types.ModelSnapshot;
+import io.embedstream.pipeline.types.ScoredImage;
 import io.embedstream.pipeline.types.StepRecord;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -54,6 +55,8 @@ public final class TrainerOperator extends ProcessFunction<MiniBatch, StepRecord
     private transient EmbeddingTrainer trainer;
     private transient ListState<byte[]> trainerState;
     private transient ListState<long[]> publishState;
+    private transient ListState<byte[]> classNameState;
+    private transient ClassNameTable classNames;
     private transient long version;
     private transient long lastPublishedStep;
     private transient long lastPublishMillis;
@@ -121,8 +124,14 @@ public final class TrainerOperator extends ProcessFunction<MiniBatch, StepRecord
                 new ListStateDescriptor<>("trainer-state", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         publishState = context.getOperatorStateStore().getListState(
                 new ListStateDescriptor<>("publish-state", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        classNameState = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("class-names", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        classNames = new ClassNameTable();
         trainer = EmbeddingTrainer.create(config, new FlinkBackboneSource());
         if (context.isRestored()) {
+            for (byte[] names : classNameState.get()) {
+                classNames = ClassNameTable.fromBytes(names);
+            }
             for (byte[] state : trainerState.get()) {
                 trainer.restoreState(state);
             }
@@ -163,6 +172,7 @@ public final class TrainerOperator extends ProcessFunction<MiniBatch, StepRecord
 
     @Override
     public void processElement(MiniBatch batch, Context ctx, Collector<StepRecord> out) {
+        classNames.learn(batch.images);
         List<LabeledImage> list = new ArrayList<>(batch.images.length);
         float[] qualities = new float[batch.images.length];
         for (int i = 0; i < batch.images.length; i++) {
@@ -177,12 +187,12 @@ public final class TrainerOperator extends ProcessFunction<MiniBatch, StepRecord
             rejectedBatches.inc();
             LOG.warn("batch {} refused by the trainer: {}", batch.sequence, e.getMessage());
             if (audit) {
-                ctx.output(AUDIT, AuditEntry.of(AuditEntry.REFUSED, trainer.step(), false, freshIds(batch)));
+                ctx.output(AUDIT, AuditEntry.of(AuditEntry.REFUSED, trainer.step(), false, fresh(batch)));
             }
             return;
         }
         if (audit) {
-            ctx.output(AUDIT, AuditEntry.of(AuditEntry.TRAINED, result.step(), result.applied(), freshIds(batch)));
+            ctx.output(AUDIT, AuditEntry.of(AuditEntry.TRAINED, result.step(), result.applied(), fresh(batch)));
         }
         steps.inc();
         stepsTotal.add(1L);
@@ -204,6 +214,7 @@ public final class TrainerOperator extends ProcessFunction<MiniBatch, StepRecord
             snapshot.parameters = trainer.model().parametersToBytes();
             snapshot.classWeights = trainer.classWeights();
             snapshot.classes = trainer.classes();
+            snapshot.classNames = classNames.toArray(snapshot.classes);
             ctx.output(MODELS, snapshot);
             lastPublishedStep = trainer.step();
             lastPublishMillis = now;
@@ -212,12 +223,8 @@ public final class TrainerOperator extends ProcessFunction<MiniBatch, StepRecord
     }
 
     /** The batcher puts fresh images first and replayed copies after them. */
-    private static String[] freshIds(MiniBatch batch) {
-        String[] ids = new String[batch.images.length - batch.replayed];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = batch.images[i].id;
-        }
-        return ids;
+    private static List<ScoredImage> fresh(MiniBatch batch) {
+        return java.util.Arrays.asList(batch.images).subList(0, batch.images.length - batch.replayed);
     }
 
     private StepRecord toRecord(StepResult result, MiniBatch batch, long now) {
@@ -258,6 +265,7 @@ public final class TrainerOperator extends ProcessFunction<MiniBatch, StepRecord
             snapshotDigest.set(Accumulators.digest(state));
         }
         publishState.update(List.of(new long[] {version, lastPublishedStep}));
+        classNameState.update(List.of(classNames.toBytes()));
     }
 
     @Override

@@ -11,6 +11,11 @@ public class ModelSnapshot {
     public float[] classWeights;
     public int classes;
     /**
+     * Entry c the name of class c (null where none is known), with {@code classes.names}; null for a stream with
+     * integer labels. Published as the manifest's {@code class_names}.
+     */
+    public String[] classNames;
+    /**
      * The promotion gate's decision on this version (null: not judged, published as before the gate). Set by
      * {@code PromotionOperator}; {@code ModelRecordsFunction} publishes the version as a candidate and the decision
      * after it, in the same transaction.

@@ -34,6 +34,11 @@ public class ScoredImage {
         return s;
     }
 
+    /** The class as named on the stream: its name, or its integer label in decimal (its name in the registry). */
+    public String className() {
+        return labelName != null ? labelName : Integer.toString(label);
+    }
+
     public LabeledImage toLabeledImage() {
         return new LabeledImage(id, label, width, height, channels, pixels);
     }

@@ -177,6 +177,7 @@ class CommandLineTest {
             assertEquals(d, line.get("embedding").size());
             assertEquals(c, line.get("nearest_class").asInt(), lines.get(c));
             assertTrue(line.get("distance").asDouble() < 1e-4, lines.get(c));
+            assertFalse(line.has("nearest_class_name"), "a manifest without names: " + lines.get(c));
         }
 
         CommandOutput foreign = PipelineTestSupport.runCommand("embed", "--model-dir", models.toString(), "--public-key",
@@ -188,6 +189,75 @@ class CommandLineTest {
         assertEquals(2, missingVersion.exitCode());
         assertTrue(missingVersion.err().contains("model version 2 is not available from model directory " + models
                 + " (the first version after it is 3)"), missingVersion.err());
+    }
+
+    @Test
+    void embedAnswersWithTheNearestNamedClassWhenTheManifestNamesItsClasses(@TempDir Path dir) throws Exception {
+        TrainerConfig config = TrainerConfig.builder().classes(4).build();
+        List<LabeledImage> images = SyntheticShapes.builder().seed(11).build().generate(4);
+        ModelSnapshot snapshot = new ModelSnapshot();
+        snapshot.version = 5;
+        snapshot.step = 50;
+        snapshot.timestampMillis = System.currentTimeMillis();
+        snapshot.classes = 4;
+        // Class 1 has no name (a row no class has trained yet): it must never be the answer.
+        snapshot.classNames = new String[] {"circle \u00e9", null, "square", "3"};
+        int d = config.network().embeddingSize();
+        snapshot.classWeights = new float[4 * d];
+        float[][] embeddings;
+        try (EmbeddingModel model = EmbeddingModel.create(config.network(), Device.cpu(), 7)) {
+            snapshot.parameters = model.parametersToBytes();
+            embeddings = model.embed(images, 4);
+            for (int c = 0; c < 4; c++) {
+                System.arraycopy(embeddings[c], 0, snapshot.classWeights, c * d, d);
+            }
+        }
+        Path models = dir.resolve("models");
+        ModelDirectorySink sink = new ModelDirectorySink(config, models.toString());
+        sink.open(null);
+        sink.invoke(snapshot, null);
+        Path folder = dir.resolve("images");
+        writePngs(folder, images);
+
+        CommandOutput run = PipelineTestSupport.runCommand("embed", "--model-dir", models.toString(), folder.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        List<String> lines = run.out().lines().toList();
+        assertEquals(4, lines.size(), run.out());
+        ObjectMapper json = new ObjectMapper();
+        for (int c = 0; c < 4; c++) {
+            JsonNode line = json.readTree(lines.get(c));
+            int nearest = line.get("nearest_class").asInt();
+            if (c != 1) {
+                assertEquals(c, nearest, lines.get(c));
+                assertTrue(line.get("distance").asDouble() < 1e-4, lines.get(c));
+            } else {
+                // The named class at the smallest cosine distance from image 1, computed here.
+                int expected = -1;
+                double best = Double.NEGATIVE_INFINITY;
+                for (int k : new int[] {0, 2, 3}) {
+                    double cos = cosine(embeddings[1], embeddings[k]);
+                    if (cos > best) {
+                        best = cos;
+                        expected = k;
+                    }
+                }
+                assertEquals(expected, nearest, lines.get(c));
+                assertEquals(1 - best, line.get("distance").asDouble(), 1e-5, lines.get(c));
+            }
+            assertEquals(snapshot.classNames[nearest], line.get("nearest_class_name").asText(), lines.get(c));
+        }
+    }
+
+    private static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += (double) a[i] * b[i];
+            na += (double) a[i] * a[i];
+            nb += (double) b[i] * b[i];
+        }
+        return dot / Math.sqrt(na * nb);
     }
 
     @Test

@@ -20,8 +20,8 @@ class HeldOutLabelsTest {
         HeldOutLabels labels = new HeldOutLabels(slots);
         int cat = labels.labelOf("cat", label -> true, 10);
         int dog = labels.labelOf("dog", label -> true, 10);
-        assertEquals(-2, cat);
-        assertEquals(-3, dog);
+        assertEquals(0, cat, "dense, non-negative labels: the evaluator refuses negative ones");
+        assertEquals(1, dog);
         HeldOutLabels restored = new HeldOutLabels(new ArrayList<>(slots));
         assertEquals(dog, restored.labelOf("dog", label -> true, 10));
         assertEquals(cat, restored.labelOf("cat", label -> true, 10));

@@ -55,8 +55,9 @@ class MetricsRecordBuilderTest {
         AlarmEvent raised = new AlarmEvent(AlarmKind.VERSION_DRIFT, AlarmState.RAISED, 1, "CKA 0.10 < 0.50");
 
         Map<String, Double> calibrated = Map.of("drift.ert.statistic", 0.25, "drift.label_shift.p_value", Double.NaN);
+        String[] names = {"zero", null, "caf\u00e9.two", "three"};
         MetricsRecord record = MetricsRecordBuilder.build(5, window, report, calibrated, List.of("a drift note"),
-                Optional.of(comparison), List.of(raised), List.of(AlarmKind.VERSION_DRIFT));
+                Optional.of(comparison), List.of(raised), List.of(AlarmKind.VERSION_DRIFT), names);
 
         SCHEMA.assertConforms(record.toJson());
         StepRecord last = steps.get(steps.size() - 1);
@@ -82,6 +83,12 @@ class MetricsRecordBuilderTest {
         assertEquals(versionFigures, drift.figures());
         assertEquals(List.of(new AlarmChange("VERSION_DRIFT", AlarmChange.RAISED, "CKA 0.10 < 0.50")), record.alarms());
         assertEquals(List.of("VERSION_DRIFT"), record.activeAlarms());
+        // Every class of the window shows in norms.class.<c>.*; class 1 has no name and so is not named.
+        for (int c = 0; c < CLASSES; c++) {
+            assertTrue(record.metrics().containsKey("norms.class." + c + ".mean"), record.metrics().keySet()::toString);
+        }
+        assertEquals(Map.of(0, "zero", 2, "caf\u00e9.two", 3, "three"), record.classNames());
+        assertEquals("1", record.className(1));
     }
 
     @Test
@@ -111,7 +118,7 @@ class MetricsRecordBuilderTest {
                 window.embeddings(), window.rows(), DIMENSION, window.labels(), window.qualities()));
 
         MetricsRecord record = MetricsRecordBuilder.build(1, window, report, Map.of(), List.of(), Optional.empty(), List.of(),
-                List.of());
+                List.of(), null);
 
         SCHEMA.assertConforms(record.toJson());
         assertTrue(record.gradientNorm().isEmpty());
@@ -119,6 +126,8 @@ class MetricsRecordBuilderTest {
         assertTrue(record.loss().terms().isEmpty());
         assertTrue(record.quality().isEmpty());
         assertTrue(record.versionDrift().isEmpty());
+        assertTrue(record.classNames().isEmpty(), "an integer-labelled stream's record names no class");
+        assertTrue(!new String(record.toJson(), java.nio.charset.StandardCharsets.UTF_8).contains("class_names"));
     }
 
     private static WindowReport withDataDrift(WindowReport report, Random random) {

@@ -38,13 +38,16 @@ import java.util.OptionalDouble;
  * @param versionDrift      the latest model-version comparison; absent before two versions were compared
  * @param alarms            alarms raised or cleared in this window
  * @param activeAlarms      kinds of the alarms active after this window
+ * @param classNames        with {@code classes.names}: the name of each class index that the figures' names show
+ *                          ({@code norms.class.<label>.*}, {@code drift.class.<label>.*},
+ *                          {@code version.class.<label>.*}), by index; empty otherwise, and then not written
  */
 public record MetricsRecord(long window, long step, long modelVersion, Instant time, long images, long steps,
                             double imagesPerSecond, long skippedSteps, long skippedStepsTotal, long replayedImages,
                             BatcherTotals batcher, float learningRate, OptionalDouble gradientNorm, LossMeans loss,
                             Optional<QualitySummary> quality, Map<String, Double> metrics, List<String> notes,
                             Optional<VersionDriftFigures> versionDrift, List<AlarmChange> alarms,
-                            List<String> activeAlarms) {
+                            List<String> activeAlarms, Map<Integer, String> classNames) {
     /** The value of {@code type}: the only kind of record on the topic so far. */
     public static final String TYPE = "window";
 
@@ -68,6 +71,25 @@ public record MetricsRecord(long window, long step, long modelVersion, Instant t
         notes = List.copyOf(notes);
         alarms = List.copyOf(alarms);
         activeAlarms = List.copyOf(activeAlarms);
+        classNames = Collections.unmodifiableMap(new java.util.TreeMap<>(classNames));
+    }
+
+    /** A record that names no class (a stream with integer labels). */
+    public MetricsRecord(long window, long step, long modelVersion, Instant time, long images, long steps,
+                         double imagesPerSecond, long skippedSteps, long skippedStepsTotal, long replayedImages,
+                         BatcherTotals batcher, float learningRate, OptionalDouble gradientNorm, LossMeans loss,
+                         Optional<QualitySummary> quality, Map<String, Double> metrics, List<String> notes,
+                         Optional<VersionDriftFigures> versionDrift, List<AlarmChange> alarms,
+                         List<String> activeAlarms) {
+        this(window, step, modelVersion, time, images, steps, imagesPerSecond, skippedSteps, skippedStepsTotal,
+                replayedImages, batcher, learningRate, gradientNorm, loss, quality, metrics, notes, versionDrift,
+                alarms, activeAlarms, Map.of());
+    }
+
+    /** The name of class {@code label} as the stream gave it: its name when known, else the label in decimal. */
+    public String className(int label) {
+        String name = classNames.get(label);
+        return name != null ? name : Integer.toString(label);
     }
 
     /** Compact UTF-8 JSON, one line, as on the topic. */

@@ -74,6 +74,10 @@ final class MetricsRecordJson {
         }
         ArrayNode active = json.putArray("active_alarms");
         r.activeAlarms().forEach(active::add);
+        if (!r.classNames().isEmpty()) {
+            ObjectNode names = json.putObject("class_names");
+            r.classNames().forEach((label, name) -> names.put(Integer.toString(label), name));
+        }
         try {
             return JSON.writeValueAsBytes(json);
         } catch (JsonProcessingException e) {
@@ -111,7 +115,8 @@ final class MetricsRecordJson {
                     json.requiredTextList("notes"),
                     json.optionalObject("version_drift").map(MetricsRecordJson::versionDrift),
                     json.requiredObjectList("alarms").stream().map(MetricsRecordJson::alarm).toList(),
-                    json.requiredTextList("active_alarms"));
+                    json.requiredTextList("active_alarms"),
+                    json.optionalObject("class_names").map(MetricsRecordJson::classNames).orElse(Map.of()));
         } catch (IllegalArgumentException e) {
             throw new WireFormatException(RECORD + " is invalid: " + e.getMessage(), e);
         }
@@ -129,6 +134,19 @@ final class MetricsRecordJson {
     private static VersionDriftFigures versionDrift(JsonFields drift) {
         Map<String, Double> figures = drift.numbersExcept(Set.of("from_version", "to_version"));
         return new VersionDriftFigures(drift.requiredLong("from_version"), drift.requiredLong("to_version"), figures);
+    }
+
+    private static Map<Integer, String> classNames(JsonFields names) {
+        Map<Integer, String> byLabel = new java.util.TreeMap<>();
+        names.texts().forEach((label, name) -> {
+            try {
+                byLabel.put(Integer.parseInt(label), name);
+            } catch (NumberFormatException e) {
+                throw new WireFormatException(RECORD + " field 'class_names' has key '" + label
+                        + "', not a class index");
+            }
+        });
+        return byLabel;
     }
 
     private static AlarmChange alarm(JsonFields alarm) {

@@ -126,7 +126,7 @@ class MetricsRecordTest {
     void eachOptionalKeyOfTheSchemaMayBeAbsent() throws Exception {
         Set<String> optional = names(SCHEMA.schema().get("properties"));
         SCHEMA.schema().get("required").forEach(k -> optional.remove(k.asText()));
-        assertEquals(Set.of("gradient_norm", "version_drift"), optional);
+        assertEquals(Set.of("gradient_norm", "version_drift", "class_names"), optional);
         ObjectNode json = golden(2);
         optional.forEach(json::remove);
         json.with("loss").remove("total");
@@ -159,6 +159,19 @@ class MetricsRecordTest {
         WireFormatException notJson = assertThrows(WireFormatException.class,
                 () -> MetricsRecord.fromJson("not json".getBytes(StandardCharsets.UTF_8)));
         assertTrue(notJson.getMessage().startsWith("metrics record is not valid JSON"), notJson.getMessage());
+    }
+
+    @Test
+    void classNamesRoundTripAndAreAbsentForIntegerLabels() throws Exception {
+        MetricsRecord named = withEverything();
+        MetricsRecord read = MetricsRecord.fromJson(named.toJson());
+        assertEquals(named, read);
+        assertEquals("digit-3", read.className(3));
+        assertEquals("7", read.className(7));
+        assertTrue(!JSON.readTree(withNothingOptional().toJson()).has("class_names"));
+        ObjectNode json = (ObjectNode) JSON.readTree(named.toJson());
+        json.with("class_names").put("three", "x");
+        assertRefused(json, "metrics record field 'class_names' has key 'three', not a class index");
     }
 
     @Test
@@ -195,7 +208,7 @@ class MetricsRecordTest {
                 Optional.of(new QualitySummary(0.91, 0.62, 0.2, 0.08)), metrics, List.of("a note"),
                 Optional.of(new VersionDriftFigures(1, 2, figures)),
                 List.of(new AlarmChange("DATA_DRIFT", AlarmChange.RAISED, "MMD p-value 0.0050 <= alpha 0.0100")),
-                List.of("DATA_DRIFT"));
+                List.of("DATA_DRIFT"), Map.of(3, "digit-3", 2, "caf\u00e9 \"two\""));
     }
 
     private static MetricsRecord withNothingOptional() {
