@@ -88,6 +88,8 @@ class VersusPytorchCommandTest {
         // 3 steps of 128 (P x K = 8 x 16): the stream gets the 384 images the loop trains on, 20% degraded.
         String[] args = {"experiment", "versus-pytorch", "--dataset", "synthetic:384:" + TEST_IMAGES, "--batch", "128",
             "--epochs", "1", "--sides", "stream,loop", "--corruptions", "gamma", "--init", "he", "--loop-threads", "1",
+            // demo stops once a metrics window has been published: a window of 256 fits in the 384 images.
+            "--stream-set", "metrics.window-size=256",
             "--python", python.toString(), "--python-dir", DebianPyTorch.pythonDir().toString(),
             "--out", out.toString()};
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
