@@ -6,6 +6,11 @@ import io.embedstream.experiments.versus.ReferenceLoop;
 import io.embedstream.experiments.versus.SideRun;
 import io.embedstream.experiments.versus.TorchSide;
 import io.embedstream.experiments.versus.VersusSummary;
+import io.embedstream.connectors.model.ModelDirectoryReader;
+import io.embedstream.connectors.model.PublishedModel;
+import io.embedstream.model.net.EmbeddingModel;
+import io.embedstream.model.train.Devices;
+import io.embedstream.pipeline.cli.DemoCommand;
 import io.embedstream.model.data.LabeledDataset;
 import io.embedstream.model.data.corruption.CorruptionSet;
 import io.embedstream.model.eval.CorruptionEvaluator;
@@ -23,6 +28,9 @@ import io.embedstream.pipeline.cli.TrainingOptions;
 import io.embedstream.types.LabeledImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Set;
+import java.util.stream.Stream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,9 +38,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -40,7 +50,9 @@ import picocli.CommandLine.Spec;
  * {@code fit} against the plain PyTorch reference loop in one run (issue 19, item 2): the same images, seeds and
  * recipe, initialisation and decay scope included (--init, --decay-on); Java trains with FitLoop in this process,
  * the loop runs as a subprocess, and the same Java evaluator
- * scores both models on the same clean and corrupted test images. The stream side is not covered yet.
+ * scores both models on the same clean and corrupted test images. With {@code --sides stream,...} the streaming job
+ * itself ({@code demo}'s path in this process: an embedded Kafka broker and a Flink MiniCluster) trains on the same
+ * train images at the same image budget, and its last published version is scored by the same evaluator.
  */
 @Command(name = "versus-pytorch", mixinStandardHelpOptions = true,
         description = "Trains with fit's FitLoop and with the PyTorch reference loop (python/embedstream_torch, run"
@@ -95,6 +107,20 @@ public final class VersusPytorchCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Output directory for results.json, results.md and the loop's logs (default: experiment-results/versus-pytorch).")
     Path out;
 
+    @Option(names = "--sides", defaultValue = "fit,loop", split = ",", paramLabel = "fit|stream|loop",
+            description = "Which sides train, in table order; the loop is the reference and always runs. stream = the"
+                    + " streaming job as demo runs it (embedded Kafka + Flink MiniCluster) on the same train images and"
+                    + " image budget (default: ${DEFAULT-VALUE}).")
+    List<String> sides;
+
+    @Option(names = "--degraded-share", defaultValue = "0.2",
+            description = "The stream side's share of degraded images, as demo's option (default: ${DEFAULT-VALUE}).")
+    double degradedShare;
+
+    @Option(names = "--stream-set", paramLabel = "KEY=VALUE",
+            description = "A job setting of the stream side, as demo's --set (repeatable), e.g. batcher.samples-per-class=8.")
+    List<String> streamSettings = new ArrayList<>();
+
     @Mixin
     TrainingOptions training;
 
@@ -129,16 +155,27 @@ public final class VersusPytorchCommand implements Callable<Integer> {
         int[] trainLabels = data.train().stream().mapToInt(LabeledImage::label).toArray();
         CorruptionEvaluator evaluator = new CorruptionEvaluator(SimilarityMetric.COSINE, corruptionSeed);
         List<SideRun> fitRuns = new ArrayList<>();
+        List<SideRun> streamRuns = new ArrayList<>();
         List<SideRun> loopRuns = new ArrayList<>();
         List<Map<String, Object>> loopResults = new ArrayList<>();
         try (TorchSide torch = TorchSide.prepare(outDir.resolve("work"), data, kinds, corruptionSeed)) {
             for (int i = 0; i < seeds; i++) {
                 TrainerConfig config = base.toBuilder().seed(base.seed() + i).build();
-                SideRun fit = trainFit(config, data, trainLabels, evaluator, kinds);
-                fitRuns.add(fit);
-                System.out.printf(Locale.ROOT, "seed %d fit: clean %.2f%% (fit's own kNN: %.2f%%), mean unseen %.2f%%,"
-                                + " %.1f images/s%n", config.seed(), 100 * fit.report().clean(), 100 * fit.ownClean(),
-                        100 * fit.report().mean(), fit.imagesPerSecond());
+                if (sides.contains("fit")) {
+                    SideRun fit = trainFit(config, data, trainLabels, evaluator, kinds);
+                    fitRuns.add(fit);
+                    System.out.printf(Locale.ROOT, "seed %d fit: clean %.2f%% (fit's own kNN: %.2f%%), mean unseen %.2f%%,"
+                                    + " %.1f images/s%n", config.seed(), 100 * fit.report().clean(), 100 * fit.ownClean(),
+                            100 * fit.report().mean(), fit.imagesPerSecond());
+                }
+                if (sides.contains("stream")) {
+                    SideRun stream = trainStream(config, torch.datasetDir(), data, total * batch, trainLabels, evaluator,
+                            kinds, outDir.resolve("stream-seed-" + config.seed()));
+                    streamRuns.add(stream);
+                    System.out.printf(Locale.ROOT, "seed %d stream: clean %.2f%% (own kNN: %.2f%%), mean unseen %.2f%%,"
+                                    + " %.1f images/s, step %d%n", config.seed(), 100 * stream.report().clean(),
+                            100 * stream.ownClean(), 100 * stream.report().mean(), stream.imagesPerSecond(), stream.steps());
+                }
                 Path log = outDir.resolve("loop-seed-" + config.seed() + ".log");
                 ReferenceLoop.Result r = loop.run(loopArgs(torch.datasetDir(), config.seed()), torch.setsDir(),
                         outDir.resolve("loop-seed-" + config.seed() + ".json"), log);
@@ -155,8 +192,17 @@ public final class VersusPytorchCommand implements Callable<Integer> {
                         100 * r.ownPrecisionAt1(), 100 * report.mean(), r.imagesPerSecond());
             }
         }
-        VersusSummary summary = new VersusSummary(fitRuns, loopRuns);
-        write(outDir, settings, data, total, summary, fitRuns, loopRuns, loopResults);
+        Map<String, List<SideRun>> bySide = new LinkedHashMap<>();
+        for (String side : sides) {
+            bySide.put(side.equals("fit") ? VersusSummary.FIT : side.equals("stream") ? VersusSummary.STREAM
+                    : VersusSummary.LOOP, side.equals("fit") ? fitRuns : side.equals("stream") ? streamRuns : loopRuns);
+        }
+        bySide.putIfAbsent(VersusSummary.LOOP, loopRuns);
+        VersusSummary summary = new VersusSummary(bySide);
+        List<SideRun> all = new ArrayList<>(fitRuns);
+        all.addAll(streamRuns);
+        all.addAll(loopRuns);
+        write(outDir, settings, data, total, summary, all, loopResults);
         return 0;
     }
 
@@ -168,6 +214,18 @@ public final class VersusPytorchCommand implements Callable<Integer> {
         }
         if (validation < 0) {
             throw new IllegalArgumentException("need --validation >= 0");
+        }
+        sides = sides.stream().map(x -> x.trim().toLowerCase(Locale.ROOT)).distinct().toList();
+        for (String side : sides) {
+            if (!Set.of("fit", "stream", "loop").contains(side)) {
+                throw new IllegalArgumentException("unknown side '" + side + "' in --sides; expected fit, stream or loop");
+            }
+        }
+        if (sides.stream().noneMatch(x -> !x.equals("loop"))) {
+            throw new IllegalArgumentException("--sides needs fit or stream besides the loop, got " + sides);
+        }
+        if (!(degradedShare >= 0 && degradedShare <= 1)) {
+            throw new IllegalArgumentException("--degraded-share must be in [0, 1], got " + degradedShare);
         }
         if (training.plainSoftmax) {
             throw new IllegalArgumentException("--plain-softmax has no counterpart in the reference loop, which trains"
@@ -208,6 +266,82 @@ public final class VersusPytorchCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The streaming job as {@code demo} runs it, in this process, on the IDX copy of the train split the loop reads:
+     * {@code images} images (the other sides' image budget; demo runs its schedule over images / batch steps), a
+     * version published at every step so that the last one is the model at the end of the stream, then that version
+     * scored by the shared evaluator. Every training option given to this command goes to the stream too.
+     */
+    private SideRun trainStream(TrainerConfig config, Path datasetDir, LabeledDataset data, long images,
+                                int[] trainLabels, CorruptionEvaluator evaluator, CorruptionSet kinds, Path work)
+            throws java.io.IOException {
+        deleteTree(work);
+        List<String> args = new ArrayList<>(List.of("--dataset", "idx:" + datasetDir.toAbsolutePath(),
+                "--images", Long.toString(images), "--degraded-share", Double.toString(degradedShare),
+                "--work-dir", work.toAbsolutePath().toString(), "--no-eval", "--seed", Long.toString(config.seed()),
+                "--set", "publish.every-steps=1", "--set", "publish.every-seconds=0"));
+        args.addAll(forwardedTrainingOptions());
+        for (String setting : streamSettings) {
+            args.addAll(List.of("--set", setting));
+        }
+        DemoCommand demo = new DemoCommand();
+        int code = new CommandLine(demo).execute(args.toArray(String[]::new));
+        if (code != 0 || demo.figures() == null) {
+            throw new IllegalStateException("the stream side failed (demo exit code " + code + ") with " + args);
+        }
+        DemoCommand.StreamFigures figures = demo.figures();
+        PublishedModel latest = new ModelDirectoryReader(work.resolve("models")).latest()
+                .orElseThrow(() -> new IllegalStateException("the stream published no model version in " + work));
+        try (EmbeddingModel model = EmbeddingModel.fromParameters(config.network(), Devices.parse(config.device()),
+                latest.parameters())) {
+            float[][] gallery = model.embed(data.train(), EMBED_BATCH);
+            CorruptionReport report = evaluator.evaluate(batch -> model.embed(batch, EMBED_BATCH), data.test(),
+                    LabeledEmbeddings.of(gallery, trainLabels), kinds);
+            double own = new KnnEvaluator(gallery, trainLabels).accuracy(model.embed(data.test(), EMBED_BATCH),
+                    data.test().stream().mapToInt(LabeledImage::label).toArray());
+            System.out.printf(Locale.ROOT, "stream seed %d: version %d at step %d; %d fresh images trained, %d timed in"
+                            + " %.1f s%n", config.seed(), latest.manifest().version(), latest.manifest().trainingStep(),
+                    figures.trainedFresh(), figures.timedImages(), figures.seconds());
+            return new SideRun("stream", config.seed(), report, figures.imagesPerSecond(), figures.seconds(),
+                    latest.manifest().trainingStep(), 0, own);
+        } finally {
+            // The stream's Kafka log and checkpoints are hundreds of megabytes; the figures are in results.json.
+            deleteTree(work);
+        }
+    }
+
+    /** The training options given on this command line, as options of demo (--seed excluded: it is set per seed). */
+    private List<String> forwardedTrainingOptions() {
+        CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        List<String> a = new ArrayList<>();
+        for (OptionSpec o : spec.mixins().get("training").options()) {
+            if (o.longestName().equals("--seed") || !parsed.hasMatchedOption(o.longestName())) {
+                continue;
+            }
+            OptionSpec matched = parsed.matchedOption(o.longestName());
+            if (o.arity().max() == 0) {
+                a.add(o.longestName());
+                continue;
+            }
+            for (String v : matched.originalStringValues()) {
+                a.add(o.longestName());
+                a.add(v);
+            }
+        }
+        return a;
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        if (Files.notExists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
     /** reference_loop's options for this recipe: every TrainingOptions value it has, by the same name. */
     private List<String> loopArgs(Path datasetDir, long seed) {
         List<String> a = new ArrayList<>(List.of("--dataset", "idx:" + datasetDir, "--seed", Long.toString(seed),
@@ -239,14 +373,13 @@ public final class VersusPytorchCommand implements Callable<Integer> {
     }
 
     private void write(Path outDir, Map<String, Object> settings, LabeledDataset data, long total,
-                       VersusSummary summary, List<SideRun> fitRuns, List<SideRun> loopRuns,
+                       VersusSummary summary, List<SideRun> allRuns,
                        List<Map<String, Object>> loopResults) throws java.io.IOException {
         String headline = Tables.aligned(VersusSummary.summaryHeadings(), summary.summaryRows());
-        String cells = Tables.aligned(VersusSummary.cellHeadings(), summary.cellRows());
-        VersusSummary.Stat ratio = summary.speedRatio();
-        String speed = String.format(Locale.ROOT, "fit / loop images/s, same run: %.2f%s", ratio.mean(),
-                ratio.n() > 1 ? String.format(Locale.ROOT, " ± %.2f", ratio.sd()) : "");
-        System.out.println("\n" + headline + "\n" + speed + "\n\n" + cells);
+        String differences = Tables.aligned(VersusSummary.differenceHeadings(), summary.differenceRows());
+        String cells = Tables.aligned(summary.cellHeadings(), summary.cellRows());
+        String speed = "images/s ratios are within each seed's run (same machine, one side after the other)";
+        System.out.println("\n" + headline + "\n" + differences + "\n" + speed + "\n\n" + cells);
         settings.put("dataset_name", data.name());
         settings.put("train_images", data.train().size());
         settings.put("test_images", data.test().size());
@@ -263,21 +396,24 @@ public final class VersusPytorchCommand implements Callable<Integer> {
         root.put("settings", settings);
         root.put("summary", summary.toMap());
         List<Map<String, Object>> runs = new ArrayList<>();
-        fitRuns.forEach(r -> runs.add(r.toMap()));
-        loopRuns.forEach(r -> runs.add(r.toMap()));
+        allRuns.forEach(r -> runs.add(r.toMap()));
         root.put("runs", runs);
         root.put("loop_runs", loopResults);
         JSON.writeValue(outDir.resolve("results.json").toFile(), root);
-        Files.writeString(outDir.resolve("results.md"), "# fit against the PyTorch reference loop on " + data.name()
+        Files.writeString(outDir.resolve("results.md"), "# " + String.join(" and ", summary.compared())
+                + " against the PyTorch reference loop on " + data.name()
                 + "\n\n" + total + " training steps of " + batch + " images per side and seed, " + seeds + " seed(s) from "
                 + training.seed + "; arguments " + settings.get("args") + ".\n\nBoth models scored by the same Java evaluator: P@1 of the "
                 + data.test().size() + " test images, clean and under each unseen corruption, against the "
                 + data.train().size() + " clean train images (cosine)"
                 + (validation > 0 ? ", the test images being " + validation + " held-out train images" : "")
                 + ". Init " + training.init + " (the loop's " + loopInit() + "), decay on " + training.decayOn
-                + " on both sides.\n\n"
-                + Tables.markdown(VersusSummary.summaryHeadings(), summary.summaryRows()) + "\n" + speed + "\n\n"
-                + Tables.markdown(VersusSummary.cellHeadings(), summary.cellRows()));
+                + " on every side"
+                + (sides.contains("stream") ? "; the stream: " + total * batch + " images, " + degradedShare
+                        + " degraded, job settings " + streamSettings : "") + ".\n\n"
+                + Tables.markdown(VersusSummary.summaryHeadings(), summary.summaryRows()) + "\n"
+                + Tables.markdown(VersusSummary.differenceHeadings(), summary.differenceRows()) + "\n" + speed + "\n\n"
+                + Tables.markdown(summary.cellHeadings(), summary.cellRows()));
         System.out.println("wrote " + outDir.resolve("results.json") + " and results.md");
     }
 }

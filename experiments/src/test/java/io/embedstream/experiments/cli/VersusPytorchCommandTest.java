@@ -82,7 +82,53 @@ class VersusPytorchCommandTest {
     }
 
     @Test
+    void theStreamSideTrainsTheStreamingJobOnTheSameImagesAndIsScoredByTheSameEvaluator() throws Exception {
+        Path python = DebianPyTorch.python();
+        Path out = dir.resolve("stream");
+        // 3 steps of 128 (P x K = 8 x 16): the stream gets the 384 images the loop trains on, 20% degraded.
+        String[] args = {"experiment", "versus-pytorch", "--dataset", "synthetic:384:" + TEST_IMAGES, "--batch", "128",
+            "--epochs", "1", "--sides", "stream,loop", "--corruptions", "gamma", "--init", "he", "--loop-threads", "1",
+            // demo stops once a metrics window has been published: a window of 256 fits in the 384 images.
+            "--stream-set", "metrics.window-size=256",
+            "--python", python.toString(), "--python-dir", DebianPyTorch.pythonDir().toString(),
+            "--out", out.toString()};
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream saved = System.out;
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, ExperimentsLauncher.run(args));
+        } finally {
+            System.setOut(saved);
+        }
+        String log = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("(20% degraded)") && log.contains("he init"),
+                "the stream got the degraded share and this command's training options: " + log);
+        JsonNode root = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+        assertEveryOptionRecorded(root, args);
+        JsonNode stream = root.get("summary").get("stream");
+        assertProbability(stream.get("clean_precision_at_1").get("mean"), "stream clean");
+        assertProbability(stream.get("mean_unseen_precision_at_1").get("mean"), "stream mean unseen");
+        assertEquals(3, stream.get("cells").size(), "gamma x 3 levels");
+        assertTrue(stream.get("images_per_second").get("mean").asDouble() > 0, "stream images/s");
+        assertTrue(stream.get("images_per_second_over_loop").get("mean").asDouble() > 0, "the ratio to the loop");
+        assertTrue(root.get("summary").get("fit") == null, "fit was not asked for");
+        JsonNode run = root.get("runs").get(0);
+        assertEquals("stream", run.get("side").asText());
+        // The last published version is the model at the end of the stream: a version every step, at least the
+        // 3 full batches of the budget.
+        assertTrue(run.get("steps").asLong() >= 3, "the stream's last version is at step " + run.get("steps"));
+        assertEquals(run.get("own_rule_clean_p_at_1").asDouble(),
+                run.get("evaluation").get("clean_precision_at_1").asDouble(), 1.0 / TEST_IMAGES + 1e-9,
+                "the stream model's kNN and the shared evaluator's, on the same rows");
+        assertTrue(Files.notExists(out.resolve("stream-seed-42")), "the stream's Kafka log and checkpoints are deleted");
+        assertTrue(Files.readString(out.resolve("results.md")).contains("| stream − loop |"));
+    }
+
+    @Test
     void badOptionsFailBeforeTrainingWithASentence() {
+        assertRefused("unknown side 'demo' in --sides", "--sides", "demo,loop");
+        assertRefused("--sides needs fit or stream besides the loop", "--sides", "loop");
+        assertRefused("--degraded-share must be in [0, 1]", "--degraded-share", "1.5");
         assertRefused("unknown initialisation 'xavier'; expected he or pytorch", "--init", "xavier");
         assertRefused("unknown --decay-on 'biases'; expected all or matrices", "--decay-on", "biases");
         assertRefused("need --validation >= 0", "--validation", "-1");

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.embedstream.model.data.corruption.Corruption;
 import io.embedstream.model.eval.CorruptionReport;
 import io.embedstream.model.eval.SimilarityMetric;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class VersusSummaryTest {
@@ -26,15 +28,15 @@ class VersusSummaryTest {
         VersusSummary s = new VersusSummary(
                 List.of(run("fit", 1, 0.90, 0.20, 0.60, 100), run("fit", 2, 0.94, 0.50, 0.20, 300)),
                 List.of(run("loop", 1, 0.92, 0.40, 0.50, 200), run("loop", 2, 0.96, 0.40, 0.70, 200)));
-        assertEquals(0.92, s.clean(true).mean(), 1e-12);
-        assertEquals(Math.sqrt(0.0008), s.clean(true).sd(), 1e-12, "sample sd of 0.90 and 0.94");
-        assertEquals(Corruption.ROTATE, s.worst(true).kind());
-        assertEquals(0.35, s.worstStat(true).mean(), 1e-12);
-        assertEquals(Math.sqrt(0.045), s.worstStat(true).sd(), 1e-12);
-        assertEquals(0.375, s.meanUnseen(true).mean(), 1e-12, "mean of (0.2+0.6)/2 and (0.5+0.2)/2");
-        assertEquals(Corruption.ROTATE, s.worst(false).kind());
+        assertEquals(0.92, s.clean("fit").mean(), 1e-12);
+        assertEquals(Math.sqrt(0.0008), s.clean("fit").sd(), 1e-12, "sample sd of 0.90 and 0.94");
+        assertEquals(Corruption.ROTATE, s.worst("fit").kind());
+        assertEquals(0.35, s.worstStat("fit").mean(), 1e-12);
+        assertEquals(Math.sqrt(0.045), s.worstStat("fit").sd(), 1e-12);
+        assertEquals(0.375, s.meanUnseen("fit").mean(), 1e-12, "mean of (0.2+0.6)/2 and (0.5+0.2)/2");
+        assertEquals(Corruption.ROTATE, s.worst(VersusSummary.LOOP).kind());
         // The ratio is taken within each seed, then averaged: (0.5 + 1.5) / 2, not 200 / 200.
-        assertEquals(1.0, s.speedRatio().mean(), 1e-12);
+        assertEquals(1.0, s.speedRatio("fit").mean(), 1e-12);
         assertEquals(List.of("fit", "92.00% ± 2.83", "37.50% ± 3.54", "rotate 3: 35.00% ± 21.21", "200.0 ± 141.4"),
                 s.summaryRows().get(0));
     }
@@ -43,9 +45,32 @@ class VersusSummaryTest {
     void oneSeedHasNoSpreadAndSidesMustPair() {
         VersusSummary s = new VersusSummary(List.of(run("fit", 1, 0.9, 0.2, 0.6, 100)),
                 List.of(run("loop", 1, 0.9, 0.4, 0.5, 200)));
-        assertEquals(0, s.clean(true).sd());
+        assertEquals(0, s.clean("fit").sd());
         assertEquals(List.of("pytorch loop", "90.00%", "45.00%", "rotate 3: 40.00%", "200.0"), s.summaryRows().get(1));
         assertThrows(IllegalArgumentException.class, () -> new VersusSummary(List.of(run("fit", 1, 0.9, 0.2, 0.6, 1)),
                 List.of()));
+    }
+
+    @Test
+    void aStreamSideIsComparedWithTheLoopSeedBySeed() {
+        Map<String, List<SideRun>> sides = new LinkedHashMap<>();
+        sides.put(VersusSummary.FIT, List.of(run("fit", 1, 0.90, 0.2, 0.6, 100), run("fit", 2, 0.94, 0.5, 0.2, 300)));
+        sides.put(VersusSummary.STREAM, List.of(run("stream", 1, 0.95, 0.4, 0.6, 50),
+                run("stream", 2, 0.94, 0.5, 0.6, 150)));
+        sides.put(VersusSummary.LOOP, List.of(run("loop", 1, 0.92, 0.4, 0.5, 200), run("loop", 2, 0.96, 0.4, 0.7, 200)));
+        VersusSummary s = new VersusSummary(sides);
+        assertEquals(List.of("fit", "stream"), s.compared());
+        // Paired by seed: clean +0.03 and -0.02, so mean 0.005 with sd sqrt(0.00125); mean unseen +0.05 and 0.
+        assertEquals(0.005, s.differenceFromLoop("stream", r -> r.report().clean()).mean(), 1e-12);
+        assertEquals(Math.sqrt(0.00125), s.differenceFromLoop("stream", r -> r.report().clean()).sd(), 1e-12);
+        assertEquals(0.5, s.speedRatio("stream").mean(), 1e-12, "(50/200 + 150/200) / 2");
+        assertEquals(List.of("stream − loop", "+0.50 ± 3.54", "+2.50 ± 3.54", "0.50 ± 0.35"), s.differenceRows().get(1));
+        assertEquals(List.of("corruption", "level", "what", "fit", "stream", "pytorch loop", "fit − loop (points)",
+                "stream − loop (points)"), s.cellHeadings());
+        assertEquals("+5.00", s.cellRows().get(0).get(7), "rotate 3: stream 0.45 against the loop's 0.40");
+        Map<String, Object> json = s.toMap();
+        assertEquals(List.of("fit", "stream", "pytorch_loop", "fit_over_loop_images_per_second"),
+                List.copyOf(json.keySet()));
+        assertThrows(IllegalArgumentException.class, () -> s.clean("nothing"));
     }
 }

@@ -89,6 +89,29 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
     @Mixin
     JobOptions job;
 
+    private StreamFigures figures;
+
+    /**
+     * The training rate of a finished run, for a caller that runs the demo in process (experiment versus-pytorch):
+     * fresh images trained between the first poll that saw a trained image and the poll that saw the budget consumed,
+     * over that time; the job's start, the first step and the closing checkpoint are outside it.
+     *
+     * @param timedImages  fresh images trained within the timed interval
+     * @param seconds      the timed interval
+     * @param trainedFresh fresh images trained in all
+     * @param step         the trainer's step at the end, as the metrics topic last reported it
+     */
+    public record StreamFigures(long timedImages, double seconds, long trainedFresh, long step) {
+        public double imagesPerSecond() {
+            return timedImages / seconds;
+        }
+    }
+
+    /** The last run's training rate, or null when nothing was trained long enough to time. */
+    public StreamFigures figures() {
+        return figures;
+    }
+
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
@@ -176,12 +199,24 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                  SoakRecorder soak = soakCsv == null ? null : new SoakRecorder(soakCsv, (long) (sampleSeconds * 1000),
                          () -> accumulatorsOf(client), metrics::latest, work.resolve("checkpoints"))) {
                 try {
+                    long firstNanos = 0;
+                    long firstTrained = 0;
                     while (System.nanoTime() < deadline) {
                         Map<String, Object> acc = client.getAccumulators().get();
+                        long now = System.nanoTime();
+                        long trained = Accumulators.value(acc, Accumulators.TRAINED_FRESH);
+                        if (firstNanos == 0 && trained > 0) {
+                            firstNanos = now;
+                            firstTrained = trained;
+                        }
                         // Held-out images never reach the trainer: they are consumed by the promotion gate.
-                        long consumed = Accumulators.value(acc, Accumulators.TRAINED_FRESH) + Accumulators.value(acc, Accumulators.BATCHER_DROPPED)
+                        long consumed = trained + Accumulators.value(acc, Accumulators.BATCHER_DROPPED)
                                 + Accumulators.value(acc, Accumulators.HELD_OUT);
                         view.show(sent.get(), images, consumed, Accumulators.value(acc, Accumulators.DEAD_LETTERED), metrics.latest());
+                        if (firstNanos != 0 && now > firstNanos) {
+                            figures = new StreamFigures(trained - firstTrained, (now - firstNanos) / 1e9, trained,
+                                    metrics.latest() == null ? 0 : metrics.latest().step());
+                        }
                         if (consumed >= images && metrics.latest() != null
                                 && metrics.latest().step() > 0) {
                             break;
