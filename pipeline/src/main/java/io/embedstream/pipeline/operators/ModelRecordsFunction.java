@@ -10,6 +10,7 @@ import io.embedstream.model.train.TrainerConfig;
 import io.embedstream.pipeline.operators.ManifestSigning;
 import io.embedstream.pipeline.types.KafkaBytesRecord;
 import io.embedstream.pipeline.types.ModelSnapshot;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,6 +28,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * from its file when the task opens, so it never travels in the job graph.
  */
 public final class ModelRecordsFunction extends RichFlatMapFunction<ModelSnapshot, KafkaBytesRecord> {
+    /**
+     * Bytes of a manifest that the class table (centroids and names) may take: the manifest is one record, and
+     * Kafka's producers and brokers refuse records over 1 MiB unless both are configured otherwise.
+     */
+    static final long CLASS_TABLE_BUDGET = 640 * 1024;
+    /** Upper bound of one float's JSON text with its separator (e.g. {@code -0.123456789,}). */
+    private static final int JSON_BYTES_PER_VALUE = 15;
+    /** Extra saying what the manifest left out of its class table, and why. */
+    public static final String CLASS_TABLE_OMITTED_EXTRA = "class_table_omitted";
     private final TrainerConfig config;
     private final ModelChunker chunker;
     private final String signingKey;
@@ -68,11 +78,28 @@ public final class ModelRecordsFunction extends RichFlatMapFunction<ModelSnapsho
         }
         Map<String, Object> extras = new LinkedHashMap<>();
         extras.put("classes", snapshot.classes);
-        extras.put("class_centroids", centroids(snapshot.classWeights, snapshot.classes, n.embeddingSize()));
-        if (snapshot.classNames != null) {
-            // Parallel to the centroids: as many entries as classes.
-            extras.put(ModelManifest.CLASS_NAMES_EXTRA,
-                    new ArrayList<>(java.util.Arrays.asList(snapshot.classNames).subList(0, snapshot.classes)));
+        List<String> names = snapshot.classNames == null ? null
+                : new ArrayList<>(java.util.Arrays.asList(snapshot.classNames).subList(0, snapshot.classes));
+        long nameBytes = names == null ? 0 : names.stream()
+                .mapToLong(name -> 4L + (name == null ? 0 : name.getBytes(StandardCharsets.UTF_8).length)).sum();
+        long centroidBytes = (long) snapshot.classes * n.embeddingSize() * JSON_BYTES_PER_VALUE;
+        // The manifest is one Kafka record, limited to 1 MiB by default: a class table that would not fit is left
+        // out (and said so) rather than failing every publication. Chunking it like the parameters is the fix.
+        if (centroidBytes + nameBytes <= CLASS_TABLE_BUDGET) {
+            extras.put("class_centroids", centroids(snapshot.classWeights, snapshot.classes, n.embeddingSize()));
+        } else {
+            extras.put(CLASS_TABLE_OMITTED_EXTRA, "class_centroids: " + snapshot.classes + " classes x "
+                    + n.embeddingSize() + " dimensions exceed the manifest's " + CLASS_TABLE_BUDGET + "-byte budget"
+                    + " for the class table");
+        }
+        if (names != null) {
+            if (nameBytes <= CLASS_TABLE_BUDGET) {
+                // Parallel to the centroids: as many entries as classes.
+                extras.put(ModelManifest.CLASS_NAMES_EXTRA, names);
+            } else {
+                extras.put(CLASS_TABLE_OMITTED_EXTRA, "class_centroids and class_names: " + snapshot.classes
+                        + " classes exceed the manifest's " + CLASS_TABLE_BUDGET + "-byte budget for the class table");
+            }
         }
         if (snapshot.decision != null) {
             extras.put(PromotionRecord.STATUS_EXTRA, PromotionRecord.CANDIDATE);
