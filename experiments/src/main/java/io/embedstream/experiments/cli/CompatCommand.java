@@ -76,10 +76,10 @@ public final class CompatCommand implements Callable<Integer> {
                     + " measured besides the standard ones (which include ridge 1e-4) when it differs (default: ${DEFAULT-VALUE}).")
     double ridge;
 
-    @Option(names = "--fit-sizes", split = ",",
+    @Option(names = "--fit-sizes",
             description = "Fit each map on the first N of the fit images, for each N given (each at most --fit-images;"
                     + " default: --fit-images alone). Direct maps use all --fit-images.")
-    int[] fitSizes;
+    String fitSizes;
 
     @Option(names = "--save-embeddings",
             description = "Also write every version's embeddings (and labels, class weights) to this directory, so that"
@@ -107,7 +107,13 @@ public final class CompatCommand implements Callable<Integer> {
             throw new IllegalArgumentException("need --versions >= 2, --fit-images >= 2, --index-images >= 0,"
                     + " --epochs >= 1, --steps >= 0, --batch >= 2 and --ridge >= 0");
         }
-        int[] sizes = fitSizes == null || fitSizes.length == 0 ? new int[] {fitImages} : fitSizes.clone();
+        int[] sizes;
+        try {
+            sizes = fitSizes == null || fitSizes.isBlank() ? new int[] {fitImages}
+                    : java.util.Arrays.stream(fitSizes.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--fit-sizes takes numbers separated by commas, got " + fitSizes);
+        }
         for (int size : sizes) {
             if (size < 5 || size > fitImages) {
                 throw new IllegalArgumentException("each of --fit-sizes must be in [5, --fit-images " + fitImages

@@ -113,20 +113,30 @@ public final class EmbeddingMap {
         DMatrixRMaj xm = DMatrixRMaj.wrap(n, dx, x);
         DMatrixRMaj xtx = new DMatrixRMaj(dx, dx);
         CommonOps_DDRM.multTransA(xm, xm, xtx);
-        double lambda = ridge * CommonOps_DDRM.trace(xtx) / dx;
-        for (int i = 0; i < dx; i++) {
-            xtx.add(i, i, lambda);
-        }
         DMatrixRMaj xty = new DMatrixRMaj(dx, dy);
         CommonOps_DDRM.multTransA(xm, DMatrixRMaj.wrap(n, dy, y), xty);
+        return new EmbeddingMap(dx, dy, solveRidge(xtx, xty, ridge, n));
+    }
+
+    /**
+     * The ridge solution (X^T X + ridge * trace(X^T X) / dx * I)^-1 X^T Y from the two products, so that several
+     * ridges can be tried on one pair of products ({@link RidgeChoice}).
+     */
+    static double[] solveRidge(DMatrixRMaj xtx, DMatrixRMaj xty, double ridge, int n) {
+        int dx = xtx.numRows;
+        DMatrixRMaj a = xtx.copy();
+        double lambda = ridge * CommonOps_DDRM.trace(xtx) / dx;
+        for (int i = 0; i < dx; i++) {
+            a.add(i, i, lambda);
+        }
         LinearSolverDense<DMatrixRMaj> solver = LinearSolverFactory_DDRM.symmPosDef(dx);
-        DMatrixRMaj solution = new DMatrixRMaj(dx, dy);
-        if (!solver.setA(xtx)) {
+        DMatrixRMaj solution = new DMatrixRMaj(dx, xty.numCols);
+        if (!solver.setA(a)) {
             throw new ArithmeticException("the least-squares system is singular: " + n + " images for a " + dx
                     + "-dimensional source; give more images or a ridge above 0");
         }
-        solver.solve(xty, solution);
-        return new EmbeddingMap(dx, dy, solution.data);
+        solver.solve(xty.copy(), solution);
+        return solution.data;
     }
 
     /**
@@ -148,7 +158,7 @@ public final class EmbeddingMap {
         return new EmbeddingMap(dx, dy, centred.m, bias);
     }
 
-    private static double[] columnMeans(double[] rows, int n, int d) {
+    static double[] columnMeans(double[] rows, int n, int d) {
         double[] mean = new double[d];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < d; j++) {
@@ -161,7 +171,7 @@ public final class EmbeddingMap {
         return mean;
     }
 
-    private static double[] centre(double[] rows, int n, int d, double[] mean) {
+    static double[] centre(double[] rows, int n, int d, double[] mean) {
         double[] out = new double[n * d];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < d; j++) {

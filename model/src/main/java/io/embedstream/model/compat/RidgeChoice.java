@@ -1,5 +1,8 @@
 package io.embedstream.model.compat;
 
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+
 /**
  * Chooses the least-squares ridge on the fit images themselves: fits on four rows in five for each candidate ridge
  * and keeps the one whose mapped fifth rows (every fifth, so that rows sorted by class still validate every class)
@@ -33,12 +36,20 @@ public final class RidgeChoice {
                 System.arraycopy(y, i * dy, yt, t++ * dy, dy);
             }
         }
+        double[] mx = affine ? EmbeddingMap.columnMeans(xt, train, dx) : new double[dx];
+        double[] my = affine ? EmbeddingMap.columnMeans(yt, train, dy) : new double[dy];
+        DMatrixRMaj xm = DMatrixRMaj.wrap(train, dx, EmbeddingMap.centre(xt, train, dx, mx));
+        DMatrixRMaj xtx = new DMatrixRMaj(dx, dx);
+        CommonOps_DDRM.multTransA(xm, xm, xtx);
+        DMatrixRMaj xty = new DMatrixRMaj(dx, dy);
+        CommonOps_DDRM.multTransA(xm, DMatrixRMaj.wrap(train, dy, EmbeddingMap.centre(yt, train, dy, my)), xty);
+        double[] xvc = EmbeddingMap.centre(xv, validation, dx, mx);
         double best = GRID[0];
         double bestCosine = Double.NEGATIVE_INFINITY;
         for (double ridge : GRID) {
-            EmbeddingMap map = affine ? EmbeddingMap.affineLeastSquares(xt, dx, yt, dy, train, ridge)
-                    : EmbeddingMap.leastSquares(xt, dx, yt, dy, train, ridge);
-            double[] mapped = map.apply(xv, validation);
+            // The affine fit's mapped rows are (x - mean x) M + mean y, as EmbeddingMap.affineLeastSquares gives them.
+            double[] mapped = EmbeddingMap.of(dx, dy, EmbeddingMap.solveRidge(xtx, xty, ridge, train), my)
+                    .apply(xvc, validation);
             double cosine = 0;
             for (int i = 0; i < validation; i++) {
                 double dot = 0;
