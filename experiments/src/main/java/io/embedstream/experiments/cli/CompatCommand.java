@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.embedstream.experiments.QueryEmbeddings;
 import io.embedstream.experiments.compat.CarryForwardFigures;
+import io.embedstream.experiments.compat.EmbeddingsFile;
 import io.embedstream.experiments.compat.IndexCarryForward;
+import io.embedstream.experiments.compat.MapVariant;
 import io.embedstream.experiments.compat.VersionEmbeddings;
 import io.embedstream.model.data.LabeledDataset;
 import io.embedstream.model.random.Rng;
@@ -70,8 +72,24 @@ public final class CompatCommand implements Callable<Integer> {
     int indexImages;
 
     @Option(names = "--ridge", defaultValue = "1e-4",
-            description = "Least-squares ridge, relative to the fit images' energy per dimension (default: ${DEFAULT-VALUE}).")
+            description = "Fixed least-squares ridge, relative to the fit images' energy per dimension; a map with it is"
+                    + " measured besides the standard ones (which include ridge 1e-4) when it differs (default: ${DEFAULT-VALUE}).")
     double ridge;
+
+    @Option(names = "--fit-sizes",
+            description = "Fit each map on the first N of the fit images, for each N given (each at most --fit-images;"
+                    + " default: --fit-images alone). Direct maps use all --fit-images.")
+    String fitSizes;
+
+    @Option(names = "--save-embeddings",
+            description = "Also write every version's embeddings (and labels, class weights) to this directory, so that"
+                    + " maps can be compared again with --from-embeddings without training.")
+    Path saveEmbeddings;
+
+    @Option(names = "--from-embeddings",
+            description = "Skip training: read the versions' embeddings that --save-embeddings wrote to this directory"
+                    + " (--dataset and the training options are then not used).")
+    Path fromEmbeddings;
 
     @Option(names = "--out", description = "Output directory for results.json and results.md (default: experiment-results/compat).")
     Path out;
@@ -89,6 +107,120 @@ public final class CompatCommand implements Callable<Integer> {
             throw new IllegalArgumentException("need --versions >= 2, --fit-images >= 2, --index-images >= 0,"
                     + " --epochs >= 1, --steps >= 0, --batch >= 2 and --ridge >= 0");
         }
+        int[] sizes;
+        try {
+            sizes = fitSizes == null || fitSizes.isBlank() ? new int[] {fitImages}
+                    : java.util.Arrays.stream(fitSizes.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--fit-sizes takes numbers separated by commas, got " + fitSizes);
+        }
+        for (int size : sizes) {
+            if (size < 5 || size > fitImages) {
+                throw new IllegalArgumentException("each of --fit-sizes must be in [5, --fit-images " + fitImages
+                        + "], got " + size);
+            }
+        }
+        long t0 = System.nanoTime();
+        EmbeddingsFile.Contents run = fromEmbeddings != null ? EmbeddingsFile.read(fromEmbeddings) : train(settings);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (run.fitLabels().length < fitImages) {
+            throw new IllegalArgumentException("--fit-images " + fitImages + " is more than the " + run.fitLabels().length
+                    + " fit images of " + fromEmbeddings);
+        }
+        List<VersionEmbeddings> kept = run.versions().stream().map(v -> new VersionEmbeddings(v.step(), v.gallery(),
+                v.queries(), java.util.Arrays.copyOf(v.fit(), fitImages), v.classWeights())).toList();
+        int[] fitLabels = java.util.Arrays.copyOf(run.fitLabels(), fitImages);
+        if (saveEmbeddings != null) {
+            EmbeddingsFile.write(saveEmbeddings, new EmbeddingsFile.Contents(run.datasetName(), kept,
+                    run.galleryLabels(), run.queryLabels(), fitLabels));
+            System.out.println("wrote the versions' embeddings to " + saveEmbeddings);
+        }
+        List<MapVariant> variants = new ArrayList<>(MapVariant.standard());
+        if (ridge != 1e-4) {
+            variants.add(MapVariant.leastSquares(ridge));
+        }
+        long t1 = System.nanoTime();
+        List<CarryForwardFigures> figures = new IndexCarryForward(variants, sizes).run(kept, run.galleryLabels(),
+                run.queryLabels(), fitLabels);
+        double mapSeconds = (System.nanoTime() - t1) / 1e9;
+
+        List<String> headings = new ArrayList<>(List.of("map", "fit images", "kind"));
+        for (CarryForwardFigures f : figures.subList(1, figures.size())) {
+            headings.add("v" + f.version() + " (step " + f.step() + ")");
+        }
+        headings.add("recovered, all versions");
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(fixedRow("(a) old index as it is", figures, CarryForwardFigures::oldIndex));
+        rows.add(fixedRow("(c) re-embedded", figures, CarryForwardFigures::reembedded));
+        List<Map<String, Object>> aggregates = new ArrayList<>();
+        for (CarryForwardFigures.Carried c : figures.get(1).carried()) {
+            List<String> row = new ArrayList<>(List.of(c.map(), String.valueOf(c.fitImages()),
+                    c.chained() ? "chain" : "direct"));
+            for (CarryForwardFigures f : figures.subList(1, figures.size())) {
+                double p = f.carried(c.map(), c.fitImages(), c.chained());
+                row.add(pct(p) + " (" + share(f.recovery(p)) + ")");
+            }
+            double all = CarryForwardFigures.aggregateRecovery(figures, c.map(), c.fitImages(), c.chained());
+            row.add(share(all));
+            rows.add(row);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("map", c.map());
+            m.put("fit_images", c.fitImages());
+            m.put("chained", c.chained());
+            m.put("recovery_all_versions", finiteOrNull(all));
+            aggregates.add(m);
+        }
+        String table = Tables.aligned(headings, rows);
+        System.out.println("\n" + table);
+        Path outDir = out != null ? out : Path.of("experiment-results", "compat");
+        Files.createDirectories(outDir);
+        settings.put("dataset_name", run.datasetName());
+        settings.put("version_steps", kept.stream().mapToLong(VersionEmbeddings::step).toArray());
+        settings.put("index_images", run.galleryLabels().length);
+        settings.put("query_images", run.queryLabels().length);
+        settings.put("fit_sizes", sizes);
+        settings.put("processors", Runtime.getRuntime().availableProcessors());
+        settings.put("java", System.getProperty("java.version"));
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("experiment", "compat");
+        root.put("created_at", Instant.now().toString());
+        root.put("settings", settings);
+        root.put(fromEmbeddings != null ? "reading_embeddings_seconds" : "training_and_embedding_seconds", seconds);
+        root.put("map_fitting_and_scoring_seconds", mapSeconds);
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (CarryForwardFigures f : figures) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("version", f.version());
+            m.put("step", f.step());
+            m.put("old_index_p_at_1", f.oldIndex());
+            m.put("reembedded_p_at_1", f.reembedded());
+            List<Map<String, Object>> carried = new ArrayList<>();
+            for (CarryForwardFigures.Carried c : f.carried()) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("map", c.map());
+                e.put("fit_images", c.fitImages());
+                e.put("chained", c.chained());
+                e.put("p_at_1", c.precisionAt1());
+                e.put("recovery", finiteOrNull(f.recovery(c.precisionAt1())));
+                carried.add(e);
+            }
+            m.put("carried", carried);
+            list.add(m);
+        }
+        root.put("versions", list);
+        root.put("recovery_all_versions", aggregates);
+        JSON.writeValue(outDir.resolve("results.json").toFile(), root);
+        Files.writeString(outDir.resolve("results.md"), "# Index compatibility on " + run.datasetName() + "\n\nP@1 of"
+                + " each version's " + run.queryLabels().length + " test queries against the first version's index ("
+                + run.galleryLabels().length + " train images), and in brackets the share of the gap (c) − (a) it"
+                + " recovers; the last column is Σ(b − a) / Σ(c − a) over the versions. Maps fitted on the first N of "
+                + fitImages + " other train images, chained between consecutive versions or direct from the first.\n\n"
+                + Tables.markdown(headings, rows));
+        System.out.println("wrote " + outDir.resolve("results.json") + " and results.md");
+        return 0;
+    }
+
+    private EmbeddingsFile.Contents train(Map<String, Object> settings) throws java.io.IOException {
         LabeledDataset data = Datasets.load(dataset);
         if (fitImages >= data.train().size()) {
             throw new IllegalArgumentException("--fit-images " + fitImages + " leaves no index: the train split has "
@@ -115,80 +247,36 @@ public final class CompatCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "compat on %s: %d training steps, versions at steps %s; index %d images,"
                         + " queries %d, maps fitted on %d%n", data.name(), total, java.util.Arrays.toString(at),
                 gallery.size(), queries.size(), fit.size());
+        settings.put("training_steps", total);
         List<VersionEmbeddings> kept = new ArrayList<>();
-        long t0 = System.nanoTime();
         try (EmbeddingTrainer trainer = EmbeddingTrainer.create(config)) {
             // Trained on the index images only: the fit images play the held-out set, which no version learns from.
             new FitLoop(trainer, batch).run(gallery, null, epochs, total, (epoch, inEpoch, perEpoch, r) -> {
                 long step = trainer.step() + trainer.skippedSteps();
                 if (kept.size() < versions && step == at[kept.size()]) {
                     kept.add(new VersionEmbeddings(step, embed(trainer, gallery), embed(trainer, queries),
-                            embed(trainer, fit)));
+                            embed(trainer, fit), trainer.classWeights()));
                     System.err.printf(Locale.ROOT, "  version %d at step %d (loss %.3f)%n", kept.size() - 1, step, r.loss());
                 }
             });
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
         if (kept.size() < 2) {
             throw new IllegalStateException("training ran fewer steps than the versions need: kept " + kept.size());
         }
-        int[] galleryLabels = gallery.stream().mapToInt(LabeledImage::label).toArray();
-        int[] queryLabels = queries.stream().mapToInt(LabeledImage::label).toArray();
-        List<CarryForwardFigures> figures = new IndexCarryForward(ridge).run(kept, galleryLabels, queryLabels);
+        return new EmbeddingsFile.Contents(data.name(), kept,
+                gallery.stream().mapToInt(LabeledImage::label).toArray(),
+                queries.stream().mapToInt(LabeledImage::label).toArray(),
+                fit.stream().mapToInt(LabeledImage::label).toArray());
+    }
 
-        List<String> headings = List.of("version", "step", "(a) old index", "(b) chain, least squares",
-                "(b) chain, Procrustes", "(b) direct, least squares", "(b) direct, Procrustes", "(c) re-embedded",
-                "recovered: chain LS", "chain Procrustes", "direct LS", "direct Procrustes");
-        List<List<String>> rows = new ArrayList<>();
-        for (CarryForwardFigures f : figures) {
-            rows.add(List.of(String.valueOf(f.version()), String.valueOf(f.step()), pct(f.oldIndex()),
-                    pct(f.leastSquares()), pct(f.procrustes()), pct(f.directLeastSquares()),
-                    pct(f.directProcrustes()), pct(f.reembedded()), share(f.recovery(f.leastSquares())),
-                    share(f.recovery(f.procrustes())), share(f.recovery(f.directLeastSquares())),
-                    share(f.recovery(f.directProcrustes()))));
+    private static List<String> fixedRow(String name, List<CarryForwardFigures> figures,
+                                         java.util.function.ToDoubleFunction<CarryForwardFigures> value) {
+        List<String> row = new ArrayList<>(List.of(name, "", ""));
+        for (CarryForwardFigures f : figures.subList(1, figures.size())) {
+            row.add(pct(value.applyAsDouble(f)));
         }
-        String table = Tables.aligned(headings, rows);
-        System.out.println("\n" + table);
-        Path outDir = out != null ? out : Path.of("experiment-results", "compat");
-        Files.createDirectories(outDir);
-        settings.put("dataset_name", data.name());
-        settings.put("training_steps", total);
-        settings.put("version_steps", at);
-        settings.put("index_images", gallery.size());
-        settings.put("query_images", queries.size());
-        settings.put("processors", Runtime.getRuntime().availableProcessors());
-        settings.put("java", System.getProperty("java.version"));
-        Map<String, Object> root = new LinkedHashMap<>();
-        root.put("experiment", "compat");
-        root.put("created_at", Instant.now().toString());
-        root.put("settings", settings);
-        root.put("training_and_embedding_seconds", seconds);
-        List<Map<String, Object>> list = new ArrayList<>();
-        for (CarryForwardFigures f : figures) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("version", f.version());
-            m.put("step", f.step());
-            m.put("old_index_p_at_1", f.oldIndex());
-            m.put("least_squares_p_at_1", f.leastSquares());
-            m.put("procrustes_p_at_1", f.procrustes());
-            m.put("direct_least_squares_p_at_1", f.directLeastSquares());
-            m.put("direct_procrustes_p_at_1", f.directProcrustes());
-            m.put("reembedded_p_at_1", f.reembedded());
-            m.put("least_squares_recovery", finiteOrNull(f.recovery(f.leastSquares())));
-            m.put("procrustes_recovery", finiteOrNull(f.recovery(f.procrustes())));
-            m.put("direct_least_squares_recovery", finiteOrNull(f.recovery(f.directLeastSquares())));
-            m.put("direct_procrustes_recovery", finiteOrNull(f.recovery(f.directProcrustes())));
-            list.add(m);
-        }
-        root.put("versions", list);
-        JSON.writeValue(outDir.resolve("results.json").toFile(), root);
-        Files.writeString(outDir.resolve("results.md"), "# Index compatibility on " + data.name() + "\n\nP@1 of each"
-                + " version's test queries against the first version's index (" + gallery.size() + " train images)."
-                + " Maps fitted between consecutive versions on " + fit.size() + " other train images; "
-                + total + " training steps in " + String.format(Locale.ROOT, "%.0f", seconds) + " s.\n\n"
-                + Tables.markdown(headings, rows));
-        System.out.println("wrote " + outDir.resolve("results.json") + " and results.md");
-        return 0;
+        row.add("");
+        return row;
     }
 
     private static float[][] embed(EmbeddingTrainer trainer, List<LabeledImage> images) {

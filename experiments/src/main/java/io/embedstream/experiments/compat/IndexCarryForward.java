@@ -1,71 +1,85 @@
 package io.embedstream.experiments.compat;
 
 import io.embedstream.model.compat.EmbeddingMap;
-import io.embedstream.model.eval.KnnEvaluator;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Carries the first version's index forward along a chain of versions and scores it against each later version's
- * queries (P@1, cosine nearest neighbour).
+ * queries (P@1, cosine nearest neighbour), for each map variant and each number of fit images.
  *
  * <p>A chained map goes from one version to the next, as a service would receive them; a direct map goes from the
- * first version to version k at once, which needs the fit images embedded by the first version still at hand. Every
- * map is fitted on the fit images only (the held-out set's role in the pipeline), never on the index or the queries. Rows are L2-normalised before
- * fitting and mapping: retrieval is by cosine, so a map should align directions, not norms.
+ * first version to version k at once, which needs the fit images embedded by the first version still at hand (it is
+ * measured with all the fit images only). Every map is fitted on the fit images only (the held-out set's role in the
+ * pipeline), never on the index or the queries; a smaller fit set is the first of them. Rows are L2-normalised
+ * before fitting and mapping: retrieval is by cosine, so a map should align directions, not norms.
  */
 public final class IndexCarryForward {
-    private final double ridge;
+    private final List<MapVariant> variants;
+    private final int[] fitSizes;
 
-    /** {@code ridge} for the least-squares fit, relative to the fit images' energy per dimension. */
-    public IndexCarryForward(double ridge) {
-        this.ridge = ridge;
+    /** {@code fitSizes}: numbers of fit images each variant is fitted on (each at most the fit images there are). */
+    public IndexCarryForward(List<MapVariant> variants, int... fitSizes) {
+        if (variants.isEmpty() || fitSizes.length == 0 || Arrays.stream(fitSizes).anyMatch(s -> s < 2)) {
+            throw new IllegalArgumentException("need at least one map variant and fit sizes of at least 2 images");
+        }
+        this.variants = List.copyOf(variants);
+        this.fitSizes = fitSizes.clone();
     }
 
-    public List<CarryForwardFigures> run(List<VersionEmbeddings> versions, int[] galleryLabels, int[] queryLabels) {
+    public List<CarryForwardFigures> run(List<VersionEmbeddings> versions, int[] galleryLabels, int[] queryLabels,
+                                         int[] fitLabels) {
         if (versions.size() < 2) {
             throw new IllegalArgumentException("a chain needs at least 2 versions, got " + versions.size());
         }
+        int available = versions.get(0).fit().length;
+        int largest = Arrays.stream(fitSizes).max().orElseThrow();
+        if (largest > available || fitLabels.length != available) {
+            throw new IllegalArgumentException("fit sizes up to " + largest + " need as many fit images with labels,"
+                    + " got " + available + " images and " + fitLabels.length + " labels");
+        }
         VersionEmbeddings first = versions.get(0);
-        double[] oldGallery = flatNormalised(first.gallery());
-        double[] firstFit = flatNormalised(first.fit());
         int n = first.gallery().length;
         int d0 = first.gallery()[0].length;
-        EmbeddingMap leastSquares = EmbeddingMap.identity(d0);
-        EmbeddingMap procrustes = EmbeddingMap.identity(d0);
+        double[] oldGallery = flatNormalised(first.gallery());
+        double[] firstFit = flatNormalised(first.fit());
+        EmbeddingMap[][] chains = new EmbeddingMap[variants.size()][fitSizes.length];
+        for (EmbeddingMap[] row : chains) {
+            Arrays.fill(row, EmbeddingMap.identity(d0));
+        }
         List<CarryForwardFigures> figures = new ArrayList<>();
         for (int k = 0; k < versions.size(); k++) {
             VersionEmbeddings v = versions.get(k);
-            if (k > 0) {
-                VersionEmbeddings previous = versions.get(k - 1);
-                double[] x = flatNormalised(previous.fit());
-                double[] y = flatNormalised(v.fit());
-                int m = v.fit().length;
-                int dx = previous.fit()[0].length;
-                int dy = v.fit()[0].length;
-                leastSquares = leastSquares.then(EmbeddingMap.leastSquares(x, dx, y, dy, m, ridge));
-                procrustes = procrustes.then(EmbeddingMap.procrustes(x, dx, y, dy, m, true));
+            try (CosineRetrieval retrieval = new CosineRetrieval(v.queries(), queryLabels)) {
+                double asIs = v.queries()[0].length == d0 ? retrieval.precisionAt1(first.gallery(), galleryLabels)
+                        : Double.NaN;
+                double fresh = retrieval.precisionAt1(v.gallery(), galleryLabels);
+                List<CarryForwardFigures.Carried> carried = new ArrayList<>();
+                if (k > 0) {
+                    double[] x = flatNormalised(versions.get(k - 1).fit());
+                    double[] y = flatNormalised(v.fit());
+                    int dx = versions.get(k - 1).fit()[0].length;
+                    int dy = v.fit()[0].length;
+                    for (int a = 0; a < variants.size(); a++) {
+                        MapVariant variant = variants.get(a);
+                        for (int s = 0; s < fitSizes.length; s++) {
+                            int m = fitSizes[s];
+                            EmbeddingMap step = variant.fit(Arrays.copyOf(x, m * dx), dx, Arrays.copyOf(y, m * dy), dy,
+                                    m, Arrays.copyOf(fitLabels, m));
+                            chains[a][s] = chains[a][s].then(step);
+                            carried.add(new CarryForwardFigures.Carried(variant.name(), m, true,
+                                    retrieval.precisionAt1(rows(chains[a][s].apply(oldGallery, n), n, dy), galleryLabels)));
+                        }
+                        EmbeddingMap direct = variant.fit(firstFit, d0, y, dy, available, fitLabels);
+                        carried.add(new CarryForwardFigures.Carried(variant.name(), available, false,
+                                retrieval.precisionAt1(rows(direct.apply(oldGallery, n), n, dy), galleryLabels)));
+                    }
+                }
+                figures.add(new CarryForwardFigures(k, v.step(), asIs, fresh, carried));
             }
-            double asIs = v.queries()[0].length == d0
-                    ? new KnnEvaluator(first.gallery(), galleryLabels).accuracy(v.queries(), queryLabels)
-                    : Double.NaN;
-            double ls = p1(rows(leastSquares.apply(oldGallery, n), n, leastSquares.to()), galleryLabels, v.queries(), queryLabels);
-            double pr = p1(rows(procrustes.apply(oldGallery, n), n, procrustes.to()), galleryLabels, v.queries(), queryLabels);
-            double[] y = flatNormalised(v.fit());
-            int m = v.fit().length;
-            int dy = v.fit()[0].length;
-            EmbeddingMap directLs = k == 0 ? EmbeddingMap.identity(d0) : EmbeddingMap.leastSquares(firstFit, d0, y, dy, m, ridge);
-            EmbeddingMap directPr = k == 0 ? EmbeddingMap.identity(d0) : EmbeddingMap.procrustes(firstFit, d0, y, dy, m, true);
-            double dls = p1(rows(directLs.apply(oldGallery, n), n, directLs.to()), galleryLabels, v.queries(), queryLabels);
-            double dpr = p1(rows(directPr.apply(oldGallery, n), n, directPr.to()), galleryLabels, v.queries(), queryLabels);
-            double fresh = new KnnEvaluator(v.gallery(), galleryLabels).accuracy(v.queries(), queryLabels);
-            figures.add(new CarryForwardFigures(k, v.step(), asIs, ls, pr, dls, dpr, fresh));
         }
         return figures;
-    }
-
-    private static double p1(float[][] gallery, int[] galleryLabels, float[][] queries, int[] queryLabels) {
-        return new KnnEvaluator(gallery, galleryLabels).accuracy(queries, queryLabels);
     }
 
     private static double[] flatNormalised(float[][] rows) {

@@ -18,8 +18,10 @@ class CompatCommandTest {
     @Test
     void keepsTheVersionsAndScoresTheFirstIndexAgainstEach() throws Exception {
         Path out = dir.resolve("compat");
+        Path saved = dir.resolve("embeddings");
         String[] args = {"experiment", "compat", "--dataset", "synthetic:600:200", "--batch", "32", "--steps", "24",
-            "--versions", "3", "--fit-images", "150", "--index-images", "300", "--out", out.toString()};
+            "--versions", "3", "--fit-images", "150", "--fit-sizes", "50,150", "--index-images", "300",
+            "--save-embeddings", saved.toString(), "--out", out.toString()};
         assertEquals(0, ExperimentsLauncher.run(args));
         JsonNode root = new ObjectMapper().readTree(out.resolve("results.json").toFile());
         assertEquals("compat", root.get("experiment").asText());
@@ -31,17 +33,31 @@ class CompatCommandTest {
         for (int k = 0; k < 3; k++) {
             JsonNode v = versions.get(k);
             assertEquals(steps[k], v.get("step").asLong(), "versions at evenly spaced steps");
-            for (String f : new String[] {"old_index_p_at_1", "least_squares_p_at_1", "procrustes_p_at_1",
-                "reembedded_p_at_1"}) {
+            for (String f : new String[] {"old_index_p_at_1", "reembedded_p_at_1"}) {
                 double p = v.get(f).asDouble();
                 assertTrue(p >= 0 && p <= 1, f + " of version " + k + ": " + p);
+            }
+            // every standard map: chained at 50 and 150 fit images, direct at 150
+            assertEquals(k == 0 ? 0 : 3 * io.embedstream.experiments.compat.MapVariant.standard().size(),
+                    v.get("carried").size());
+            for (JsonNode c : v.get("carried")) {
+                double p = c.get("p_at_1").asDouble();
+                assertTrue(p >= 0 && p <= 1, c.toString());
             }
         }
         JsonNode v0 = versions.get(0);
         assertEquals(v0.get("reembedded_p_at_1").asDouble(), v0.get("old_index_p_at_1").asDouble(), 0,
                 "the first version is its own index");
-        assertEquals(v0.get("reembedded_p_at_1").asDouble(), v0.get("procrustes_p_at_1").asDouble(), 1e-9);
+        assertEquals(3 * io.embedstream.experiments.compat.MapVariant.standard().size(),
+                root.get("recovery_all_versions").size());
         assertTrue(Files.readString(out.resolve("results.md")).contains("(c) re-embedded"));
+
+        // The saved embeddings give the same figures without training.
+        Path again = dir.resolve("again");
+        assertEquals(0, ExperimentsLauncher.run("experiment", "compat", "--from-embeddings", saved.toString(),
+                "--fit-images", "150", "--fit-sizes", "50,150", "--out", again.toString()));
+        JsonNode reread = new ObjectMapper().readTree(again.resolve("results.json").toFile());
+        assertEquals(versions.toString(), reread.get("versions").toString());
     }
 
     @Test

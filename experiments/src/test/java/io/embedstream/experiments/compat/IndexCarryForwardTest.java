@@ -83,27 +83,33 @@ class IndexCarryForwardTest {
             q = rotate(q, k);
             f = rotate(f, k);
         }
-        List<CarryForwardFigures> figures = new IndexCarryForward(1e-6).run(versions, gl, ql);
+        List<CarryForwardFigures> figures = new IndexCarryForward(MapVariant.standard(), 100, 200)
+                .run(versions, gl, ql, fl);
         CarryForwardFigures v0 = figures.get(0);
         assertEquals(v0.reembedded(), v0.oldIndex(), 0, "the first version is its own index");
-        assertEquals(v0.reembedded(), v0.leastSquares(), 1e-9);
-        assertEquals(v0.reembedded(), v0.procrustes(), 1e-9);
-        assertEquals(v0.reembedded(), v0.directLeastSquares(), 1e-9);
+        assertTrue(v0.carried().isEmpty(), "nothing to carry into the first version");
         for (CarryForwardFigures c : figures.subList(1, figures.size())) {
-            System.out.printf("version %d: old index %.3f, least squares %.3f, Procrustes %.3f, re-embedded %.3f%n",
-                    c.version(), c.oldIndex(), c.leastSquares(), c.procrustes(), c.reembedded());
-            assertTrue(c.reembedded() - c.oldIndex() > 0.3, "a rotation breaks the old index: " + c);
-            assertTrue(c.recovery(c.procrustes()) > 0.95, "a chain of Procrustes maps undoes the rotations: " + c);
-            assertTrue(c.recovery(c.leastSquares()) > 0.95, "a chain of least-squares maps undoes them: " + c);
-            assertTrue(c.recovery(c.directProcrustes()) > 0.95, "one Procrustes map undoes their product: " + c);
-            assertTrue(c.recovery(c.directLeastSquares()) > 0.95, "one least-squares map undoes their product: " + c);
+            assertTrue(c.reembedded() - c.oldIndex() > 0.3, "a rotation breaks the old index: " + c.oldIndex());
+            assertEquals(MapVariant.standard().size() * 3, c.carried().size(), "two fit sizes chained, one direct");
+            for (CarryForwardFigures.Carried m : c.carried()) {
+                assertTrue(c.recovery(m.precisionAt1()) > 0.95, "every map undoes the rotations: " + m);
+            }
+        }
+        for (MapVariant m : MapVariant.standard()) {
+            assertTrue(CarryForwardFigures.aggregateRecovery(figures, m.name(), 200, true) > 0.95, m.name());
         }
     }
 
     @Test
-    void recoveryIsUndefinedWithoutAGap() {
-        assertTrue(Double.isNaN(new CarryForwardFigures(1, 0, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9).recovery(0.9)));
-        assertEquals(0.5, new CarryForwardFigures(1, 0, 0.5, 0.75, 0.6, 0.7, 0.7, 1.0).recovery(0.75), 1e-12);
-        assertThrows(IllegalArgumentException.class, () -> new IndexCarryForward(0).run(List.of(), new int[0], new int[0]));
+    void recoveryIsUndefinedWithoutAGapAndAggregatesOverVersions() {
+        assertTrue(Double.isNaN(new CarryForwardFigures(1, 0, 0.9, 0.9, List.of()).recovery(0.9)));
+        assertEquals(0.5, new CarryForwardFigures(1, 0, 0.5, 1.0, List.of()).recovery(0.75), 1e-12);
+        // Gaps of 0.5 and 0.1, gains of 0.25 and 0.1: (0.35) / (0.6), not the mean of 50% and 100%.
+        List<CarryForwardFigures> figures = List.of(new CarryForwardFigures(0, 0, 0.9, 0.9, List.of()),
+                new CarryForwardFigures(1, 1, 0.5, 1.0, List.of(new CarryForwardFigures.Carried("m", 10, true, 0.75))),
+                new CarryForwardFigures(2, 2, 0.8, 0.9, List.of(new CarryForwardFigures.Carried("m", 10, true, 0.9))));
+        assertEquals(0.35 / 0.6, CarryForwardFigures.aggregateRecovery(figures, "m", 10, true), 1e-12);
+        assertThrows(IllegalArgumentException.class,
+                () -> new IndexCarryForward(MapVariant.standard(), 10).run(List.of(), new int[0], new int[0], new int[0]));
     }
 }

@@ -10,9 +10,9 @@ import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
 import org.ejml.interfaces.linsol.LinearSolverDense;
 
 /**
- * A linear map {@code y = x M} from one embedding space (dimension {@link #from()}) to another ({@link #to()}),
- * fitted on the same images embedded by both versions: row i of the source and row i of the target are one image.
- * Immutable.
+ * A linear map {@code y = x M}, or an affine one {@code y = x M + b}, from one embedding space (dimension
+ * {@link #from()}) to another ({@link #to()}), fitted on the same images embedded by both versions: row i of the
+ * source and row i of the target are one image. Immutable.
  *
  * <p>Two fits, because they trade differently: {@link #procrustes} keeps the old space's geometry (a rotation,
  * times one scale), so cosine neighbourhoods of the carried index stay what they were and only their placement
@@ -23,11 +23,17 @@ public final class EmbeddingMap {
     private final int from;
     private final int to;
     private final double[] m;
+    private final double[] b;
 
     private EmbeddingMap(int from, int to, double[] m) {
+        this(from, to, m, new double[to]);
+    }
+
+    private EmbeddingMap(int from, int to, double[] m, double[] b) {
         this.from = from;
         this.to = to;
         this.m = m;
+        this.b = b;
     }
 
     /** The map that changes nothing, for a chain's first version. */
@@ -51,6 +57,21 @@ public final class EmbeddingMap {
             }
         }
         return new EmbeddingMap(from, to, matrix.clone());
+    }
+
+    /** An affine map from its matrix (as {@link #of(int, int, double[])}) and its bias ({@code to} values). */
+    public static EmbeddingMap of(int from, int to, double[] matrix, double[] bias) {
+        EmbeddingMap linear = of(from, to, matrix);
+        if (bias.length != to) {
+            throw new IllegalArgumentException("a map into " + to + " dimensions needs " + to + " bias values, got "
+                    + bias.length);
+        }
+        for (double v : bias) {
+            if (!Double.isFinite(v)) {
+                throw new IllegalArgumentException("a map's bias must be finite");
+            }
+        }
+        return new EmbeddingMap(from, to, linear.m, bias.clone());
     }
 
     /**
@@ -92,20 +113,72 @@ public final class EmbeddingMap {
         DMatrixRMaj xm = DMatrixRMaj.wrap(n, dx, x);
         DMatrixRMaj xtx = new DMatrixRMaj(dx, dx);
         CommonOps_DDRM.multTransA(xm, xm, xtx);
-        double lambda = ridge * CommonOps_DDRM.trace(xtx) / dx;
-        for (int i = 0; i < dx; i++) {
-            xtx.add(i, i, lambda);
-        }
         DMatrixRMaj xty = new DMatrixRMaj(dx, dy);
         CommonOps_DDRM.multTransA(xm, DMatrixRMaj.wrap(n, dy, y), xty);
+        return new EmbeddingMap(dx, dy, solveRidge(xtx, xty, ridge, n));
+    }
+
+    /**
+     * The ridge solution (X^T X + ridge * trace(X^T X) / dx * I)^-1 X^T Y from the two products, so that several
+     * ridges can be tried on one pair of products ({@link RidgeChoice}).
+     */
+    static double[] solveRidge(DMatrixRMaj xtx, DMatrixRMaj xty, double ridge, int n) {
+        int dx = xtx.numRows;
+        DMatrixRMaj a = xtx.copy();
+        double lambda = ridge * CommonOps_DDRM.trace(xtx) / dx;
+        for (int i = 0; i < dx; i++) {
+            a.add(i, i, lambda);
+        }
         LinearSolverDense<DMatrixRMaj> solver = LinearSolverFactory_DDRM.symmPosDef(dx);
-        DMatrixRMaj solution = new DMatrixRMaj(dx, dy);
-        if (!solver.setA(xtx)) {
+        DMatrixRMaj solution = new DMatrixRMaj(dx, xty.numCols);
+        if (!solver.setA(a)) {
             throw new ArithmeticException("the least-squares system is singular: " + n + " images for a " + dx
                     + "-dimensional source; give more images or a ridge above 0");
         }
-        solver.solve(xty, solution);
-        return new EmbeddingMap(dx, dy, solution.data);
+        solver.solve(xty.copy(), solution);
+        return solution.data;
+    }
+
+    /**
+     * The affine map {@code x M + b} minimising the ridge least-squares objective of {@link #leastSquares} on the
+     * centred rows: M from the source and target less their means, b the target mean less the mapped source mean.
+     * The bias carries a shift between the versions' spaces (the mean of a normalised embedding is far from 0 when
+     * the classes are few), which a map through the origin can only approximate by bending the rest.
+     */
+    public static EmbeddingMap affineLeastSquares(double[] x, int dx, double[] y, int dy, int n, double ridge) {
+        checkPairs(x, dx, y, dy, n);
+        double[] mx = columnMeans(x, n, dx);
+        double[] my = columnMeans(y, n, dy);
+        EmbeddingMap centred = leastSquares(centre(x, n, dx, mx), dx, centre(y, n, dy, my), dy, n, ridge);
+        double[] mapped = centred.apply(mx, 1);
+        double[] bias = new double[dy];
+        for (int j = 0; j < dy; j++) {
+            bias[j] = my[j] - mapped[j];
+        }
+        return new EmbeddingMap(dx, dy, centred.m, bias);
+    }
+
+    static double[] columnMeans(double[] rows, int n, int d) {
+        double[] mean = new double[d];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                mean[j] += rows[i * d + j];
+            }
+        }
+        for (int j = 0; j < d; j++) {
+            mean[j] /= n;
+        }
+        return mean;
+    }
+
+    static double[] centre(double[] rows, int n, int d, double[] mean) {
+        double[] out = new double[n * d];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                out[i * d + j] = rows[i * d + j] - mean[j];
+            }
+        }
+        return out;
     }
 
     public int from() {
@@ -121,6 +194,21 @@ public final class EmbeddingMap {
         return m.clone();
     }
 
+    /** The bias added after the matrix ({@code to} values, all 0 for a linear map); a copy. */
+    public double[] bias() {
+        return b.clone();
+    }
+
+    /** Whether the map has a bias other than 0, so that it must be published with it. */
+    public boolean affine() {
+        for (double v : b) {
+            if (v != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** This map, then {@code next}: a vector of this map's source space into {@code next}'s target space. */
     public EmbeddingMap then(EmbeddingMap next) {
         Objects.requireNonNull(next, "next");
@@ -130,7 +218,8 @@ public final class EmbeddingMap {
         }
         DMatrixRMaj product = new DMatrixRMaj(from, next.to);
         CommonOps_DDRM.mult(DMatrixRMaj.wrap(from, to, m), DMatrixRMaj.wrap(to, next.to, next.m), product);
-        return new EmbeddingMap(from, next.to, product.data);
+        double[] bias = next.apply(b, 1);
+        return new EmbeddingMap(from, next.to, product.data, bias);
     }
 
     /** Rows {@code n x from}, row-major, mapped to {@code n x to}. */
@@ -141,7 +230,13 @@ public final class EmbeddingMap {
         }
         DMatrixRMaj out = new DMatrixRMaj(n, to);
         CommonOps_DDRM.mult(DMatrixRMaj.wrap(n, from, rows), DMatrixRMaj.wrap(from, to, m), out);
-        return out.data;
+        double[] y = out.data;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < to; j++) {
+                y[i * to + j] += b[j];
+            }
+        }
+        return y;
     }
 
     private static void checkPairs(double[] x, int dx, double[] y, int dy, int n) {
@@ -163,6 +258,6 @@ public final class EmbeddingMap {
 
     @Override
     public String toString() {
-        return "EmbeddingMap[" + from + " -> " + to + "]";
+        return "EmbeddingMap[" + from + " -> " + to + (affine() ? ", affine" : "") + "]";
     }
 }

@@ -2,6 +2,7 @@ package io.embedstream.model.compat;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -137,6 +138,44 @@ class EmbeddingMapTest {
         EmbeddingMap second = EmbeddingMap.of(4, 9, gaussian(r, 36));
         assertArrayEquals(second.apply(first.apply(x, n), n), first.then(second).apply(x, n), 1e-12);
         assertArrayEquals(x, EmbeddingMap.identity(6).apply(x, n), 0);
+    }
+
+    @Test
+    void affineLeastSquaresRecoversAShiftThatALinearMapCannot() {
+        Random r = new Random(6);
+        int n = 300;
+        double[] x = gaussian(r, n * 5);
+        double[] a = gaussian(r, 5 * 7);
+        double[] b = gaussian(r, 7);
+        double[] y = times(x, n, 5, a, 7);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < 7; j++) {
+                y[i * 7 + j] += b[j];
+            }
+        }
+        EmbeddingMap affine = EmbeddingMap.affineLeastSquares(x, 5, y, 7, n, 0);
+        assertTrue(affine.affine());
+        assertArrayEquals(a, affine.matrix(), 1e-9);
+        assertArrayEquals(b, affine.bias(), 1e-9);
+        assertTrue(residual(affine, x, y, n) < 1e-9);
+        EmbeddingMap linear = EmbeddingMap.leastSquares(x, 5, y, 7, n, 0);
+        assertFalse(linear.affine());
+        assertTrue(residual(linear, x, y, n) > 0.1 * n, "no linear map carries the shift");
+    }
+
+    @Test
+    void affineMapsComposeAndRoundTripThroughTheirValues() {
+        Random r = new Random(7);
+        int n = 20;
+        double[] x = gaussian(r, n * 3);
+        EmbeddingMap first = EmbeddingMap.of(3, 4, gaussian(r, 12), gaussian(r, 4));
+        EmbeddingMap second = EmbeddingMap.of(4, 2, gaussian(r, 8), gaussian(r, 2));
+        assertArrayEquals(second.apply(first.apply(x, n), n), first.then(second).apply(x, n), 1e-12);
+        EmbeddingMap copy = EmbeddingMap.of(3, 4, first.matrix(), first.bias());
+        assertArrayEquals(first.apply(x, n), copy.apply(x, n), 0);
+        assertThrows(IllegalArgumentException.class, () -> EmbeddingMap.of(3, 4, first.matrix(), new double[3]));
+        assertThrows(IllegalArgumentException.class,
+                () -> EmbeddingMap.of(3, 4, first.matrix(), new double[] {0, 0, Double.NaN, 0}));
     }
 
     @Test

@@ -89,6 +89,7 @@ class PromotionGateTest {
         assertEquals("promote", second.kind, second.reason);
         assertEquals(4, second.compatFrom, "the map from the previously promoted version");
         assertEquals(D * D, second.compatMatrix.length);
+        assertEquals("least-squares ridge 1e-4, normalised rows", second.compatMethod);
         assertEquals(List.of(4L, 6L), state.promotedVersions);
     }
 
