@@ -83,19 +83,7 @@ public final class IndexCarryForward {
     }
 
     private static double[] flatNormalised(float[][] rows) {
-        int d = rows[0].length;
-        double[] out = new double[rows.length * d];
-        for (int i = 0; i < rows.length; i++) {
-            double norm = 0;
-            for (float v : rows[i]) {
-                norm += (double) v * v;
-            }
-            double inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-            for (int j = 0; j < d; j++) {
-                out[i * d + j] = rows[i][j] * inv;
-            }
-        }
-        return out;
+        return EmbeddingMap.unitRows(rows, rows[0].length);
     }
 
     private static float[][] rows(double[] flat, int n, int d) {

@@ -36,6 +36,27 @@ public final class EmbeddingMap {
         this.b = b;
     }
 
+    /**
+     * Rows as one row-major array, each scaled to unit length (a zero row stays zero): what the maps are fitted on,
+     * since retrieval compares embeddings by cosine.
+     *
+     * @param d the row length (rows may be empty)
+     */
+    public static double[] unitRows(float[][] rows, int d) {
+        double[] out = new double[rows.length * d];
+        for (int i = 0; i < rows.length; i++) {
+            double norm = 0;
+            for (float v : rows[i]) {
+                norm += (double) v * v;
+            }
+            double inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+            for (int j = 0; j < d; j++) {
+                out[i * d + j] = rows[i][j] * inv;
+            }
+        }
+        return out;
+    }
+
     /** The map that changes nothing, for a chain's first version. */
     public static EmbeddingMap identity(int d) {
         double[] m = new double[d * d];

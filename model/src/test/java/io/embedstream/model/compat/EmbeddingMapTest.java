@@ -208,4 +208,10 @@ class EmbeddingMapTest {
         }
         return t;
     }
+
+    @Test
+    void unitRowsScalesEachRowToLengthOneAndLeavesAZeroRowZero() {
+        double[] flat = EmbeddingMap.unitRows(new float[][] {{3, 4}, {0, 0}, {0, -2}}, 2);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {0.6, 0.8, 0, 0, 0, -1}, flat, 1e-12);
+    }
 }

@@ -230,8 +230,8 @@ final class PromotionGate {
         }
         int dx = source[0].length;
         int dy = target[0].length;
-        double[] x = normalisedRows(source, dx);
-        double[] y = normalisedRows(target, dy);
+        double[] x = EmbeddingMap.unitRows(source, dx);
+        double[] y = EmbeddingMap.unitRows(target, dy);
         try {
             EmbeddingMap map = EmbeddingMap.leastSquares(x, dx, y, dy, n, COMPAT_RIDGE);
             d.compatFrom = from;
@@ -242,21 +242,6 @@ final class PromotionGate {
         } catch (RuntimeException e) {
             d.compatMethod = "none: " + e.getMessage();
         }
-    }
-
-    private static double[] normalisedRows(float[][] rows, int d) {
-        double[] out = new double[rows.length * d];
-        for (int i = 0; i < rows.length; i++) {
-            double norm = 0;
-            for (float v : rows[i]) {
-                norm += (double) v * v;
-            }
-            double inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-            for (int j = 0; j < d; j++) {
-                out[i * d + j] = rows[i][j] * inv;
-            }
-        }
-        return out;
     }
 
     private record Judged(Optional<HeldOutFigures> figures, double effectiveRank, float[][] rows) {}
