@@ -50,6 +50,9 @@ import picocli.CommandLine.Option;
         description = "The job on streams of 100..10,000 string identities: checkpoint size, heap after GC, batcher"
                 + " time per record and training step time per class count.")
 public final class ClassScalingBenchCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Option(names = "--classes", split = ",", defaultValue = "100,1000",
@@ -359,21 +362,14 @@ public final class ClassScalingBenchCommand implements Callable<Integer> {
         sb.append(String.format(Locale.ROOT, "  %-24s x%.2f (exponent %.2f): %s%n", name, ratio, exponent, verdict));
     }
 
+    /** Every option as parsed (the training options too), the commit and the date, by {@link RunSettings}. */
     private ObjectNode json(List<Run> runs, int perIdentity) {
         ObjectNode root = JSON.createObjectNode();
         root.put("command", "bench-classes");
-        ObjectNode settings = root.putObject("settings");
+        Map<String, Object> settings = RunSettings.of(spec);
         settings.put("imagesPerIdentity", perIdentity);
-        settings.put("minRecords", minRecords);
-        settings.put("k", k);
-        settings.put("p", p);
-        settings.put("side", side);
-        settings.put("window", window);
-        settings.put("checkpointIntervalMs", checkpointIntervalMs);
-        settings.put("maxMessageMib", maxMessageMib);
-        settings.put("arch", training.architecture);
-        settings.put("embedding", training.embeddingSize);
         settings.put("cpus", Runtime.getRuntime().availableProcessors());
+        root.set("settings", JSON.valueToTree(settings));
         ArrayNode array = root.putArray("runs");
         for (Run r : runs) {
             array.add(JSON.valueToTree(r));

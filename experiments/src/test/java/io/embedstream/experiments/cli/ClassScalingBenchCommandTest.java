@@ -25,7 +25,12 @@ class ClassScalingBenchCommandTest {
                 "--min-records", "100", "--window", "40", "--side", "8", "--embedding", "16",
                 "--checkpoint-interval-ms", "1000", "--device", "cpu",
                 "--out", out.toString()));
-        JsonNode runs = new ObjectMapper().readTree(out.resolve("results.json").toFile()).get("runs");
+        JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+        JsonNode options = results.get("settings").get("options");
+        assertEquals(16, options.get("--embedding").asInt(), "the training options are recorded: " + options);
+        assertEquals(40, options.get("--window").asInt(), "the command's own options are recorded: " + options);
+        assertTrue(results.get("settings").has("commit"), "the commit is recorded");
+        JsonNode runs = results.get("runs");
         assertEquals(2, runs.size());
         int[] classes = {10, 50};
         int[] perIdentity = {10, 2}; // at least 100 records; K = 2 images per identity at 50 classes
