@@ -375,7 +375,9 @@ public final class QualityEstimator {
             noiseSigmaRobust = groupedMedian(noiseHist, interior) / (IMMERKAER_NORM * MEDIAN_ABS_NORMAL);
         }
 
-        double fineDetail = fineDetail(lum, width, height, rowStep);
+        // A pass over the pixels that only the blur score of larger images uses: not paid at 28 px and below,
+        // the default stream's size, where every image passes here.
+        double fineDetail = Math.min(width, height) > CALIBRATION_SIDE ? fineDetail(lum, width, height, rowStep) : 0.0;
         double blurScore = blurScore(edgeWidth, fineDetail, width, height);
         double noiseScore = noise.score(noiseSigmaRobust);
         double contrastScore = contrast.score(normalisedRange);

@@ -37,7 +37,8 @@ package io.embedstream.model.quality;
  *                          {@value ResamplingDetector#MIN_SIDE} px)
  * @param fineDetail        luminance step energy at a fine scale (the side / 64, at least 1 px) over that at twice
  *                          the scale, over 4: about 1 where smooth, 2 for step edges, 4 for pixel noise; 0 without
- *                          steps
+ *                          steps, and 0 (not measured) at {@value QualityEstimator#CALIBRATION_SIDE} px and below,
+ *                          where the blur score does not use it
  * @param blurScore         sub-score of {@code edgeWidth} (28 px and below) or of edgeWidth / sqrt(fineDetail - 1)
  * @param noiseScore        sub-score of {@code noiseSigmaRobust}
  * @param contrastScore     sub-score of {@code normalisedRange}
