@@ -10,12 +10,14 @@ import io.embedstream.broker.EmbeddedKafkaBroker;
 import io.embedstream.connectors.model.AssemblyResult;
 import io.embedstream.connectors.model.ModelAssembler;
 import io.embedstream.connectors.wire.AuditRecord;
+import io.embedstream.connectors.wire.metrics.MetricsRecord;
 import io.embedstream.connectors.wire.DeadLetter;
 import io.embedstream.connectors.wire.DeadLetters;
 import io.embedstream.connectors.wire.ImageHeaders;
 import io.embedstream.connectors.wire.ImageRecord;
 import io.embedstream.connectors.wire.ImageRecordEncoder;
 import io.embedstream.model.data.SyntheticShapes;
+import io.embedstream.pipeline.config.MetricsSettings;
 import io.embedstream.pipeline.config.PipelineConfig;
 import io.embedstream.pipeline.config.PromotionConfig;
 import io.embedstream.pipeline.operators.Accumulators;
@@ -55,12 +57,14 @@ class ClassNamesPipelineTest {
     void namedClassesTrainAndWhatCannotBeNamedIsDeadLettered() throws Exception {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
             String bootstrap = broker.bootstrapServers();
-            PipelineConfig base = PipelineTestSupport.smallJob(bootstrap, temp.resolve("checkpoints"), 5);
+            PipelineConfig base = PipelineTestSupport.smallJob(bootstrap, temp.resolve("checkpoints"), 2);
             // The trainer starts with 4 classes and grows its class weights as the 10 names arrive (issue 16), up to
             // classes.max = 10: a batch with a class beyond the initial 4 would otherwise be refused and train nothing.
             int classes = 10;
+            // A version every 2 steps and metrics windows of 64 embeddings (one step): windows after the first
+            // versions were compared on the probe set.
             base = new PipelineConfig(base.kafka(), base.trainer().toBuilder().classes(4).maxClasses(classes).build(),
-                    base.batcher(), base.publish(), base.metrics(), base.runtime(), base.promotion());
+                    base.batcher(), base.publish(), new MetricsSettings(64, 64, 32), base.runtime(), base.promotion());
             // A held-out share of 5%: about 20 of the 400 images go to the promotion gate, and to the audit topic.
             PipelineConfig config = base.withBatcher(base.batcher().withClassNames(true))
                     .withKafka(base.kafka().withAuditTopic(AUDIT))
@@ -129,6 +133,7 @@ class ClassNamesPipelineTest {
 
                 checkAudit(job, bootstrap, nameOf, heldOut);
                 checkManifestNames(job, bootstrap, config, Set.copyOf(nameOf.values()));
+                checkVersionDriftByName(job, bootstrap, config, Set.copyOf(nameOf.values()));
             } finally {
                 job.cancel().get();
             }
@@ -192,6 +197,41 @@ class ClassNamesPipelineTest {
         List<String> given = last.stream().filter(java.util.Objects::nonNull).toList();
         assertEquals(names, Set.copyOf(given));
         assertEquals(names.size(), given.size(), "each name at one index: " + last);
+    }
+
+    /**
+     * The metrics operator samples its probe set before the batcher names classes: its per-class version drift must
+     * still compare classes, by the trainer's index of each name, and say which name each index is.
+     */
+    private static void checkVersionDriftByName(JobClient job, String bootstrap, PipelineConfig config,
+                                                Set<String> names) throws Exception {
+        Map<String, Double> shiftByName = new TreeMap<>();
+        List<String> seen = new ArrayList<>();
+        await(job, "a metrics record with per-class version drift", Duration.ofSeconds(120), () -> {
+            shiftByName.clear();
+            seen.clear();
+            for (ConsumerRecord<byte[], byte[]> r : PipelineTestSupport.readAll(bootstrap,
+                    config.kafka().metricsTopic(), Duration.ofSeconds(2))) {
+                MetricsRecord record = MetricsRecord.fromJson(r.value());
+                seen.add("window " + record.window() + " version " + record.modelVersion() + " drift "
+                        + record.versionDrift().map(d -> d.figures().keySet().toString()).orElse("none")
+                        + " notes " + record.notes());
+                record.versionDrift().ifPresent(drift -> drift.figures().forEach((figure, value) -> {
+                    java.util.regex.Matcher m = java.util.regex.Pattern
+                            .compile("version\\.class\\.(\\d+)\\.centroid_shift").matcher(figure);
+                    if (m.matches()) {
+                        shiftByName.put(record.className(Integer.parseInt(m.group(1))), value);
+                    }
+                }));
+            }
+            if (shiftByName.isEmpty()) {
+                System.out.println("metrics records so far: " + seen);
+            }
+            return !shiftByName.isEmpty();
+        });
+        assertTrue(names.containsAll(shiftByName.keySet()), "per-class version drift names the classes sent: "
+                + shiftByName);
+        assertTrue(shiftByName.size() >= names.size() / 2, "most classes of the probe set compared: " + shiftByName);
     }
 
     private static LabeledImage withId(LabeledImage image, String id) {

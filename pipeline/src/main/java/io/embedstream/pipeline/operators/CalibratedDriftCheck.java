@@ -44,6 +44,7 @@ final class CalibratedDriftCheck {
     private final TrainerConfig trainer;
     private final int sampleSize;
     private final String device;
+    private final ClassIndexLookup classIndex;
     private MetricsModel encoder;
     private ClassAwareDriftMonitor monitor;
     private String unavailable;
@@ -51,13 +52,18 @@ final class CalibratedDriftCheck {
 
     CalibratedDriftCheck(MetricsOperator.MetricsState state, DriftSettings settings, TrainerConfig trainer,
                          int sampleSize) {
-        this(state, settings, trainer, sampleSize, MetricsSettings.DEFAULT_DEVICE);
+        this(state, settings, trainer, sampleSize, MetricsSettings.DEFAULT_DEVICE, new ClassIndexLookup(state));
     }
 
-    /** @param device the metrics operator's device ({@code metrics.device}), where the reference encoder runs */
+    /**
+     * @param device     the metrics operator's device ({@code metrics.device}), where the reference encoder runs
+     * @param classIndex the trainer's index of each sampled image's class (images of a class no version has trained
+     *                   on yet are left out of the reference and of the windows)
+     */
     CalibratedDriftCheck(MetricsOperator.MetricsState state, DriftSettings settings, TrainerConfig trainer,
-                         int sampleSize, String device) {
+                         int sampleSize, String device, ClassIndexLookup classIndex) {
         this.device = device;
+        this.classIndex = classIndex;
         this.state = state;
         this.settings = settings;
         this.trainer = trainer;
@@ -122,7 +128,12 @@ final class CalibratedDriftCheck {
         }
         try {
             float[][] rows = window.embeddedBy(encoder(model));
-            int[] labels = window.images().stream().mapToInt(i -> i.label).toArray();
+            int[] labels = classIndex.labels(window.images());
+            int[] known = ClassIndexLookup.known(labels);
+            if (known != null) {
+                rows = ClassIndexLookup.select(rows, known);
+                labels = ClassIndexLookup.select(labels, known);
+            }
             latest = monitor.update(rows, labels);
             return Optional.of(latest);
         } catch (RuntimeException e) {
@@ -133,8 +144,18 @@ final class CalibratedDriftCheck {
 
     private void calibrate(MetricsModel model, List<ScoredImage> reference) {
         long started = System.nanoTime();
-        state.driftReferenceEmbeddings = model.embed(reference);
-        state.driftReferenceLabels = reference.stream().mapToInt(i -> i.label).toArray();
+        float[][] embeddings = model.embed(reference);
+        int[] labels = classIndex.labels(reference);
+        int[] known = ClassIndexLookup.known(labels);
+        if (known != null) {
+            // Named classes that no version has trained on yet have no index to compare by: left out of the reference.
+            LOG.info("drift reference: {} of {} images are of classes no version names yet, left out",
+                    labels.length - known.length, labels.length);
+            embeddings = ClassIndexLookup.select(embeddings, known);
+            labels = ClassIndexLookup.select(labels, known);
+        }
+        state.driftReferenceEmbeddings = embeddings;
+        state.driftReferenceLabels = labels;
         state.driftReferenceVersion = model.version();
         state.driftReferenceParameters = model.parameters();
         state.driftQuietWindows = 0;

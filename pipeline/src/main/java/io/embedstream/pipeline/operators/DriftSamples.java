@@ -52,10 +52,6 @@ final class DriftSamples {
         return probe;
     }
 
-    int[] probeLabels() {
-        return probe.stream().mapToInt(i -> i.label).toArray();
-    }
-
     /** The permutation test's reference: the first {@code sampleSize} reference images (fewer while collecting). */
     List<ScoredImage> reference() {
         return reference.subList(0, Math.min(sampleSize, reference.size()));

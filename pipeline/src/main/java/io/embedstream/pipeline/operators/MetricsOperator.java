@@ -70,6 +70,7 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
     private transient DataDriftCheck dataDrift;
     private transient CalibratedDriftCheck calibratedDrift;
     private transient VersionDriftTracker versionDrift;
+    private transient ClassIndexLookup classIndex;
     private transient MetricsGauges gauges;
     /** What a control command did between windows, for the next window's record. */
     private transient List<AlarmEvent> pendingEvents;
@@ -104,11 +105,12 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
         windowMetrics = WindowMetrics.withDefaults();
         windows = new MetricsWindows(trainerConfig.network().embeddingSize(), settings.windowSize(),
                 settings.driftSample(), trainerConfig.seed(), state.windows);
+        classIndex = new ClassIndexLookup(state);
         samples = new DriftSamples(state, settings.probeSize(), settings.driftSample(), settings.drift().referenceSize());
         model = new MetricsModel(trainerConfig, settings.device());
         dataDrift = new DataDriftCheck(settings.driftSample());
         calibratedDrift = new CalibratedDriftCheck(state, settings.drift(), trainerConfig, settings.driftSample(),
-                settings.device());
+                settings.device(), classIndex);
         versionDrift = new VersionDriftTracker(state, detector, settings.drift().versionWarmup());
         gauges = new MetricsGauges(getRuntimeContext().getMetricGroup());
         pendingEvents = new ArrayList<>();
@@ -148,7 +150,7 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
 
     private void onModel(ModelSnapshot snapshot) {
         if (snapshot.classNames != null) {
-            state.classNames = snapshot.classNames;
+            classIndex.update(snapshot.classNames);
         }
         if (snapshot.decision != null) {
             // The decision's reason reaches watch and the dashboard as a note of the next window's record.
@@ -158,7 +160,8 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
         try {
             model.load(snapshot);
             if (samples.probeComplete()) {
-                versionDrift.observe(model.embed(samples.probe()), samples.probeLabels(), snapshot.version);
+                versionDrift.observe(model.embed(samples.probe()), classIndex.labels(samples.probe()),
+                        snapshot.version);
             }
         } catch (RuntimeException e) {
             // Metrics must never stop training: report and carry on without version drift for this one.

@@ -43,11 +43,27 @@ final class VersionDriftTracker {
         this.warmupVersions = warmupVersions;
     }
 
-    /** A new version's embeddings of the probe set, row by row in the probe set's order. */
+    /**
+     * A new version's embeddings of the probe set, row by row in the probe set's order.
+     *
+     * @param labels each row's class index; {@link ClassIndexLookup#UNKNOWN} for a named class that no version has
+     *               trained on yet: such rows are left out of both versions' figures, since they have no class to
+     *               compare by (they join once a version names their class); when no row has a class yet, the
+     *               versions are compared on every row without per-class figures
+     */
     void observe(float[][] probeEmbeddings, int[] labels, long version) {
-        EmbeddingWindow current = EmbeddingWindow.ofRows(probeEmbeddings, labels, null);
+        int[] known = ClassIndexLookup.known(labels);
+        if (known != null && known.length == 0) {
+            known = null;
+            labels = null;
+        }
+        float[][] currentRows = known == null ? probeEmbeddings : ClassIndexLookup.select(probeEmbeddings, known);
+        int[] knownLabels = known == null ? labels : ClassIndexLookup.select(labels, known);
+        EmbeddingWindow current = EmbeddingWindow.ofRows(currentRows, knownLabels, null);
         if (state.previousProbe != null) {
-            EmbeddingWindow previous = EmbeddingWindow.ofRows(state.previousProbe, labels, null);
+            float[][] previousRows = known == null ? state.previousProbe
+                    : ClassIndexLookup.select(state.previousProbe, known);
+            EmbeddingWindow previous = EmbeddingWindow.ofRows(previousRows, knownLabels, null);
             VersionDriftReport report = versionDrift.compare(previous, current);
             long done = ++state.versionComparisons;
             long left = Math.max(0, warmupVersions - done);
