@@ -139,7 +139,17 @@ public final class CollapseDriftDetector {
      * its alarm untouched.
      */
     public List<AlarmEvent> observeClassAwareDrift(ClassAwareDriftReport report) {
+        return observeClassAwareDrift(report, Integer::toString);
+    }
+
+    /**
+     * As {@link #observeClassAwareDrift(ClassAwareDriftReport)}, the alarm reasons naming each class by
+     * {@code className} (e.g. a stream's class name with its index) instead of its index alone.
+     */
+    public List<AlarmEvent> observeClassAwareDrift(ClassAwareDriftReport report,
+                                                   java.util.function.IntFunction<String> className) {
         Objects.requireNonNull(report, "report");
+        Objects.requireNonNull(className, "className");
         long index = Math.max(0, windows - 1);
         List<AlarmEvent> events = new ArrayList<>(3);
         ErtMmdResult cov = report.covariate();
@@ -158,11 +168,11 @@ public final class CollapseDriftDetector {
             List<LabelShiftResult.ClassShare> moved = shift.movedClasses(3.0);
             for (int i = 0; i < Math.min(5, moved.size()); i++) {
                 LabelShiftResult.ClassShare c = moved.get(i);
-                reason.append(String.format(Locale.ROOT, "%s class %d %.3f -> %.3f", i == 0 ? "; moved:" : ",", c.label(),
-                        c.referenceShare(), c.windowShare()));
+                reason.append(String.format(Locale.ROOT, "%s class %s %.3f -> %.3f", i == 0 ? "; moved:" : ",",
+                        className.apply(c.label()), c.referenceShare(), c.windowShare()));
             }
             if (!shift.newClasses().isEmpty()) {
-                reason.append("; new classes ").append(shift.newClasses());
+                reason.append("; new classes ").append(shift.newClasses().stream().map(className::apply).toList());
             }
             transition(events, AlarmKind.LABEL_SHIFT, bad, index, 1, config.clearAfter(), reason.toString());
         }
@@ -172,10 +182,10 @@ public final class CollapseDriftDetector {
             }
             List<Integer> drifting = classes.drifting();
             StringBuilder reason = new StringBuilder(drifting.isEmpty() ? "no class drifting"
-                    : "drifting classes " + drifting + ":");
+                    : "drifting classes " + drifting.stream().map(className::apply).toList() + ":");
             for (ClassDriftReport.ClassResult c : classes.classes()) {
                 if (c.result().drift()) {
-                    reason.append(String.format(Locale.ROOT, " %d (MMD^2 %.3g > %.3g)", c.label(),
+                    reason.append(String.format(Locale.ROOT, " %s (MMD^2 %.3g > %.3g)", className.apply(c.label()),
                             c.result().statistic().getAsDouble(), c.result().threshold()));
                 }
             }

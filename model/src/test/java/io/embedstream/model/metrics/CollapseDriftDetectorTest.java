@@ -163,6 +163,15 @@ class CollapseDriftDetectorTest {
             detector.observeClassAwareDrift(new ClassAwareDriftReport(quiet, same, Optional.empty(), Set.of(), ""));
         }
         assertEquals(Set.of(), detector.activeAlarms());
+
+        // On a named stream the reason names the classes as the caller says (issue 16).
+        CollapseDriftDetector named = CollapseDriftDetector.withDefaults();
+        LabelShiftResult withNew = new LabelShiftResult(120, 2, 1e-9, 0.3, true,
+                List.of(new LabelShiftResult.ClassShare(4, 100, 200, 0.33, 0.66, 9.5)), List.of(7), List.of(), 300, "");
+        List<AlarmEvent> byName = named.observeClassAwareDrift(new ClassAwareDriftReport(quiet, withNew,
+                Optional.empty(), Set.of(DriftKind.LABEL_SHIFT), ""), label -> "'class-" + label + "' (" + label + ")");
+        assertTrue(byName.get(0).reason().contains("class 'class-4' (4) 0.330 -> 0.660"), byName.get(0).reason());
+        assertTrue(byName.get(0).reason().contains("new classes ['class-7' (7)]"), byName.get(0).reason());
     }
 
     @Test

@@ -189,7 +189,7 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
         pendingNotes.clear();
         events.addAll(versionDrift.takeAlarms());
         events.addAll(detector.observe(report));
-        classAware.ifPresent(r -> events.addAll(detector.observeClassAwareDrift(r)));
+        classAware.ifPresent(r -> events.addAll(detector.observeClassAwareDrift(r, this::className)));
         rebaseWhenQuiet(classAware.isPresent(), events, driftNotes);
         Map<String, Double> driftFigures = new LinkedHashMap<>(calibratedDrift.figures(samples));
         driftFigures.putAll(gateFigures);
@@ -204,6 +204,15 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
         record.headerNames = new String[] {"content-type"};
         record.headerValues = new byte[][] {"application/json".getBytes(StandardCharsets.UTF_8)};
         return record;
+    }
+
+    /** A class in an alarm's reason: its name and index on a named stream, its index otherwise. */
+    private String className(int label) {
+        String[] names = state.classNames;
+        if (names != null && label >= 0 && label < names.length && names[label] != null) {
+            return "'" + names[label] + "' (" + label + ")";
+        }
+        return Integer.toString(label);
     }
 
     /**
