@@ -198,9 +198,16 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                     config.kafka().clientProperties(), history == null ? value -> { } : history::add);
                  SoakRecorder soak = soakCsv == null ? null : new SoakRecorder(soakCsv, (long) (sampleSeconds * 1000),
                          () -> accumulatorsOf(client), metrics::latest, work.resolve("checkpoints"))) {
+                String settled = null;
                 try {
                     long firstNanos = 0;
                     long firstTrained = 0;
+                    long lastConsumed = -1;
+                    long lastMoved = System.nanoTime();
+                    // After the last image is sent, the batcher may keep the tail of a class buffered for a batch
+                    // that never fills, and a stream shorter than a metrics window closes none: a few checkpoint
+                    // intervals without progress end the run instead of waiting for Ctrl-C.
+                    long settleNanos = Math.max(15_000L, 3 * config.runtime().checkpointIntervalMillis()) * 1_000_000L;
                     while (System.nanoTime() < deadline) {
                         Map<String, Object> acc = client.getAccumulators().get();
                         long now = System.nanoTime();
@@ -217,8 +224,21 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                             figures = new StreamFigures(trained - firstTrained, (now - firstNanos) / 1e9, trained,
                                     metrics.latest() == null ? 0 : metrics.latest().step());
                         }
-                        if (consumed >= images && metrics.latest() != null
-                                && metrics.latest().step() > 0) {
+                        if (consumed != lastConsumed) {
+                            lastConsumed = consumed;
+                            lastMoved = now;
+                        }
+                        boolean allSent = sent.get() >= images || !producer.isAlive();
+                        boolean windowSeen = metrics.latest() != null && metrics.latest().step() > 0;
+                        if (consumed >= images && windowSeen) {
+                            break;
+                        }
+                        if (allSent && now - lastMoved > settleNanos) {
+                            settled = String.format(Locale.ROOT, "demo: every image sent and nothing trained for %d s: %,d"
+                                            + " of %,d images accounted for, the rest wait in the batcher for their"
+                                            + " batch%s", settleNanos / 1_000_000_000L, consumed, images,
+                                    windowSeen ? "" : "; fewer images than a metrics window (metrics.window-size)"
+                                            + " closed no window");
                             break;
                         }
                         Thread.sleep(1000);
@@ -229,6 +249,9 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                     interrupted = true;
                 }
                 view.finish();
+                if (settled != null) {
+                    System.out.println(settled);
+                }
                 // Stop sending and let the producer flush and close while the broker is still up.
                 stopProducing.set(true);
                 producer.join(35_000);
