@@ -34,6 +34,16 @@ import java.util.function.Function;
  * candidate also has the serving version compared with the earlier kept ones: when the best of them now beats it by
  * more than {@code gate.max-p1-drop}, the decision rolls back to it.
  *
+ * <p>Which images judge: the trusted ones of the {@link HeldOutSet}. Before the first promotion every held-out image
+ * is trusted at once (there is no version to trust them by); after it, images go to quarantine ({@link #receive}),
+ * a rejection marks what is in quarantine as suspect, and a promotion admits the images held out since the last
+ * decision and drops the suspect ones. So a bad stretch never judges the versions trained on it: during shuffled
+ * labels the trusted images stay those the serving version was promoted on. A lasting change (a new camera) is let
+ * through by {@code gate.rebase-after}: after that many rejections in a row, a candidate rejected on P@1 alone is
+ * promoted when, on the quarantined images, it beats every kept promoted version by more than the margin and its
+ * P@1 is well above chance ({@link #learnable}); every quarantined image then joins the trusted ones. Labels that are
+ * noise are predictable by no version, so they never pass that test.
+ *
  * <p>Not thread-safe: one operator's state.
  */
 final class PromotionGate {
@@ -80,7 +90,19 @@ final class PromotionGate {
         float[][] embed(byte[] parameters, List<LabeledImage> images);
     }
 
-    /** Judges the candidate ({@code version}, {@code parameters}) and updates {@code state}. */
+    /**
+     * Keeps a held-out image: trusted while no version is promoted (the first candidate is judged on them by the rules
+     * that need no serving version), in quarantine after.
+     */
+    static void receive(State state, HeldOutSet set, LabeledImage image, float quality) {
+        if (state.serving() < 0) {
+            set.add(image, quality);
+        } else {
+            set.quarantine(image, quality);
+        }
+    }
+
+    /** Judges the candidate ({@code version}, {@code parameters}) and updates {@code state} and {@code set}. */
     GateDecision judge(State state, HeldOutSet set, long version, byte[] parameters, Embedder embedder) {
         GateDecision d = new GateDecision();
         long serving = state.serving();
@@ -92,6 +114,8 @@ final class PromotionGate {
         }
         d.heldOutImages = set.size();
         d.heldOutClasses = set.classes();
+        d.quarantinedImages = set.quarantined();
+        d.suspectImages = set.suspect();
         List<LabeledImage> images = set.entries().stream().map(HeldOutSet.Entry::image).toList();
         Judged candidate = images.isEmpty() ? null : evaluate(set, images, parameters, embedder);
         // The promoted versions the gate keeps, the serving one last, judged on the same set now.
@@ -126,9 +150,10 @@ final class PromotionGate {
         if (current != null && current.figures.isPresent()) {
             d.servingPrecisionAt1 = current.figures.get().precisionAt1();
         }
-        String reason = rejection(set, candidate, reference < 0 ? null : kept.get(reference),
-                reference < 0 ? -1 : state.promotedVersions.get(reference));
-        if (reason == null) {
+        String reason = rejection(set, candidate);
+        String p1Reason = reason != null || reference < 0 ? null
+                : p1Rejection(set, candidate, kept.get(reference), state.promotedVersions.get(reference));
+        if (reason == null && p1Reason == null) {
             d.kind = "promote";
             d.reason = serving < 0 ? String.format(Locale.ROOT, "first version judged on %d held-out images: P@1 %.3f",
                     set.size(), d.precisionAt1)
@@ -138,12 +163,17 @@ final class PromotionGate {
             if (current != null) {
                 fitCompatibility(d, serving, current.rows, candidate.rows);
             }
+            admit(set, d, false);
             promote(state, version, parameters, d);
             return d;
         }
+        if (reason == null && rebase(state, set, d, version, parameters, p1Reason, embedder)) {
+            return d;
+        }
         d.kind = "reject";
-        d.reason = reason;
+        d.reason = (reason != null ? reason : p1Reason) + quarantineNote(set);
         d.serving = serving;
+        set.markRejected();
         // Auto-rollback: an earlier promoted version now beats the serving one by more than the gate's margin.
         int earlier = best(kept.subList(0, Math.max(0, kept.size() - 1)));
         if (config.autoRollback() && current != null && current.figures.isPresent() && current.figures.get().finite()
@@ -178,8 +208,81 @@ final class PromotionGate {
         return best;
     }
 
-    /** Why the candidate is rejected, or null when it is promoted. */
-    private String rejection(HeldOutSet set, Judged candidate, Judged reference, long referenceVersion) {
+    /**
+     * Re-bases on the quarantine when the stream changed for good: after {@code gate.rebase-after} rejections in a row
+     * (this one included), a candidate rejected on P@1 alone that the quarantined images say is better than every kept
+     * promoted version, by more than the margin and well above chance, is promoted, and every quarantined image joins
+     * the trusted ones. Returns whether it did.
+     */
+    private boolean rebase(State state, HeldOutSet set, GateDecision d, long version, byte[] parameters,
+                           String p1Reason, Embedder embedder) {
+        int rejections = set.rejectionsSinceAdmission() + 1;
+        if (config.rebaseAfter() == 0 || rejections < config.rebaseAfter() || set.quarantined() == 0
+                || set.quarantined() < config.minHeldOut()) {
+            return false;
+        }
+        HeldOutSet recent = set.quarantineAsSet();
+        List<LabeledImage> images = recent.entries().stream().map(HeldOutSet.Entry::image).toList();
+        Judged candidate = evaluate(recent, images, parameters, embedder);
+        if (candidate.figures.isEmpty() || !candidate.figures.get().finite()) {
+            return false;
+        }
+        List<Judged> kept = new ArrayList<>();
+        for (byte[] keptParameters : state.promotedParameters) {
+            kept.add(evaluate(recent, images, keptParameters, embedder));
+        }
+        int best = best(kept);
+        double candidateP1 = p1(candidate);
+        double floor = learnable(candidate.figures.get().classes());
+        if (best < 0 || !(candidateP1 > p1(kept.get(best)) + config.maxP1Drop()) || !(candidateP1 >= floor)) {
+            return false;
+        }
+        long serving = state.serving();
+        Judged current = kept.get(kept.size() - 1);
+        d.kind = "promote";
+        d.reason = String.format(Locale.ROOT, "lasting change: %d rejections in a row on the trusted held-out images"
+                + " (this one: %s), but on the %d held-out images in quarantine P@1 %.3f against %.3f of promoted"
+                + " version %d (chance-level floor %.3f; gate.rebase-after %d): the quarantined images become trusted",
+                rejections, p1Reason, recent.size(), candidateP1, p1(kept.get(best)),
+                state.promotedVersions.get(best), floor, config.rebaseAfter());
+        fitCompatibility(d, serving, current.rows, candidate.rows);
+        admit(set, d, true);
+        promote(state, version, parameters, d);
+        return true;
+    }
+
+    /**
+     * The P@1 on the quarantined images that a re-basing candidate must reach, with {@code classes} classes that
+     * have a query: twice chance, or halfway from chance to 1 when that is lower (two or three classes). Labels that
+     * are noise keep every version near chance, so they never re-base the gate.
+     */
+    static double learnable(int classes) {
+        double chance = 1.0 / Math.max(1, classes);
+        return Math.min(2 * chance, (1 + chance) / 2);
+    }
+
+    /** Releases the quarantine on a promotion and says so in the reason. */
+    private static void admit(HeldOutSet set, GateDecision d, boolean all) {
+        HeldOutSet.Admission admission = all ? set.admitAll() : set.admit();
+        d.admittedImages = admission.admitted();
+        d.droppedImages = admission.dropped();
+        if (admission.admitted() + admission.dropped() > 0) {
+            d.reason += String.format(Locale.ROOT, "; quarantine released: %d held-out images admitted, %d held out"
+                    + " before a rejection dropped", admission.admitted(), admission.dropped());
+        }
+    }
+
+    /** "; held out: 480 trusted, 96 quarantined since the last promotion", or nothing with an empty quarantine. */
+    private static String quarantineNote(HeldOutSet set) {
+        if (set.quarantined() == 0) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "; held out: %d trusted, %d quarantined since the last promotion",
+                set.size(), set.quarantined());
+    }
+
+    /** Why the candidate is rejected by the rules that need no serving version, or null. */
+    private String rejection(HeldOutSet set, Judged candidate) {
         if (set.size() < config.minHeldOut()) {
             return "held-out set has " + set.size() + " images; the gate judges from gate.min-held-out = "
                     + config.minHeldOut();
@@ -195,14 +298,18 @@ final class PromotionGate {
             return String.format(Locale.ROOT, "collapse: held-out effective rank %.2f below %.2f (%.2f x %d)",
                     candidate.effectiveRank, collapseFraction * dimension, collapseFraction, dimension);
         }
-        if (reference != null) {
-            double referenceP1 = p1(reference);
-            double drop = referenceP1 - f.precisionAt1();
-            if (drop > config.maxP1Drop()) {
-                return String.format(Locale.ROOT, "P@1 %.3f is %.3f below promoted version %d's %.3f on %d held-out"
-                        + " images (gate.max-p1-drop %.3f)", f.precisionAt1(), drop, referenceVersion, referenceP1,
-                        set.size(), config.maxP1Drop());
-            }
+        return null;
+    }
+
+    /** Why the candidate is rejected against the best kept promoted version, or null. */
+    private String p1Rejection(HeldOutSet set, Judged candidate, Judged reference, long referenceVersion) {
+        HeldOutFigures f = candidate.figures.get();
+        double referenceP1 = p1(reference);
+        double drop = referenceP1 - f.precisionAt1();
+        if (drop > config.maxP1Drop()) {
+            return String.format(Locale.ROOT, "P@1 %.3f is %.3f below promoted version %d's %.3f on %d held-out"
+                    + " images (gate.max-p1-drop %.3f)", f.precisionAt1(), drop, referenceVersion, referenceP1,
+                    set.size(), config.maxP1Drop());
         }
         return null;
     }
