@@ -266,9 +266,12 @@ final class PromotionGate {
         HeldOutSet.Admission admission = all ? set.admitAll() : set.admit();
         d.admittedImages = admission.admitted();
         d.droppedImages = admission.dropped();
-        if (admission.admitted() + admission.dropped() > 0) {
+        if (admission.dropped() > 0) {
             d.reason += String.format(Locale.ROOT, "; quarantine released: %d held-out images admitted, %d held out"
                     + " before a rejection dropped", admission.admitted(), admission.dropped());
+        } else if (admission.admitted() > 0) {
+            d.reason += String.format(Locale.ROOT, "; quarantine released: %d held-out images admitted",
+                    admission.admitted());
         }
     }
 
