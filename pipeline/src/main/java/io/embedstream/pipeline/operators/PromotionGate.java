@@ -37,8 +37,9 @@ import java.util.function.Function;
  * <p>Which images judge: the trusted ones of the {@link HeldOutSet}. Before the first promotion every held-out image
  * is trusted at once (there is no version to trust them by); after it, images go to quarantine ({@link #receive}),
  * a rejection marks what is in quarantine as suspect, and a promotion admits the images held out since the last
- * decision and drops the suspect ones. So a bad stretch never judges the versions trained on it: during shuffled
- * labels the trusted images stay those the serving version was promoted on. A lasting change (a new camera) is let
+ * decision, and the suspect ones only when the promoted version does as well with them as without ({@link #release});
+ * otherwise they are dropped. So a bad stretch never judges the versions trained on it: during shuffled labels the
+ * trusted images stay those the serving version was promoted on, and the shuffled ones never join them. A lasting change (a new camera) is let
  * through by {@code gate.rebase-after}: after that many rejections in a row, a candidate rejected on P@1 alone is
  * promoted when, on the quarantined images, it beats every kept promoted version by more than the margin and its
  * P@1 is well above chance ({@link #learnable}); every quarantined image then joins the trusted ones. Labels that are
@@ -163,7 +164,7 @@ final class PromotionGate {
             if (current != null) {
                 fitCompatibility(d, serving, current.rows, candidate.rows);
             }
-            admit(set, d, false);
+            release(set, d, candidate, parameters, embedder);
             promote(state, version, parameters, d);
             return d;
         }
@@ -246,7 +247,7 @@ final class PromotionGate {
                 rejections, p1Reason, recent.size(), candidateP1, p1(kept.get(best)),
                 state.promotedVersions.get(best), floor, config.rebaseAfter());
         fitCompatibility(d, serving, current.rows, candidate.rows);
-        admit(set, d, true);
+        admit(set, d, true, "");
         promote(state, version, parameters, d);
         return true;
     }
@@ -261,14 +262,43 @@ final class PromotionGate {
         return Math.min(2 * chance, (1 + chance) / 2);
     }
 
-    /** Releases the quarantine on a promotion and says so in the reason. */
-    private static void admit(HeldOutSet set, GateDecision d, boolean all) {
+    /**
+     * Releases the quarantine on a promotion. Images held out since the last decision are admitted. Those held out
+     * before a rejection (suspect) are admitted too when they are consistent with the trusted ones: the promoted
+     * version's P@1 on the set they would make, once admitted, is at most {@code gate.max-p1-drop} below its P@1 on
+     * the trusted images; otherwise they are dropped. A rejection alone is weak evidence (P@1 varies from version to
+     * version), so a stretch's images are dropped only when they themselves look wrong: shuffled labels pull every
+     * version's P@1 down, clean images that merely waited do not.
+     */
+    private void release(HeldOutSet set, GateDecision d, Judged promoted, byte[] parameters, Embedder embedder) {
+        String consistency = "";
+        boolean all = false;
+        if (set.suspect() > 0) {
+            HeldOutSet admitted = HeldOutSet.restore(set.snapshot());
+            admitted.admitAll();
+            List<LabeledImage> images = admitted.entries().stream().map(HeldOutSet.Entry::image).toList();
+            Judged with = evaluate(admitted, images, parameters, embedder);
+            double without = p1(promoted);
+            all = with.figures.isPresent() && with.figures.get().finite()
+                    && p1(with) >= without - config.maxP1Drop();
+            consistency = with.figures.isEmpty() ? "" : String.format(Locale.ROOT, " (P@1 %.3f with them against"
+                    + " %.3f without)", p1(with), without);
+        }
+        admit(set, d, all, consistency);
+    }
+
+    /** Releases the quarantine, every image or all but the suspect ones, and says so in the reason. */
+    private static void admit(HeldOutSet set, GateDecision d, boolean all, String consistency) {
+        int suspect = set.suspect();
         HeldOutSet.Admission admission = all ? set.admitAll() : set.admit();
         d.admittedImages = admission.admitted();
         d.droppedImages = admission.dropped();
         if (admission.dropped() > 0) {
             d.reason += String.format(Locale.ROOT, "; quarantine released: %d held-out images admitted, %d held out"
-                    + " before a rejection dropped", admission.admitted(), admission.dropped());
+                    + " before a rejection dropped%s", admission.admitted(), admission.dropped(), consistency);
+        } else if (suspect > 0 && !consistency.isEmpty()) {
+            d.reason += String.format(Locale.ROOT, "; quarantine released: %d held-out images admitted, %d of them"
+                    + " held out before a rejection but consistent%s", admission.admitted(), suspect, consistency);
         } else if (admission.admitted() > 0) {
             d.reason += String.format(Locale.ROOT, "; quarantine released: %d held-out images admitted",
                     admission.admitted());

@@ -200,8 +200,8 @@ class PromotionGateTest {
         assertEquals("promote", clean.kind, clean.reason);
         assertEquals(16, clean.admittedImages);
         assertEquals(384, clean.droppedImages);
-        assertTrue(clean.reason.endsWith("quarantine released: 16 held-out images admitted, 384 held out before a"
-                + " rejection dropped"), clean.reason);
+        assertTrue(clean.reason.contains("quarantine released: 16 held-out images admitted, 384 held out before a"
+                + " rejection dropped (P@1 "), clean.reason);
         Map<String, Object> evaluation = GateDecisions.evaluation(clean);
         assertEquals(400, evaluation.get("held_out_quarantined"));
         assertEquals(384, evaluation.get("held_out_suspect"));
@@ -212,6 +212,29 @@ class PromotionGateTest {
                 set.entries().stream().filter(e -> e.image().id().startsWith("old")).count() / 8,
                 set.entries().stream().filter(e -> e.image().id().startsWith("new")).count() / 8));
         assertTrue(set.entries().stream().noneMatch(e -> e.image().id().startsWith("shuffled")));
+    }
+
+    @Test
+    void cleanImagesHeldOutBeforeARejectionAreAdmittedWhenThePromotedVersionDoesAsWellWithThem() {
+        PromotionGate gate = new PromotionGate(CONFIG, D);
+        PromotionGate.State state = new PromotionGate.State();
+        HeldOutSet set = HeldOutSet.create(10, 100);
+        era("old", 10).forEach(image -> PromotionGate.receive(state, set, image, 0.9f));
+        assertEquals("promote", gate.judge(state, set, 1, version('G'), PromotionGateTest::embed).kind);
+        era("mid", 4).forEach(image -> PromotionGate.receive(state, set, image, 0.9f));
+        // A bad candidate on a clean stream: its rejection marks the clean images as suspect...
+        assertEquals("reject", gate.judge(state, set, 2, version('R'), PromotionGateTest::embed).kind);
+        assertEquals(32, set.suspect());
+        era("late", 1).forEach(image -> PromotionGate.receive(state, set, image, 0.9f));
+        // ...but the next promoted version does as well with them as without: they join, none is dropped.
+        GateDecision d = gate.judge(state, set, 3, version('G'), PromotionGateTest::embed);
+        assertEquals("promote", d.kind, d.reason);
+        assertEquals(40, d.admittedImages);
+        assertEquals(0, d.droppedImages);
+        assertTrue(d.reason.contains("40 held-out images admitted, 32 of them held out before a rejection but"
+                + " consistent (P@1 "), d.reason);
+        assertEquals(List.of(5L, 4L, 1L), List.of("old", "mid", "late").stream()
+                .map(era -> set.entries().stream().filter(e -> e.image().id().startsWith(era)).count() / 8).toList());
     }
 
     @Test

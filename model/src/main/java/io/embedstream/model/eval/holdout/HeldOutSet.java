@@ -26,8 +26,9 @@ import java.util.Map;
  * same stretch, or a bad stretch (shuffled labels, a broken camera) votes itself in: its images replace the trusted
  * ones, every version scores alike on them, and a bad candidate looks level with the serving one. So the promotion
  * gate {@link #quarantine quarantines} what arrives after the first promotion, {@link #markRejected marks} what is in
- * quarantine as suspect when it rejects a candidate, and {@link #admit admits} the rest when it promotes one: images
- * held out before a rejection are dropped, those held out since the last decision join the trusted images. The
+ * quarantine as suspect when it rejects a candidate, and releases the quarantine when it promotes one: {@link #admit}
+ * drops the images held out before a rejection and lets those held out since the last decision join the trusted
+ * images; {@link #admitAll} lets every one join (the gate decides which, see its {@code PromotionGate}). The
  * quarantine is a second shelf with the same bounds, so the set never holds more than twice {@code capacity} images.
  *
  * <p>Mutable and not thread-safe: it is one operator's state, and {@link #snapshot} and {@link #restore} carry it
