@@ -56,7 +56,8 @@ class PromotionGatePipelineTest {
             String bootstrap = broker.bootstrapServers();
             // A fifth held out, so that a short test has a held-out set of a few hundred images, kept long enough
             // (100 a class: the last ~5000 images of the stream) that a short bad stretch does not fill it; a 3-point
-            // margin, since the set is small.
+            // margin, since the set is small. No re-basing on the quarantine (PromotionGateTest covers it): this
+            // test asserts that the shuffled images never join the images the gate judges by.
             PipelineConfig small = PipelineTestSupport.smallJob(bootstrap, temp.resolve("checkpoints"), 3);
             TrainerConfig trainer = TrainerConfig.builder()
                     .network(NetworkConfig.builder().embeddingSize(32).build())
@@ -64,7 +65,7 @@ class PromotionGatePipelineTest {
                     .device("cpu")
                     .build();
             PipelineConfig config = new PipelineConfig(small.kafka(), trainer, small.batcher(), small.publish(),
-                    small.metrics(), small.runtime(), new PromotionConfig(0.2, 0, 100, 1000, 300, 0.03, true, false));
+                    small.metrics(), small.runtime(), new PromotionConfig(0.2, 0, 100, 1000, 300, 0.03, true, false, 0));
             broker.createTopics(config.kafka().imagesTopic(), config.kafka().deadLetterTopic(),
                     config.kafka().modelsTopic(), config.kafka().metricsTopic());
             SyntheticShapes clean = SyntheticShapes.builder().seed(11).build();
@@ -120,6 +121,12 @@ class PromotionGatePipelineTest {
                         + " promoted version while candidates are rejected: " + decisions.described());
                 String reason = decisions.lastOf(PromotionRecord.Kind.REJECT).reason();
                 assertTrue(reason.contains("P@1") || reason.contains("collapse"), "the rejection says why: " + reason);
+                // The shuffled stretch's held-out images wait in quarantine: the last rejection was judged on trusted
+                // images only, and says how many wait.
+                PromotionRecord rejection = decisions.lastOf(PromotionRecord.Kind.REJECT);
+                assertTrue(count(rejection, "held_out_quarantined") > 0, "shuffled images in quarantine: "
+                        + rejection.evaluation());
+                assertTrue(rejection.reason().contains("quarantined since the last promotion"), rejection.reason());
 
                 // Clean images again, until a new version is promoted.
                 int cleanChunks = 0;
@@ -132,6 +139,28 @@ class PromotionGatePipelineTest {
                     Thread.sleep(3000);
                 }
                 long promoted = decisions.lastPromotion().version();
+                // The promotion that ended the stretch dropped the images held out before a rejection (the shuffled
+                // ones) instead of letting them judge the next candidates.
+                PromotionRecord ending = decisions.all().stream()
+                        .filter(d -> d.kind() == PromotionRecord.Kind.PROMOTE && d.version() > lastRejected)
+                        .findFirst().orElseThrow();
+                assertTrue(count(ending, "held_out_dropped") > 0, "the shuffled images were dropped: "
+                        + ending.evaluation() + "; decisions " + decisions.described());
+                assertTrue(ending.reason().contains("quarantine released"), ending.reason());
+                // After the first promotion, the images judged by do not change between two rejections: nothing
+                // joins them during a rejecting stretch (before it, every held-out image is trusted at once).
+                List<PromotionRecord> judged = decisions.all().stream()
+                        .filter(d -> d.kind() != PromotionRecord.Kind.ROLLBACK).toList();
+                int first = judged.indexOf(judged.stream().filter(d -> d.kind() == PromotionRecord.Kind.PROMOTE)
+                        .findFirst().orElseThrow());
+                for (int i = first + 2; i < judged.size(); i++) {
+                    if (judged.get(i - 1).kind() == PromotionRecord.Kind.REJECT
+                            && judged.get(i).kind() == PromotionRecord.Kind.REJECT) {
+                        assertEquals(count(judged.get(i - 1), "held_out_images"), count(judged.get(i),
+                                "held_out_images"), "trusted images frozen between rejections: "
+                                + decisions.described());
+                    }
+                }
                 await("the subscriber serving the new promoted version " + promoted, Duration.ofSeconds(30),
                         () -> models.currentVersion() == promoted);
                 Set<Long> promotedVersions = decisions.versions(PromotionRecord.Kind.PROMOTE);
@@ -143,6 +172,12 @@ class PromotionGatePipelineTest {
                 job.cancel().get();
             }
         }
+    }
+
+    private static int count(PromotionRecord decision, String key) {
+        Object value = decision.evaluation().get(key);
+        assertTrue(value instanceof Number, key + " in " + decision.evaluation());
+        return ((Number) value).intValue();
     }
 
     /** The decisions on the models topic, read as they are committed. */

@@ -49,7 +49,8 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
             "runtime.decode-parallelism", "runtime.quality-parallelism", "runtime.max-record-bytes",
             "runtime.trainer-threads", "runtime.fit-mode",
             "holdout.share", "holdout.salt", "holdout.per-class", "holdout.capacity",
-            "gate.min-held-out", "gate.max-p1-drop", "gate.require-no-collapse", "gate.auto-rollback");
+            "gate.min-held-out", "gate.max-p1-drop", "gate.require-no-collapse", "gate.auto-rollback",
+            "gate.rebase-after");
 
     public static PipelineConfig defaults(TrainerConfig trainer) {
         return new PipelineConfig(KafkaSettings.defaults(), trainer, BatcherConfig.defaults(), PublishConfig.defaults(),
@@ -159,7 +160,7 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
                 r.integer("holdout.capacity", g.capacity()), r.integer("gate.min-held-out", g.minHeldOut()),
                 r.decimal("gate.max-p1-drop", g.maxP1Drop()),
                 r.bool("gate.require-no-collapse", g.requireNoCollapse()),
-                r.bool("gate.auto-rollback", g.autoRollback()));
+                r.bool("gate.auto-rollback", g.autoRollback()), r.integer("gate.rebase-after", g.rebaseAfter()));
         return new PipelineConfig(kafka, trainer, batcher, publish, metrics, runtime, promotion);
     }
 

@@ -9,7 +9,9 @@ import java.io.Serializable;
  * <p>Defaults: 2% of labeled images held out (salt 0), at most 50 a class and 1000 in all; a candidate is promoted
  * when the held-out set has at least 40 images, every figure is finite, its P@1 is at most 0.005 below the serving
  * version's on the same set, and its held-out embeddings are not collapsed. {@link #off()} holds nothing out and
- * promotes every version (the behaviour before the gate).
+ * promotes every version (the behaviour before the gate). Images held out after the first promotion are quarantined
+ * until the next promotion and dropped when a rejection came first (see {@code HeldOutSet}); after 10 rejections in a
+ * row the gate may re-base on them ({@code rebaseAfter}).
  *
  * @param share            share of labeled images kept out of training, chosen by a hash of the id; 0 = none (and
  *                         then every version is promoted: there is nothing to judge it on)
@@ -23,9 +25,23 @@ import java.io.Serializable;
  * @param autoRollback     when a candidate is judged, re-evaluate the serving version and the promoted version before
  *                         it; roll back to the earlier one when it beats the serving one by more than {@code
  *                         maxP1Drop} on the held-out set
+ * @param rebaseAfter      after this many rejections in a row (0 = never), a candidate rejected on P@1 alone is
+ *                         promoted when, on the quarantined images, it beats every kept promoted version by more than
+ *                         {@code maxP1Drop} and its P@1 is well above chance: the stream changed for good (a new
+ *                         camera), and the quarantined images join the trusted ones
  */
 public record PromotionConfig(double share, long salt, int perClass, int capacity, int minHeldOut, double maxP1Drop,
-                              boolean requireNoCollapse, boolean autoRollback) implements Serializable {
+                              boolean requireNoCollapse, boolean autoRollback, int rebaseAfter)
+        implements Serializable {
+    /** Rejections in a row after which the gate may re-base on the quarantined images, by default. */
+    public static final int DEFAULT_REBASE_AFTER = 10;
+
+    /** With the default {@code rebaseAfter} (code written before the quarantine). */
+    public PromotionConfig(double share, long salt, int perClass, int capacity, int minHeldOut, double maxP1Drop,
+                           boolean requireNoCollapse, boolean autoRollback) {
+        this(share, salt, perClass, capacity, minHeldOut, maxP1Drop, requireNoCollapse, autoRollback,
+                DEFAULT_REBASE_AFTER);
+    }
 
     public PromotionConfig {
         HoldoutSplit.of(share, salt); // the share's own check and sentence
@@ -45,6 +61,10 @@ public record PromotionConfig(double share, long salt, int perClass, int capacit
         if (!(maxP1Drop >= 0 && maxP1Drop <= 1)) {
             throw new IllegalArgumentException("gate.max-p1-drop must be a share in [0, 1] (0.005 = half a point),"
                     + " got " + maxP1Drop);
+        }
+        if (rebaseAfter < 0) {
+            throw new IllegalArgumentException("gate.rebase-after must be >= 0 (0 = never re-base on the quarantined"
+                    + " images), got " + rebaseAfter);
         }
     }
 
@@ -68,15 +88,21 @@ public record PromotionConfig(double share, long salt, int perClass, int capacit
 
     public PromotionConfig withShare(double value) {
         return new PromotionConfig(value, salt, perClass, capacity, minHeldOut, maxP1Drop, requireNoCollapse,
-                autoRollback);
+                autoRollback, rebaseAfter);
     }
 
     public PromotionConfig withMaxP1Drop(double value) {
-        return new PromotionConfig(share, salt, perClass, capacity, minHeldOut, value, requireNoCollapse, autoRollback);
+        return new PromotionConfig(share, salt, perClass, capacity, minHeldOut, value, requireNoCollapse, autoRollback,
+                rebaseAfter);
     }
 
     public PromotionConfig withHeldOut(int perClassValue, int capacityValue, int minHeldOutValue) {
         return new PromotionConfig(share, salt, perClassValue, capacityValue, minHeldOutValue, maxP1Drop,
-                requireNoCollapse, autoRollback);
+                requireNoCollapse, autoRollback, rebaseAfter);
+    }
+
+    public PromotionConfig withRebaseAfter(int value) {
+        return new PromotionConfig(share, salt, perClass, capacity, minHeldOut, maxP1Drop, requireNoCollapse,
+                autoRollback, value);
     }
 }

@@ -39,6 +39,10 @@ public final class GateDecisions {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("held_out_images", d.heldOutImages);
         e.put("held_out_classes", d.heldOutClasses);
+        e.put("held_out_quarantined", d.quarantinedImages);
+        e.put("held_out_suspect", d.suspectImages);
+        e.put("held_out_admitted", d.admittedImages);
+        e.put("held_out_dropped", d.droppedImages);
         putFinite(e, "precision_at_1", d.precisionAt1);
         putFinite(e, "map_at_r", d.mapAtR);
         putFinite(e, "effective_rank", d.effectiveRank);
@@ -88,7 +92,8 @@ public final class GateDecisions {
 
     /**
      * The decision's figures for the metrics record ({@code gate.*}): the version judged, whether it was promoted
-     * (1 or 0), the serving version after the decision, the held-out set's size, and the finite held-out figures.
+     * (1 or 0), the serving version after the decision, the held-out set's trusted and quarantined images when it
+     * judged, and the finite held-out figures.
      */
     static Map<String, Double> figures(ModelSnapshot snapshot) {
         GateDecision d = snapshot.decision;
@@ -97,6 +102,7 @@ public final class GateDecisions {
         f.put("gate.promoted", d.promoted() ? 1.0 : 0.0);
         f.put("gate.serving_version", (double) d.serving);
         f.put("gate.held_out_images", (double) d.heldOutImages);
+        f.put("gate.held_out_quarantined", (double) d.quarantinedImages);
         Map<String, Double> figures = new LinkedHashMap<>();
         figures.put("gate.precision_at_1", d.precisionAt1);
         figures.put("gate.map_at_r", d.mapAtR);

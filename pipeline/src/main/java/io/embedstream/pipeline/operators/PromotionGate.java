@@ -34,6 +34,17 @@ import java.util.function.Function;
  * candidate also has the serving version compared with the earlier kept ones: when the best of them now beats it by
  * more than {@code gate.max-p1-drop}, the decision rolls back to it.
  *
+ * <p>Which images judge: the trusted ones of the {@link HeldOutSet}. Before the first promotion every held-out image
+ * is trusted at once (there is no version to trust them by); after it, images go to quarantine ({@link #receive}),
+ * a rejection marks what is in quarantine as suspect, and a promotion admits the images held out since the last
+ * decision, and the suspect ones only when the promoted version does as well with them as without ({@link #release});
+ * otherwise they are dropped. So a bad stretch never judges the versions trained on it: during shuffled labels the
+ * trusted images stay those the serving version was promoted on, and the shuffled ones never join them. A lasting change (a new camera) is let
+ * through by {@code gate.rebase-after}: after that many rejections in a row, a candidate rejected on P@1 alone is
+ * promoted when, on the quarantined images, it beats every kept promoted version by more than the margin and its
+ * P@1 is well above chance ({@link #learnable}); every quarantined image then joins the trusted ones. Labels that are
+ * noise are predictable by no version, so they never pass that test.
+ *
  * <p>Not thread-safe: one operator's state.
  */
 final class PromotionGate {
@@ -80,7 +91,19 @@ final class PromotionGate {
         float[][] embed(byte[] parameters, List<LabeledImage> images);
     }
 
-    /** Judges the candidate ({@code version}, {@code parameters}) and updates {@code state}. */
+    /**
+     * Keeps a held-out image: trusted while no version is promoted (the first candidate is judged on them by the rules
+     * that need no serving version), in quarantine after.
+     */
+    static void receive(State state, HeldOutSet set, LabeledImage image, float quality) {
+        if (state.serving() < 0) {
+            set.add(image, quality);
+        } else {
+            set.quarantine(image, quality);
+        }
+    }
+
+    /** Judges the candidate ({@code version}, {@code parameters}) and updates {@code state} and {@code set}. */
     GateDecision judge(State state, HeldOutSet set, long version, byte[] parameters, Embedder embedder) {
         GateDecision d = new GateDecision();
         long serving = state.serving();
@@ -92,6 +115,8 @@ final class PromotionGate {
         }
         d.heldOutImages = set.size();
         d.heldOutClasses = set.classes();
+        d.quarantinedImages = set.quarantined();
+        d.suspectImages = set.suspect();
         List<LabeledImage> images = set.entries().stream().map(HeldOutSet.Entry::image).toList();
         Judged candidate = images.isEmpty() ? null : evaluate(set, images, parameters, embedder);
         // The promoted versions the gate keeps, the serving one last, judged on the same set now.
@@ -126,9 +151,10 @@ final class PromotionGate {
         if (current != null && current.figures.isPresent()) {
             d.servingPrecisionAt1 = current.figures.get().precisionAt1();
         }
-        String reason = rejection(set, candidate, reference < 0 ? null : kept.get(reference),
-                reference < 0 ? -1 : state.promotedVersions.get(reference));
-        if (reason == null) {
+        String reason = rejection(set, candidate);
+        String p1Reason = reason != null || reference < 0 ? null
+                : p1Rejection(set, candidate, kept.get(reference), state.promotedVersions.get(reference));
+        if (reason == null && p1Reason == null) {
             d.kind = "promote";
             d.reason = serving < 0 ? String.format(Locale.ROOT, "first version judged on %d held-out images: P@1 %.3f",
                     set.size(), d.precisionAt1)
@@ -138,12 +164,17 @@ final class PromotionGate {
             if (current != null) {
                 fitCompatibility(d, serving, current.rows, candidate.rows);
             }
+            release(set, d, candidate, parameters, embedder);
             promote(state, version, parameters, d);
             return d;
         }
+        if (reason == null && rebase(state, set, d, version, parameters, p1Reason, embedder)) {
+            return d;
+        }
         d.kind = "reject";
-        d.reason = reason;
+        d.reason = (reason != null ? reason : p1Reason) + quarantineNote(set);
         d.serving = serving;
+        set.markRejected();
         // Auto-rollback: an earlier promoted version now beats the serving one by more than the gate's margin.
         int earlier = best(kept.subList(0, Math.max(0, kept.size() - 1)));
         if (config.autoRollback() && current != null && current.figures.isPresent() && current.figures.get().finite()
@@ -178,8 +209,113 @@ final class PromotionGate {
         return best;
     }
 
-    /** Why the candidate is rejected, or null when it is promoted. */
-    private String rejection(HeldOutSet set, Judged candidate, Judged reference, long referenceVersion) {
+    /**
+     * Re-bases on the quarantine when the stream changed for good: after {@code gate.rebase-after} rejections in a row
+     * (this one included), a candidate rejected on P@1 alone that the quarantined images say is better than every kept
+     * promoted version, by more than the margin and well above chance, is promoted, and every quarantined image joins
+     * the trusted ones. Returns whether it did.
+     */
+    private boolean rebase(State state, HeldOutSet set, GateDecision d, long version, byte[] parameters,
+                           String p1Reason, Embedder embedder) {
+        int rejections = set.rejectionsSinceAdmission() + 1;
+        if (config.rebaseAfter() == 0 || rejections < config.rebaseAfter() || set.quarantined() == 0
+                || set.quarantined() < config.minHeldOut()) {
+            return false;
+        }
+        HeldOutSet recent = set.quarantineAsSet();
+        List<LabeledImage> images = recent.entries().stream().map(HeldOutSet.Entry::image).toList();
+        Judged candidate = evaluate(recent, images, parameters, embedder);
+        if (candidate.figures.isEmpty() || !candidate.figures.get().finite()) {
+            return false;
+        }
+        List<Judged> kept = new ArrayList<>();
+        for (byte[] keptParameters : state.promotedParameters) {
+            kept.add(evaluate(recent, images, keptParameters, embedder));
+        }
+        int best = best(kept);
+        double candidateP1 = p1(candidate);
+        double floor = learnable(candidate.figures.get().classes());
+        if (best < 0 || !(candidateP1 > p1(kept.get(best)) + config.maxP1Drop()) || !(candidateP1 >= floor)) {
+            return false;
+        }
+        long serving = state.serving();
+        Judged current = kept.get(kept.size() - 1);
+        d.kind = "promote";
+        d.reason = String.format(Locale.ROOT, "lasting change: %d rejections in a row on the trusted held-out images"
+                + " (this one: %s), but on the %d held-out images in quarantine P@1 %.3f against %.3f of promoted"
+                + " version %d (chance-level floor %.3f; gate.rebase-after %d): the quarantined images become trusted",
+                rejections, p1Reason, recent.size(), candidateP1, p1(kept.get(best)),
+                state.promotedVersions.get(best), floor, config.rebaseAfter());
+        fitCompatibility(d, serving, current.rows, candidate.rows);
+        admit(set, d, true, "");
+        promote(state, version, parameters, d);
+        return true;
+    }
+
+    /**
+     * The P@1 on the quarantined images that a re-basing candidate must reach, with {@code classes} classes that
+     * have a query: twice chance, or halfway from chance to 1 when that is lower (two or three classes). Labels that
+     * are noise keep every version near chance, so they never re-base the gate.
+     */
+    static double learnable(int classes) {
+        double chance = 1.0 / Math.max(1, classes);
+        return Math.min(2 * chance, (1 + chance) / 2);
+    }
+
+    /**
+     * Releases the quarantine on a promotion. Images held out since the last decision are admitted. Those held out
+     * before a rejection (suspect) are admitted too when they are consistent with the trusted ones: the promoted
+     * version's P@1 on the set they would make, once admitted, is at most {@code gate.max-p1-drop} below its P@1 on
+     * the trusted images; otherwise they are dropped. A rejection alone is weak evidence (P@1 varies from version to
+     * version), so a stretch's images are dropped only when they themselves look wrong: shuffled labels pull every
+     * version's P@1 down, clean images that merely waited do not.
+     */
+    private void release(HeldOutSet set, GateDecision d, Judged promoted, byte[] parameters, Embedder embedder) {
+        String consistency = "";
+        boolean all = false;
+        if (set.suspect() > 0) {
+            HeldOutSet admitted = HeldOutSet.restore(set.snapshot());
+            admitted.admitAll();
+            List<LabeledImage> images = admitted.entries().stream().map(HeldOutSet.Entry::image).toList();
+            Judged with = evaluate(admitted, images, parameters, embedder);
+            double without = p1(promoted);
+            all = with.figures.isPresent() && with.figures.get().finite()
+                    && p1(with) >= without - config.maxP1Drop();
+            consistency = with.figures.isEmpty() ? "" : String.format(Locale.ROOT, " (P@1 %.3f with them against"
+                    + " %.3f without)", p1(with), without);
+        }
+        admit(set, d, all, consistency);
+    }
+
+    /** Releases the quarantine, every image or all but the suspect ones, and says so in the reason. */
+    private static void admit(HeldOutSet set, GateDecision d, boolean all, String consistency) {
+        int suspect = set.suspect();
+        HeldOutSet.Admission admission = all ? set.admitAll() : set.admit();
+        d.admittedImages = admission.admitted();
+        d.droppedImages = admission.dropped();
+        if (admission.dropped() > 0) {
+            d.reason += String.format(Locale.ROOT, "; quarantine released: %d held-out images admitted, %d held out"
+                    + " before a rejection dropped%s", admission.admitted(), admission.dropped(), consistency);
+        } else if (suspect > 0 && !consistency.isEmpty()) {
+            d.reason += String.format(Locale.ROOT, "; quarantine released: %d held-out images admitted, %d of them"
+                    + " held out before a rejection but consistent%s", admission.admitted(), suspect, consistency);
+        } else if (admission.admitted() > 0) {
+            d.reason += String.format(Locale.ROOT, "; quarantine released: %d held-out images admitted",
+                    admission.admitted());
+        }
+    }
+
+    /** "; held out: 480 trusted, 96 quarantined since the last promotion", or nothing with an empty quarantine. */
+    private static String quarantineNote(HeldOutSet set) {
+        if (set.quarantined() == 0) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "; held out: %d trusted, %d quarantined since the last promotion",
+                set.size(), set.quarantined());
+    }
+
+    /** Why the candidate is rejected by the rules that need no serving version, or null. */
+    private String rejection(HeldOutSet set, Judged candidate) {
         if (set.size() < config.minHeldOut()) {
             return "held-out set has " + set.size() + " images; the gate judges from gate.min-held-out = "
                     + config.minHeldOut();
@@ -195,14 +331,18 @@ final class PromotionGate {
             return String.format(Locale.ROOT, "collapse: held-out effective rank %.2f below %.2f (%.2f x %d)",
                     candidate.effectiveRank, collapseFraction * dimension, collapseFraction, dimension);
         }
-        if (reference != null) {
-            double referenceP1 = p1(reference);
-            double drop = referenceP1 - f.precisionAt1();
-            if (drop > config.maxP1Drop()) {
-                return String.format(Locale.ROOT, "P@1 %.3f is %.3f below promoted version %d's %.3f on %d held-out"
-                        + " images (gate.max-p1-drop %.3f)", f.precisionAt1(), drop, referenceVersion, referenceP1,
-                        set.size(), config.maxP1Drop());
-            }
+        return null;
+    }
+
+    /** Why the candidate is rejected against the best kept promoted version, or null. */
+    private String p1Rejection(HeldOutSet set, Judged candidate, Judged reference, long referenceVersion) {
+        HeldOutFigures f = candidate.figures.get();
+        double referenceP1 = p1(reference);
+        double drop = referenceP1 - f.precisionAt1();
+        if (drop > config.maxP1Drop()) {
+            return String.format(Locale.ROOT, "P@1 %.3f is %.3f below promoted version %d's %.3f on %d held-out"
+                    + " images (gate.max-p1-drop %.3f)", f.precisionAt1(), drop, referenceVersion, referenceP1,
+                    set.size(), config.maxP1Drop());
         }
         return null;
     }

@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
  * metrics operator. With the audit on, each held-out image's id goes to {@link #AUDIT} as it arrives: held out is
  * its outcome, as trained on or dropped is that of the others.
  *
+ * <p>After the first promotion, held-out images wait in the set's quarantine until the gate promotes a version
+ * (see {@link PromotionGate}): a stretch of bad data never judges the versions trained on it.
+ *
  * <p>Parallelism 1, so one set judges every version. The held-out set and the promoted versions (with their
  * parameters, for rollback and the compatibility map) are operator state: a restore judges the next version on the
  * same set against the same serving version. Which held-out images arrived before a version depends on timing; the
@@ -101,6 +104,7 @@ public final class PromotionOperator extends CoProcessFunction<ModelSnapshot, Sc
         rejected = getRuntimeContext().getMetricGroup().counter("rejectedVersions");
         rolledBack = getRuntimeContext().getMetricGroup().counter("rollbacks");
         getRuntimeContext().getMetricGroup().gauge("heldOutImages", () -> set.size());
+        getRuntimeContext().getMetricGroup().gauge("heldOutQuarantined", () -> set.quarantined());
         getRuntimeContext().getMetricGroup().gauge("servingVersion", () -> state.serving());
     }
 
@@ -131,11 +135,12 @@ public final class PromotionOperator extends CoProcessFunction<ModelSnapshot, Sc
             if (nameLabels == null) {
                 nameLabels = new HeldOutLabels(state.labelNames);
             }
-            int label = nameLabels.labelOf(image.className(), set::holds, set.capacity());
+            // Twice the capacity: the trusted images and the quarantine keep up to capacity classes each.
+            int label = nameLabels.labelOf(image.className(), set::holds, 2 * set.capacity());
             labeled = new LabeledImage(labeled.id(), label, labeled.width(), labeled.height(), labeled.channels(),
                     labeled.pixels());
         }
-        set.add(labeled, Math.max(0f, Math.min(1f, image.quality)));
+        PromotionGate.receive(state, set, labeled, Math.max(0f, Math.min(1f, image.quality)));
         state.heldOutImages++;
         if (audit) {
             ctx.output(AUDIT, AuditEntry.of(AuditEntry.HELD_OUT, state.heldOutImages, false, List.of(image)));

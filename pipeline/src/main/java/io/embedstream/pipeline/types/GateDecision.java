@@ -13,9 +13,18 @@ public class GateDecision {
     public long rollbackTo = -1;
     public String reason;
     public String rollbackReason;
-    /** Held-out images and classes when the candidate was judged. */
+    /** Trusted held-out images and their classes when the candidate was judged: what it was judged on. */
     public int heldOutImages;
     public int heldOutClasses;
+    /**
+     * Held-out images in quarantine when the candidate was judged (judging nothing), and of them those held out
+     * before a rejection (suspect).
+     */
+    public int quarantinedImages;
+    public int suspectImages;
+    /** What the decision did with the quarantine: images admitted to the trusted ones, suspect images dropped. */
+    public int admittedImages;
+    public int droppedImages;
     /** The candidate's held-out figures (NaN when it has none). */
     public double precisionAt1 = Double.NaN;
     public double mapAtR = Double.NaN;

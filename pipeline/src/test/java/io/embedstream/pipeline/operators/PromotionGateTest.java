@@ -9,6 +9,7 @@ import io.embedstream.pipeline.config.PromotionConfig;
 import io.embedstream.pipeline.types.GateDecision;
 import io.embedstream.types.LabeledImage;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -21,23 +22,61 @@ class PromotionGateTest {
     private static final int D = 16;
     private static final PromotionConfig CONFIG = new PromotionConfig(0.1, 0, 10, 100, 40, 0.05, true, true);
 
-    /** Parameters byte 0: 'G' by class, 'R' random, 'N' NaN, 'C' one point, 'O' by class for "old" images only. */
+    /**
+     * Parameters byte 0: 'G' by class, 'R' random, 'N' NaN, 'C' one point, 'O' by class for "old" images only, 'W' by
+     * class for images of the new camera ("cam") only. The class is what the image shows, the second field of its id
+     * ({@code era-class-i}): the label too, except for images whose labels were shuffled.
+     */
     private static float[][] embed(byte[] parameters, List<LabeledImage> images) {
         float[][] rows = new float[images.size()][D];
         for (int i = 0; i < rows.length; i++) {
             LabeledImage image = images.get(i);
             SplittableRandom noise = new SplittableRandom(image.id().hashCode());
             char kind = (char) parameters[0];
-            boolean byClass = kind == 'G' || (kind == 'O' && image.id().startsWith("old"));
+            boolean byClass = kind == 'G' || (kind == 'O' && image.id().startsWith("old"))
+                    || (kind == 'W' && image.id().startsWith("cam"));
+            int shown = Integer.parseInt(image.id().split("-")[1]);
             for (int j = 0; j < D; j++) {
                 rows[i][j] = switch (kind) {
                     case 'N' -> Float.NaN;
                     case 'C' -> 1f;
-                    default -> (byClass && j == image.label() ? 3f : 0f) + (float) noise.nextGaussian() * 0.3f;
+                    default -> (byClass && j == shown ? 3f : 0f) + (float) noise.nextGaussian() * 0.3f;
                 };
             }
         }
         return rows;
+    }
+
+    /**
+     * {@code perClass} images of each of the 8 classes with shuffled labels (a seeded permutation of the 8 labels for
+     * each round, so every label keeps {@code perClass} images): what they show is in the id.
+     */
+    private static List<LabeledImage> shuffled(int perClass, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        List<LabeledImage> images = new java.util.ArrayList<>();
+        for (int i = 0; i < perClass; i++) {
+            int[] labels = {0, 1, 2, 3, 4, 5, 6, 7};
+            for (int k = labels.length - 1; k > 0; k--) {
+                int j = random.nextInt(k + 1);
+                int t = labels[k];
+                labels[k] = labels[j];
+                labels[j] = t;
+            }
+            for (int shown = 0; shown < 8; shown++) {
+                images.add(new LabeledImage("shuffled-" + shown + "-" + i, labels[shown], 1, 1, 1, new byte[] {0}));
+            }
+        }
+        return images;
+    }
+
+    private static List<LabeledImage> era(String era, int perClass) {
+        List<LabeledImage> images = new java.util.ArrayList<>();
+        for (int i = 0; i < perClass; i++) {
+            for (int label = 0; label < 8; label++) {
+                images.add(new LabeledImage(era + "-" + label + "-" + i, label, 1, 1, 1, new byte[] {0}));
+            }
+        }
+        return images;
     }
 
     private static HeldOutSet set(String era, int perClass) {
@@ -110,6 +149,130 @@ class PromotionGateTest {
         assertNotNull(d.rollbackReason);
         assertTrue(d.rollbackReason.contains("serving version 2"), d.rollbackReason);
         assertEquals(List.of(1L), state.promotedVersions, "the rolled-back version leaves the kept list");
+    }
+
+    @Test
+    void shuffledLabelsHeldOutInABadStretchLetARandomCandidateThroughWhenTrustedAtOnceButNotFromQuarantine() {
+        // 50 a class, so that chance-level P@1 on 200 queries varies by about 0.02; a 0.1 margin.
+        int perClass = 50;
+        PromotionConfig config = new PromotionConfig(0.1, 0, perClass, 8 * perClass, 40, 0.1, true, true, 2);
+        // The failure before the quarantine: the bad stretch's held-out images replace the trusted ones as they
+        // arrive; on labels that are noise every version is near chance, so a random candidate looks level.
+        PromotionGate before = new PromotionGate(config, D);
+        PromotionGate.State beforeState = new PromotionGate.State();
+        HeldOutSet polluted = HeldOutSet.create(perClass, 8 * perClass);
+        era("old", perClass).forEach(image -> polluted.add(image, 0.9f));
+        assertEquals("promote", before.judge(beforeState, polluted, 1, version('G'), PromotionGateTest::embed).kind);
+        shuffled(perClass, 7).forEach(image -> polluted.add(image, 0.9f));
+        GateDecision passed = before.judge(beforeState, polluted, 2, version('R'), PromotionGateTest::embed);
+        assertEquals("promote", passed.kind, "a random candidate passes on shuffled labels: " + passed.reason);
+        assertTrue(passed.servingPrecisionAt1 < 0.25, "the good version is near chance (1/8) on them: "
+                + passed.servingPrecisionAt1);
+
+        // With the quarantine: the same stream, through the operator's path.
+        PromotionGate gate = new PromotionGate(config, D);
+        PromotionGate.State state = new PromotionGate.State();
+        HeldOutSet set = HeldOutSet.create(perClass, 8 * perClass);
+        era("old", perClass).forEach(image -> PromotionGate.receive(state, set, image, 0.9f));
+        assertEquals(400, set.size(), "trusted at once before the first promotion");
+        assertEquals("promote", gate.judge(state, set, 1, version('G'), PromotionGateTest::embed).kind);
+        shuffled(perClass, 7).forEach(image -> PromotionGate.receive(state, set, image, 0.9f));
+        assertEquals(400, set.quarantined());
+        for (long v = 2; v <= 4; v++) {
+            // From the second rejection on, gate.rebase-after = 2 also tries the quarantine: noise never re-bases.
+            GateDecision d = gate.judge(state, set, v, version('R'), PromotionGateTest::embed);
+            assertEquals("reject", d.kind, d.reason);
+            assertTrue(d.reason.contains("below promoted version 1"), d.reason);
+            assertTrue(d.reason.endsWith("; held out: 400 trusted, 400 quarantined since the last promotion"),
+                    d.reason);
+            assertEquals(400, d.heldOutImages, "judged on the trusted images only");
+            assertEquals(400, d.quarantinedImages);
+            assertEquals(v == 2 ? 0 : 400, d.suspectImages);
+            assertEquals(1, d.serving);
+        }
+        assertTrue(set.entries().stream().allMatch(e -> e.image().id().startsWith("old")));
+
+        // Clean images again: those held out after the last rejection are admitted with the next promotion, the
+        // shuffled ones (held out before a rejection) are dropped; 2 of each class's 50 were already evicted from
+        // the quarantine by the 2 clean ones of the class.
+        era("new", 2).forEach(image -> PromotionGate.receive(state, set, image, 0.9f));
+        GateDecision clean = gate.judge(state, set, 5, version('G'), PromotionGateTest::embed);
+        assertEquals("promote", clean.kind, clean.reason);
+        assertEquals(16, clean.admittedImages);
+        assertEquals(384, clean.droppedImages);
+        assertTrue(clean.reason.contains("quarantine released: 16 held-out images admitted, 384 held out before a"
+                + " rejection dropped (P@1 "), clean.reason);
+        Map<String, Object> evaluation = GateDecisions.evaluation(clean);
+        assertEquals(400, evaluation.get("held_out_quarantined"));
+        assertEquals(384, evaluation.get("held_out_suspect"));
+        assertEquals(16, evaluation.get("held_out_admitted"));
+        assertEquals(384, evaluation.get("held_out_dropped"));
+        assertEquals(0, set.quarantined());
+        assertEquals(List.of(48L, 2L), List.of(
+                set.entries().stream().filter(e -> e.image().id().startsWith("old")).count() / 8,
+                set.entries().stream().filter(e -> e.image().id().startsWith("new")).count() / 8));
+        assertTrue(set.entries().stream().noneMatch(e -> e.image().id().startsWith("shuffled")));
+    }
+
+    @Test
+    void cleanImagesHeldOutBeforeARejectionAreAdmittedWhenThePromotedVersionDoesAsWellWithThem() {
+        PromotionGate gate = new PromotionGate(CONFIG, D);
+        PromotionGate.State state = new PromotionGate.State();
+        HeldOutSet set = HeldOutSet.create(10, 100);
+        era("old", 10).forEach(image -> PromotionGate.receive(state, set, image, 0.9f));
+        assertEquals("promote", gate.judge(state, set, 1, version('G'), PromotionGateTest::embed).kind);
+        era("mid", 4).forEach(image -> PromotionGate.receive(state, set, image, 0.9f));
+        // A bad candidate on a clean stream: its rejection marks the clean images as suspect...
+        assertEquals("reject", gate.judge(state, set, 2, version('R'), PromotionGateTest::embed).kind);
+        assertEquals(32, set.suspect());
+        era("late", 1).forEach(image -> PromotionGate.receive(state, set, image, 0.9f));
+        // ...but the next promoted version does as well with them as without: they join, none is dropped.
+        GateDecision d = gate.judge(state, set, 3, version('G'), PromotionGateTest::embed);
+        assertEquals("promote", d.kind, d.reason);
+        assertEquals(40, d.admittedImages);
+        assertEquals(0, d.droppedImages);
+        assertTrue(d.reason.contains("40 held-out images admitted, 32 of them held out before a rejection but"
+                + " consistent (P@1 "), d.reason);
+        assertEquals(List.of(5L, 4L, 1L), List.of("old", "mid", "late").stream()
+                .map(era -> set.entries().stream().filter(e -> e.image().id().startsWith(era)).count() / 8).toList());
+    }
+
+    @Test
+    void aLastingChangeRebasesTheGateAfterGateRebaseAfterRejectionsInARow() {
+        for (int rebaseAfter : new int[] {3, 0}) {
+            PromotionGate gate = new PromotionGate(CONFIG.withRebaseAfter(rebaseAfter), D);
+            PromotionGate.State state = new PromotionGate.State();
+            HeldOutSet set = HeldOutSet.create(10, 100);
+            era("old", 10).forEach(image -> PromotionGate.receive(state, set, image, 0.9f));
+            assertEquals("promote", gate.judge(state, set, 1, version('O'), PromotionGateTest::embed).kind);
+            // A new camera: the old version cannot place its images; a candidate trained on them is worse on the old.
+            era("cam", 10).forEach(image -> PromotionGate.receive(state, set, image, 0.9f));
+            for (long v = 2; v <= 3; v++) {
+                GateDecision d = gate.judge(state, set, v, version('W'), PromotionGateTest::embed);
+                assertEquals("reject", d.kind, d.reason);
+            }
+            GateDecision third = gate.judge(state, set, 4, version('W'), PromotionGateTest::embed);
+            if (rebaseAfter == 0) {
+                assertEquals("reject", third.kind, "never re-based with gate.rebase-after = 0: " + third.reason);
+                assertEquals(80, set.quarantined());
+                continue;
+            }
+            assertEquals("promote", third.kind, third.reason);
+            assertTrue(third.reason.startsWith("lasting change: 3 rejections in a row"), third.reason);
+            assertEquals(4, third.serving);
+            assertEquals(80, third.admittedImages, "suspect or not, the quarantine becomes trusted");
+            assertEquals(1, third.compatFrom);
+            assertTrue(set.entries().stream().allMatch(e -> e.image().id().startsWith("cam")), "the newest 10 a"
+                    + " class are the camera's");
+            assertEquals(List.of(1L, 4L), state.promotedVersions);
+        }
+    }
+
+    @Test
+    void learnableFloorIsTwiceChanceOrHalfwayToOne() {
+        assertEquals(0.75, PromotionGate.learnable(2), 1e-12);
+        assertEquals(2.0 / 3, PromotionGate.learnable(3), 1e-12);
+        assertEquals(0.2, PromotionGate.learnable(10), 1e-12);
     }
 
     @Test

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.embedstream.types.LabeledImage;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -121,6 +124,121 @@ class HeldOutSetTest {
         IllegalArgumentException format = assertThrows(IllegalArgumentException.class,
                 () -> HeldOutSet.restore(otherFormat));
         assertTrue(format.getMessage().contains("format 9"), format.getMessage());
+    }
+
+    @Test
+    void quarantinedImagesJudgeNothingUntilAdmittedAndThoseHeldOutBeforeARejectionAreDropped() {
+        HeldOutSet set = HeldOutSet.create(5, 20);
+        set.add(image("t0", 0), 1f);
+        set.add(image("t1", 1), 1f);
+        for (int i = 0; i < 3; i++) {
+            set.quarantine(image("bad" + i, i % 2), 1f);
+        }
+        assertEquals(2, set.size(), "quarantined images are not among the trusted ones");
+        assertEquals(3, set.quarantined());
+        assertTrue(set.holds(0) && set.holds(1));
+        set.markRejected();
+        assertEquals(3, set.suspect(), "held out before the rejection");
+        set.quarantine(image("good0", 0), 1f);
+        set.quarantine(image("good1", 2), 1f);
+        assertEquals(3, set.suspect());
+        assertEquals(1, set.rejectionsSinceAdmission());
+
+        HeldOutSet.Admission admission = set.admit();
+        assertEquals(new HeldOutSet.Admission(2, 3), admission);
+        assertEquals(List.of("t0", "good0", "t1", "good1"), set.entries().stream().map(e -> e.image().id()).toList());
+        assertEquals(0, set.quarantined());
+        assertEquals(0, set.rejectionsSinceAdmission());
+        assertEquals(3, set.dropped());
+
+        set.quarantine(image("later", 1), 1f);
+        assertEquals(0, set.suspect(), "the rejection before the admission does not mark what comes after it");
+        set.markRejected();
+        assertEquals(new HeldOutSet.Admission(1, 0), set.admitAll(), "admitAll keeps the suspect ones too");
+        assertEquals(5, set.size());
+    }
+
+    @Test
+    void theQuarantineStaysWithinTheSameBoundsAndEveryImageIsAccountedFor() {
+        Random random = new Random(5);
+        HeldOutSet set = HeldOutSet.create(4, 20);
+        long received = 0;
+        for (int i = 0; i < 5_000; i++) {
+            int label = random.nextInt(i < 2_500 ? 6 : 40);
+            if (random.nextInt(4) == 0) {
+                set.add(image("t" + i, label), 1f);
+            } else {
+                set.quarantine(image("q" + i, label), 1f);
+            }
+            received++;
+            int roll = random.nextInt(100);
+            if (roll < 3) {
+                set.markRejected();
+            } else if (roll < 5) {
+                set.admit();
+            }
+            assertTrue(set.size() <= 20 && set.quarantined() <= 20, set.toString());
+            assertTrue(set.suspect() <= set.quarantined());
+            assertEquals(received, set.size() + set.quarantined() + set.evicted() + set.dropped(),
+                    "every image is trusted, quarantined, evicted or dropped");
+        }
+        assertTrue(set.dropped() > 0 && set.evicted() > 0, set.toString());
+    }
+
+    @Test
+    void aRestoredSetKeepsItsQuarantineAndContinuesTheSame() {
+        HeldOutSet original = HeldOutSet.create(5, 20);
+        Random random = new Random(13);
+        for (int i = 0; i < 100; i++) {
+            original.add(image("t" + i, random.nextInt(7)), random.nextFloat());
+        }
+        for (int i = 0; i < 30; i++) {
+            original.quarantine(image("q" + i, random.nextInt(7)), random.nextFloat());
+        }
+        original.markRejected();
+        for (int i = 30; i < 40; i++) {
+            original.quarantine(image("q" + i, random.nextInt(7)), random.nextFloat());
+        }
+        HeldOutSet restored = HeldOutSet.restore(original.snapshot());
+        assertArrayEquals(original.snapshot(), restored.snapshot());
+        assertEquals(original.toString(), restored.toString());
+        assertEquals(original.suspect(), restored.suspect());
+        assertEquals(1, restored.rejectionsSinceAdmission());
+        assertEquals(original.admit(), restored.admit(), "the same images admitted and dropped");
+        assertArrayEquals(original.snapshot(), restored.snapshot(), "same state after the same admission");
+    }
+
+    @Test
+    void aFormatOneSnapshotWrittenBeforeTheQuarantineIsReadWithAllItsImagesTrusted() throws IOException {
+        // The layout the set wrote before the quarantine (format 1): bounds, next sequence, evicted, images.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(1);
+            out.writeInt(5);
+            out.writeInt(20);
+            out.writeLong(9);
+            out.writeLong(7);
+            out.writeInt(2);
+            for (int i = 0; i < 2; i++) {
+                LabeledImage im = image("old" + i, i);
+                out.writeLong(7 + i);
+                out.writeFloat(0.5f);
+                out.writeUTF(im.id());
+                out.writeInt(im.label());
+                out.writeInt(im.width());
+                out.writeInt(im.height());
+                out.writeInt(im.channels());
+                out.write(im.pixels());
+            }
+        }
+        HeldOutSet set = HeldOutSet.restore(bytes.toByteArray());
+        assertEquals(List.of("old0", "old1"), set.entries().stream().map(e -> e.image().id()).toList());
+        assertEquals(List.of(7L, 8L), set.entries().stream().map(HeldOutSet.Entry::sequence).toList());
+        assertEquals(7, set.evicted());
+        assertEquals(0, set.quarantined());
+        set.quarantine(image("new", 0), 1f);
+        assertEquals(9, set.quarantinedEntries().get(0).sequence(), "numbering continues where format 1 stopped");
+        assertEquals(new HeldOutSet.Admission(1, 0), set.admit());
     }
 
     @Test
