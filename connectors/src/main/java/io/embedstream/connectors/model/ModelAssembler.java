@@ -153,8 +153,7 @@ public final class ModelAssembler {
         }
         long stateBytes = state == null ? 0 : state.bytes();
         if (stateBytes + chunk.length > maxPendingBytes) {
-            return reject(version, "version " + version + " needs more than max pending bytes " + maxPendingBytes
-                    + " (parameters and class table together)");
+            return reject(version, "version " + version + " needs more than max pending bytes " + maxPendingBytes);
         }
         makeRoom(version, chunk.length);
         if (state == null) {
