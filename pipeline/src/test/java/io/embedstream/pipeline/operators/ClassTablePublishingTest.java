@@ -77,6 +77,11 @@ class ClassTablePublishingTest {
                 tableChunks++;
             }
         }
+        System.out.printf(java.util.Locale.ROOT, "%,d classes x %d: class table %,d bytes in %d chunks, %d records,"
+                + " largest record %,d bytes, manifest %,d bytes%n", classes, D,
+                records.stream().filter(r -> ModelTopic.BLOB_CLASS_TABLE.equals(header(r, ModelTopic.BLOB)))
+                        .mapToLong(r -> r.value().length).sum(), tableChunks, records.size(), largest,
+                records.get(records.size() - 1).value().length);
         assertTrue(largest < ONE_MIB, "largest record " + largest + " bytes");
         // Rows of 128 float32 plus a name each, in chunks of 512 KiB.
         long tableBytes = (long) classes * D * 4;
