@@ -348,6 +348,20 @@ class PyTorchInteropTest {
         System.out.printf(Locale.ROOT, "10,000 named classes: the same nearest class in Java and PyTorch for %d images,"
                 + " max |Java - PyTorch| = %.3g%n", images.size(), diff);
         assertTrue(diff <= TOLERANCE, "PyTorch's embeddings differ from Java's by " + diff);
+
+        // A class table modified after publication is refused by both, in one line.
+        Path table = models.resolve("v4/class_table.bin");
+        byte[] bytes = Files.readAllBytes(table);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(table, bytes);
+        CommandOutput tampered = pytorch("--model-dir", models.toString(), folder.toString());
+        assertEquals(2, tampered.exitCode(), tampered.err());
+        assertEquals("error: " + table + " does not match the manifest's classTable sha256 (modified or from another"
+                + " version)", tampered.err().strip());
+        CommandOutput refused = PipelineTestSupport.runCommand("embed", "--model-dir", models.toString(), "--wait", "1",
+                folder.toString());
+        assertEquals(2, refused.exitCode(), refused.err());
+        assertTrue(refused.err().contains("class table sha256 mismatch"), refused.err());
     }
 
     @Test
