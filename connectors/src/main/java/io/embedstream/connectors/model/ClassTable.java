@@ -68,7 +68,8 @@ public final class ClassTable {
         if (names != null && names.size() < classes) {
             throw new IllegalArgumentException(names.size() + " class names for " + classes + " classes");
         }
-        List<String> kept = names == null ? null : Collections.unmodifiableList(new ArrayList<>(names.subList(0, classes)));
+        List<String> kept = names == null ? null
+                : Collections.unmodifiableList(new ArrayList<>(names.subList(0, classes)));
         byte[] nameBytes;
         try {
             nameBytes = kept == null ? new byte[0] : JSON.writeValueAsBytes(kept);

@@ -25,14 +25,15 @@ import io.embedstream.connectors.wire.WireHeaders;
  * {@code chunkCount} parameter chunks must be present, their total size must equal {@code parameterBytes} and their
  * SHA-256 must equal {@code parameterSha256}, and, when the manifest has a {@code classTable}, the same holds for
  * its chunks, size and SHA-256 and the table must decode to its classes and dimensions; otherwise the version is
- * rejected with the reason. With a {@link ManifestVerifier} that requires a signature, the manifest must also carry a valid
- * signature by the configured key. Because chunks are published before the manifest, a manifest that finds chunks missing means
+ * rejected with the reason. With a {@link ManifestVerifier} that requires a signature, the manifest must also carry a
+ * valid signature by the configured key. Because chunks are published before the manifest, a manifest that finds chunks missing means
  * they were lost or skipped (e.g. a consumer that started mid-version), and the version is rejected rather than
  * waited for.
  *
  * <p>Memory is bounded: at most {@code maxPendingVersions} incomplete versions and {@code maxPendingBytes}
- * buffered chunk bytes, the chunks of both blobs counted. When a new chunk would exceed either bound, the oldest incomplete versions are evicted
- * (reported to the eviction listener); a single version larger than {@code maxPendingBytes} is rejected.
+ * buffered chunk bytes, the chunks of both blobs counted. When a new chunk would exceed either bound, the oldest
+ * incomplete versions are evicted (reported to the eviction listener); a single version larger than
+ * {@code maxPendingBytes} is rejected.
  *
  * <p>Not thread-safe: use one instance per consuming thread.
  */

@@ -11,7 +11,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Splits a model version into the records of the publication topic (see {@link ModelTopic}): parameter chunk records
- * in index order, the class table's chunk records in index order, then the manifest. Send them in this order, in one transaction, to one topic. Thread-safe.
+ * in index order, the class table's chunk records in index order, then the manifest. Send them in this order, in one
+ * transaction, to one topic. Thread-safe.
  */
 public final class ModelChunker implements java.io.Serializable {
 
@@ -64,7 +65,8 @@ public final class ModelChunker implements java.io.Serializable {
                 + (classTable == null ? 0 : manifest.classTable().chunkCount()));
         addChunks(records, key, parameters, manifest.chunkCount(), null);
         if (classTable != null) {
-            addChunks(records, key, classTable.bytes(), manifest.classTable().chunkCount(), ModelTopic.BLOB_CLASS_TABLE);
+            addChunks(records, key, classTable.bytes(), manifest.classTable().chunkCount(),
+                    ModelTopic.BLOB_CLASS_TABLE);
         }
         RecordHeaders headers = new RecordHeaders();
         headers.add(ModelTopic.TYPE, utf8(ModelTopic.TYPE_MANIFEST));
@@ -78,7 +80,8 @@ public final class ModelChunker implements java.io.Serializable {
      * The manifest {@link #chunk} would publish, without making the records: for writers of a model directory,
      * which hold the blobs whole.
      */
-    public ModelManifest complete(ModelManifest draft, byte[] parameters, ClassTable classTable, ManifestSigner signer) {
+    public ModelManifest complete(ModelManifest draft, byte[] parameters, ClassTable classTable,
+                                  ManifestSigner signer) {
         ModelManifest manifest = draft.withParameters(parameters.length, Sha256.hex(parameters),
                 chunkCount(parameters.length), chunkBytes);
         // A draft's own reference (a manifest read back and republished) describes no blob sent here: replace it.
