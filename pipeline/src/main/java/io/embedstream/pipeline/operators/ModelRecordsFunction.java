@@ -23,9 +23,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Turns a model version into the records of the models topic: parameter chunks, class table chunks
- * ({@link #classTable}), then the manifest, all keyed by
- * the version, then the promotion gate's decision on it ({@link PromotionRecord}) when it was judged. They are emitted in one call, so a checkpoint barrier never falls between them and one Kafka
- * transaction carries the whole version. With a signing key each manifest is signed (Ed25519); the key is read
+ * ({@link #classTable}), then the manifest, all keyed by the version, then the promotion gate's decision on it
+ * ({@link PromotionRecord}) when it was judged. They are emitted in one call, so a checkpoint barrier never falls
+ * between them and one Kafka transaction carries the whole version. With a signing key each manifest is signed (Ed25519); the key is read
  * from its file when the task opens, so it never travels in the job graph.
  */
 public final class ModelRecordsFunction extends RichFlatMapFunction<ModelSnapshot, KafkaBytesRecord> {
