@@ -2,7 +2,7 @@
 
     /usr/bin/python3 -m embedstream_torch.embed --model-dir embedstream-demo/models [--version 3] IMAGE|FOLDER...
 
-One JSON line per image: ``file``, ``version``, ``embedding`` (and, when the manifest has class centroids,
+One JSON line per image: ``file``, ``version``, ``embedding`` (and, when the version has a class table,
 ``nearest_class``, its ``nearest_class_name`` when the manifest names its classes, and its cosine ``distance``), so
 that the two outputs can be compared line by line. Exit status 0, 2 for bad input (one line on stderr, no
 traceback), as the Java command.
@@ -37,8 +37,7 @@ def main(argv=None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     spec = model.spec
-    centroids = _centroids(model.manifest)
-    class_names = _names(model.manifest)
+    centroids, class_names = _class_table(model)
     failed = 0
     for start in range(0, len(files), args.batch):
         names, batch = [], []
@@ -57,17 +56,26 @@ def main(argv=None) -> int:
     return 0 if failed == 0 else 2
 
 
-def _centroids(manifest: dict):
-    rows = (manifest.get("extras") or {}).get("class_centroids")
+def _class_table(model: published.PublishedVersion):
+    """Unit class directions (float64) and names (None when the version names no class), from the version's
+    class_table.bin, or from the inline ``extras`` of a version written before class tables were blobs; (None, None)
+    when it has neither."""
+    if model.class_table is not None:
+        return _unit(model.class_table.rows), _known(model.class_table.names)
+    extras = model.manifest.get("extras") or {}
+    rows = extras.get("class_centroids")
     if not rows:
-        return None
+        return None, None
+    # extras.class_names (classes.names): entry c names class c, None for a row no class has trained yet.
+    return _unit(np.asarray(rows, np.float64)), _known(extras.get("class_names"))
+
+
+def _unit(rows: np.ndarray) -> np.ndarray:
     matrix = np.asarray(rows, np.float64)
     return matrix / np.linalg.norm(matrix, axis=1, keepdims=True).clip(min=1e-12)
 
 
-def _names(manifest: dict):
-    # extras.class_names (classes.names): entry c names class c, None for a row no class has trained yet.
-    names = (manifest.get("extras") or {}).get("class_names")
+def _known(names):
     return names if names and any(n is not None for n in names) else None
 
 

@@ -1,4 +1,5 @@
-"""Reads a published model version (manifest.json + parameters.bin) into a PyTorch network from ``networks``.
+"""Reads a published model version (manifest.json + parameters.bin, and class_table.bin when the version has classes)
+into a PyTorch network from ``networks``.
 
 A version is what the job's ``publish.model-dir`` writes, ``<dir>/v<version>/``, or the same two files put together
 from the models topic (docs/serving.md). parameters.bin is Java's ``ArrayCodec.write`` through a
@@ -18,7 +19,7 @@ import json
 import struct
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Sequence, Tuple, Union
+from typing import List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import torch
@@ -30,6 +31,8 @@ MANIFEST_FORMAT = 1
 # NetworkConfig's defaults, which EmbeddingModelLoader falls back to when a manifest omits the normalisation.
 _DEFAULT_MEAN = 0.1307
 _DEFAULT_STD = 0.3081
+#: The class table blob beside parameters.bin (docs/serving.md), for a version whose manifest has a classTable.
+CLASS_TABLE_FILE = "class_table.bin"
 #: The architecture name of a version fine-tuned from the user's TorchScript backbone.
 TORCHSCRIPT = "torchscript"
 
@@ -51,13 +54,23 @@ class NetworkSpec:
     input_std: Tuple[float, ...]
 
 
+@dataclass(frozen=True)
+class ClassTable:
+    """A version's class table: ``rows`` (classes, dimensions) float32, one unit direction per class, and ``names``
+    (entry c the name of class c, None where unknown), or None for a stream with integer labels."""
+    rows: np.ndarray
+    names: Optional[List[Optional[str]]]
+
+
 @dataclass
 class PublishedVersion:
-    """A loaded version: its manifest, the network spec and the PyTorch module in eval mode."""
+    """A loaded version: its manifest, the network spec, the PyTorch module in eval mode, and its class table (None
+    for a version without one; an older version may carry it inline in ``manifest["extras"]``)."""
     directory: Path
     manifest: dict
     spec: NetworkSpec
     module: torch.nn.Module
+    class_table: Optional[ClassTable] = None
 
     @property
     def version(self) -> int:
@@ -111,7 +124,43 @@ def load(path: Union[str, Path], version: int = None) -> PublishedVersion:
         module = networks.build(spec.architecture, spec.embedding_dim, spec.channels, spec.height, spec.width)
         load_parameters(module, decode_parameters(data), f"{parameters} ({describe(spec)})")
     module.eval()
-    return PublishedVersion(directory, manifest, spec, module)
+    return PublishedVersion(directory, manifest, spec, module, read_class_table(directory, manifest))
+
+
+def read_class_table(directory: Path, manifest: dict) -> Optional[ClassTable]:
+    """``class_table.bin`` of a version whose manifest has a ``classTable``, checked against it (size, SHA-256), as
+    ModelDirectoryReader reads it: ``classes x dimensions`` little-endian float32, then the names as one UTF-8 JSON
+    array, or nothing for a stream with integer labels. None for a version without a class table."""
+    ref = manifest.get("classTable")
+    if ref is None:
+        return None
+    file = directory / CLASS_TABLE_FILE
+    if not file.is_file():
+        raise NotAPublishedVersion(f"{directory}'s manifest has a class table but there is no {CLASS_TABLE_FILE}")
+    data = file.read_bytes()
+    try:
+        size, sha, classes, dims = int(ref["bytes"]), str(ref["sha256"]), int(ref["classes"]), int(ref["dimensions"])
+    except (KeyError, TypeError, ValueError):
+        raise NotAPublishedVersion(f"the manifest of version {manifest['version']} has an invalid classTable") from None
+    if len(data) != size:
+        raise NotAPublishedVersion(f"{file} has {len(data)} bytes, the manifest says {size}")
+    if hashlib.sha256(data).hexdigest() != sha.lower():
+        raise NotAPublishedVersion(f"{file} does not match the manifest's classTable sha256 (modified or from another"
+                                   " version)")
+    row_bytes = classes * dims * 4
+    if classes < 1 or dims < 1 or len(data) < row_bytes:
+        raise NotAPublishedVersion(f"{file} is too short for {classes} x {dims} float32 rows")
+    rows = np.frombuffer(data, dtype="<f4", count=classes * dims).astype(np.float32).reshape(classes, dims)
+    names = None
+    if len(data) > row_bytes:
+        try:
+            names = json.loads(data[row_bytes:].decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise NotAPublishedVersion(f"{file}: the class names are not UTF-8 JSON ({e})") from None
+        if not isinstance(names, list) or len(names) != classes \
+                or any(n is not None and not isinstance(n, str) for n in names):
+            raise NotAPublishedVersion(f"{file}: the class names are not a list of {classes} strings and nulls")
+    return ClassTable(rows, names)
 
 
 def load_torchscript(data: bytes, file: Path) -> torch.nn.Module:

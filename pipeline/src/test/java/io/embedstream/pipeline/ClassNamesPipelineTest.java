@@ -185,8 +185,8 @@ class ClassNamesPipelineTest {
                     config.kafka().modelsTopic(), Duration.ofSeconds(2))) {
                 if (assembler.accept(r) instanceof AssemblyResult.Completed c) {
                     last.clear();
-                    last.addAll(c.model().manifest().classNames());
-                    centroids[0] = ((List<?>) c.model().manifest().extras().get("class_centroids")).size();
+                    last.addAll(c.model().classTable().names());
+                    centroids[0] = c.model().classTable().classes();
                 }
             }
             return last.stream().filter(java.util.Objects::nonNull).count() == names.size();

@@ -191,7 +191,10 @@ class EndToEndPipelineTest {
             previous = model.manifest().version();
             previousStep = model.manifest().trainingStep();
             assertEquals(32, model.manifest().embeddingSize());
-            assertTrue(model.manifest().extras().containsKey("class_centroids"));
+            // The class table travels beside the parameters: one unit row per class of the embedding's size.
+            assertEquals(((Number) model.manifest().extras().get("classes")).intValue(), model.classTable().classes());
+            assertTrue(model.classTable().classes() >= config.trainer().classes());
+            assertEquals(32, model.classTable().dimensions());
         }
         PublishedModel last = versions.get(versions.size() - 1);
         try (EmbeddingModel embedder = EmbeddingModel.create(config.trainer().network(), Device.cpu(), 1)) {

@@ -296,6 +296,74 @@ class PyTorchInteropTest {
         assertTrue(diff <= TOLERANCE, "PyTorch's embeddings differ from Java's by " + diff);
     }
 
+    /**
+     * A version of 10,000 named classes, whose class table (rows and names) is {@code class_table.bin}: PyTorch reads
+     * it with numpy and names the same nearest class as {@code embed} for each image, four of them planted at the
+     * directions of four images' embeddings so that the answer is known, the others noise images.
+     */
+    @Test
+    void aVersionOfTenThousandNamedClassesNamesTheSameNearestClassInPyTorch() throws Exception {
+        int classes = 10_000;
+        int[] planted = {0, 2_500, 7_777, classes - 1};
+        TrainerConfig config = TrainerConfig.builder().classes(10).build();
+        int d = config.network().embeddingSize();
+        List<LabeledImage> shapes = SyntheticShapes.builder().seed(11).build().generate(planted.length);
+        ModelSnapshot snapshot = new ModelSnapshot();
+        snapshot.version = 4;
+        snapshot.step = 40;
+        snapshot.timestampMillis = System.currentTimeMillis();
+        snapshot.classes = classes;
+        snapshot.classNames = new String[classes];
+        Random random = new Random(8);
+        snapshot.classWeights = new float[classes * d];
+        for (int i = 0; i < snapshot.classWeights.length; i++) {
+            snapshot.classWeights[i] = (float) random.nextGaussian();
+        }
+        for (int c = 0; c < classes; c++) {
+            snapshot.classNames[c] = "id-" + c;
+        }
+        try (EmbeddingModel model = EmbeddingModel.create(config.network(), Device.cpu(), 7)) {
+            snapshot.parameters = model.parametersToBytes();
+            float[][] embeddings = model.embed(shapes, planted.length);
+            for (int i = 0; i < planted.length; i++) {
+                System.arraycopy(embeddings[i], 0, snapshot.classWeights, planted[i] * d, d);
+            }
+        }
+        Path models = temp.resolve("models");
+        ModelDirectorySink sink = new ModelDirectorySink(config, models.toString());
+        sink.open(null);
+        sink.invoke(snapshot, null);
+        List<LabeledImage> images = new ArrayList<>(shapes);
+        images.addAll(noiseImages(4, new Random(12)));
+        Path folder = writeImages(temp.resolve("images"), images);
+
+        Map<String, JsonNode> java = lines(PipelineTestSupport.runCommand("embed", "--model-dir", models.toString(), folder.toString()));
+        Map<String, JsonNode> python = lines(pytorch("--model-dir", models.toString(), folder.toString()));
+        double diff = compare(java, python, 4); // the same nearest class and name for every image
+        for (int i = 0; i < planted.length; i++) {
+            JsonNode line = python.get(String.format(Locale.ROOT, "%02d.png", i));
+            assertEquals("id-" + planted[i], line.get("nearest_class_name").asText(), line.toString());
+        }
+        assertTrue(python.values().stream().allMatch(line -> line.has("nearest_class_name")), python.toString());
+        System.out.printf(Locale.ROOT, "10,000 named classes: the same nearest class in Java and PyTorch for %d images,"
+                + " max |Java - PyTorch| = %.3g%n", images.size(), diff);
+        assertTrue(diff <= TOLERANCE, "PyTorch's embeddings differ from Java's by " + diff);
+
+        // A class table modified after publication is refused by both, in one line.
+        Path table = models.resolve("v4/class_table.bin");
+        byte[] bytes = Files.readAllBytes(table);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(table, bytes);
+        CommandOutput tampered = pytorch("--model-dir", models.toString(), folder.toString());
+        assertEquals(2, tampered.exitCode(), tampered.err());
+        assertEquals("error: " + table + " does not match the manifest's classTable sha256 (modified or from another"
+                + " version)", tampered.err().strip());
+        CommandOutput refused = PipelineTestSupport.runCommand("embed", "--model-dir", models.toString(), "--wait", "1",
+                folder.toString());
+        assertEquals(2, refused.exitCode(), refused.err());
+        assertTrue(refused.err().contains("class table sha256 mismatch"), refused.err());
+    }
+
     @Test
     void pytorchRefusesWhatIsNotAPublishedVersionInOneLine() throws Exception {
         Path notAVersion = Files.createDirectories(temp.resolve("models/v3"));

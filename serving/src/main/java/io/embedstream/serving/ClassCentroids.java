@@ -1,18 +1,20 @@
 package io.embedstream.serving;
 
+import io.embedstream.connectors.model.ClassTable;
 import io.embedstream.connectors.model.ModelManifest;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The class directions a manifest publishes ({@code extras.class_centroids}: one unit vector per class, the CM
- * class weights), and the nearest one to an embedding by cosine distance. When the manifest names its classes
- * ({@code extras.class_names}, a stream with {@code classes.names}), only named classes are candidates: an index
- * without a name is a row no class has trained yet.
+ * The class directions a version publishes (one unit vector per class, the CM class weights), and the nearest one to
+ * an embedding by cosine distance. They come from the version's {@link ClassTable} (published beside the
+ * parameters), or, for a version written before class tables were blobs of their own, from its manifest's extras
+ * ({@code class_centroids}, and {@code class_names} when the stream named its classes). When the classes are named,
+ * only named classes are candidates: an index without a name is a row no class has trained yet.
  */
 public final class ClassCentroids {
     private final float[][] unit;
-    /** Entry c the name of class c, null where unknown; null when the manifest names no class. */
+    /** Entry c the name of class c, null where unknown; null when the version names no class. */
     private final String[] names;
 
     private ClassCentroids(float[][] unit, String[] names) {
@@ -21,12 +23,37 @@ public final class ClassCentroids {
     }
 
     /**
-     * The centroids of a manifest, or empty if it has none.
+     * The centroids of a version: from its class table when it has one, otherwise from its manifest's inline extras;
+     * empty if it has neither.
      *
-     * @throws IllegalArgumentException if they are malformed (not numbers, or of another length than the embedding)
+     * @throws IllegalArgumentException if they are malformed (not numbers, of another length than the embedding, or
+     *                                  names not parallel to the rows)
      */
+    public static Optional<ClassCentroids> of(ModelManifest manifest, Optional<ClassTable> table) {
+        return table.isPresent() ? Optional.of(fromTable(manifest, table.get())) : inline(manifest);
+    }
+
+    /** The centroids of a version without a class table blob: its manifest's inline extras, if any. */
     public static Optional<ClassCentroids> of(ModelManifest manifest) {
-        Object raw = manifest.extras().get("class_centroids");
+        return inline(manifest);
+    }
+
+    private static ClassCentroids fromTable(ModelManifest manifest, ClassTable table) {
+        if (table.dimensions() != manifest.embeddingSize()) {
+            throw new IllegalArgumentException("class table of version " + manifest.version() + " has rows of "
+                    + table.dimensions() + " values for embeddings of " + manifest.embeddingSize());
+        }
+        float[] rows = table.rows();
+        float[][] unit = new float[table.classes()][];
+        for (int c = 0; c < unit.length; c++) {
+            unit[c] = normalized(java.util.Arrays.copyOfRange(rows, c * table.dimensions(),
+                    (c + 1) * table.dimensions()));
+        }
+        return new ClassCentroids(unit, names(table.names(), unit.length, manifest.version()));
+    }
+
+    private static Optional<ClassCentroids> inline(ModelManifest manifest) {
+        Object raw = manifest.extras().get(ModelManifest.CLASS_CENTROIDS_EXTRA);
         if (!(raw instanceof List<?> rows) || rows.isEmpty()) {
             return Optional.empty();
         }
@@ -36,20 +63,24 @@ public final class ClassCentroids {
                 throw new IllegalArgumentException("class_centroids of version " + manifest.version() + ": row " + c
                         + " is not a list of " + manifest.embeddingSize() + " numbers");
             }
-            unit[c] = normalized(row, manifest.version(), c);
+            unit[c] = normalized(numbers(row, manifest.version(), c));
         }
-        List<String> named = manifest.classNames();
-        if (named.isEmpty() || named.stream().allMatch(java.util.Objects::isNull)) {
-            return Optional.of(new ClassCentroids(unit, null));
-        }
-        if (named.size() != rows.size()) {
-            throw new IllegalArgumentException("class_names of version " + manifest.version() + " has "
-                    + named.size() + " entries for " + rows.size() + " class centroids");
-        }
-        return Optional.of(new ClassCentroids(unit, named.toArray(new String[0])));
+        return Optional.of(new ClassCentroids(unit, names(manifest.classNames(), unit.length, manifest.version())));
     }
 
-    /** Whether the manifest names its classes. */
+    /** The names as an array, null when there are none (or none is known). */
+    private static String[] names(List<String> named, int classes, long version) {
+        if (named.isEmpty() || named.stream().allMatch(java.util.Objects::isNull)) {
+            return null;
+        }
+        if (named.size() != classes) {
+            throw new IllegalArgumentException("class_names of version " + version + " has " + named.size()
+                    + " entries for " + classes + " class centroids");
+        }
+        return named.toArray(new String[0]);
+    }
+
+    /** Whether the version names its classes. */
     public boolean named() {
         return names != null;
     }
@@ -83,16 +114,23 @@ public final class ClassCentroids {
         return new Nearest(best, Math.max(0, 1 - bestCos), names == null ? null : names[best]);
     }
 
-    private static float[] normalized(List<?> row, long version, int c) {
+    private static float[] numbers(List<?> row, long version, int c) {
         float[] v = new float[row.size()];
-        double norm = 0;
         for (int j = 0; j < v.length; j++) {
             if (!(row.get(j) instanceof Number n)) {
                 throw new IllegalArgumentException("class_centroids of version " + version + ": row " + c
                         + " holds a non-number");
             }
             v[j] = n.floatValue();
-            norm += (double) v[j] * v[j];
+        }
+        return v;
+    }
+
+    /** {@code v} scaled to unit length, in place (a zero row stays zero). */
+    private static float[] normalized(float[] v) {
+        double norm = 0;
+        for (float x : v) {
+            norm += (double) x * x;
         }
         double inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
         for (int j = 0; j < v.length; j++) {

@@ -1,7 +1,9 @@
 package io.embedstream.serving;
 
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.embedstream.connectors.model.ClassTable;
 import io.embedstream.connectors.model.ModelManifest;
 
 /**
@@ -33,6 +35,14 @@ public final class ModelLease<M> implements AutoCloseable {
 
     public ModelManifest manifest() {
         return served.manifest();
+    }
+
+    /**
+     * The version's class table, published beside its parameters; empty for a version without one (an older
+     * version may carry its class table inline in the manifest's extras: {@link ClassCentroids#of} reads both).
+     */
+    public Optional<ClassTable> classTable() {
+        return served.classTable();
     }
 
     /** Releases the model; the last release of a replaced version closes it. Idempotent. */

@@ -93,7 +93,7 @@ final class ModelSlot<M> {
             return false;
         }
         double loadMillis = (System.nanoTime() - start) / 1e6;
-        ServedModel<M> next = new ServedModel<>(loaded, model.manifest());
+        ServedModel<M> next = new ServedModel<>(loaded, model.manifest(), model.classTable());
         ServedModel<M> old;
         synchronized (monitor) {
             if (closed) {

@@ -1,10 +1,12 @@
 package io.embedstream.serving;
 
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.embedstream.connectors.model.ClassTable;
 import io.embedstream.connectors.model.ModelManifest;
 
 /**
@@ -17,11 +19,14 @@ final class ServedModel<M> {
 
     private final M model;
     private final ModelManifest manifest;
+    /** Null when the version has no class table blob. */
+    private final ClassTable classTable;
     private final AtomicInteger references = new AtomicInteger(1);
 
-    ServedModel(M model, ModelManifest manifest) {
+    ServedModel(M model, ModelManifest manifest, ClassTable classTable) {
         this.model = model;
         this.manifest = manifest;
+        this.classTable = classTable;
     }
 
     M model() {
@@ -30,6 +35,10 @@ final class ServedModel<M> {
 
     ModelManifest manifest() {
         return manifest;
+    }
+
+    Optional<ClassTable> classTable() {
+        return Optional.ofNullable(classTable);
     }
 
     long version() {

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.embedstream.broker.EmbeddedKafkaBroker;
+import io.embedstream.connectors.model.ClassTable;
 import io.embedstream.connectors.model.Ed25519Keys;
 import io.embedstream.connectors.model.InputShape;
 import io.embedstream.connectors.model.ManifestSigner;
@@ -327,6 +328,69 @@ class ModelSubscriberTest {
                 () -> subscriber("no-such-models", new BytesLoader()).build());
         assertEquals("topic 'no-such-models' does not exist on " + kafka.bootstrapServers()
                 + " (is the training job publishing there? topics.models names it)", e.getMessage());
+    }
+
+    /**
+     * A version's class table arrives through the topic with it and is held by its lease; a version of an older writer
+     * (its class table inline in the manifest's extras) has none, and {@link ClassCentroids} reads its extras instead:
+     * both name the same nearest class.
+     */
+    @Test
+    void theClassTableTravelsWithItsVersionAndOldInlineTablesStillNameTheNearestClass() throws Exception {
+        String topic = newTopic();
+        int classes = 300;
+        java.util.Random random = new java.util.Random(4);
+        float[] weights = new float[classes * 64];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = (float) random.nextGaussian();
+        }
+        List<String> names = new ArrayList<>();
+        List<List<Float>> inlineRows = new ArrayList<>();
+        for (int c = 0; c < classes; c++) {
+            names.add(c == 5 ? null : "name-" + c);
+            List<Float> row = new ArrayList<>();
+            for (int j = 0; j < 64; j++) {
+                row.add(weights[c * 64 + j]);
+            }
+            inlineRows.add(row);
+        }
+        ClassTable table = ClassTable.fromWeights(weights, classes, 64, names);
+        ModelManifest old = draft(1).withExtras(Map.of(ModelManifest.CLASS_CENTROIDS_EXTRA, inlineRows,
+                ModelManifest.CLASS_NAMES_EXTRA, names));
+        publishRaw(topic, ModelChunker.builder().chunkBytes(1000).build().chunk(old, parameters(1)).records());
+        BytesLoader loader = new BytesLoader();
+        try (ModelSubscriber<BytesModel> models = subscriber(topic, loader).build()) {
+            assertTrue(models.awaitModel(WAIT));
+            ClassCentroids inline;
+            try (ModelLease<BytesModel> lease = models.acquire()) {
+                assertTrue(lease.classTable().isEmpty(), "an older version has no class table blob");
+                inline = ClassCentroids.of(lease.manifest(), lease.classTable()).orElseThrow();
+            }
+            try (ModelPublisher publisher = publisher(topic, null)) {
+                publisher.publish(draft(2), parameters(2), table, List.of());
+            }
+            await("version 2", () -> models.currentVersion() == 2);
+            try (ModelLease<BytesModel> lease = models.acquire()) {
+                ClassTable received = lease.classTable().orElseThrow();
+                assertEquals(names, received.names());
+                assertArrayEquals(table.bytes(), received.bytes());
+                ClassCentroids blob = ClassCentroids.of(lease.manifest(), lease.classTable()).orElseThrow();
+                assertEquals(classes, blob.classes());
+                for (int i = 0; i < 50; i++) {
+                    float[] embedding = new float[64];
+                    for (int j = 0; j < 64; j++) {
+                        embedding[j] = (float) random.nextGaussian();
+                    }
+                    ClassCentroids.Nearest fromBlob = blob.nearest(embedding);
+                    ClassCentroids.Nearest fromExtras = inline.nearest(embedding);
+                    assertEquals(fromExtras.label(), fromBlob.label());
+                    assertEquals(fromExtras.name(), fromBlob.name());
+                    assertEquals(names.get(fromBlob.label()), fromBlob.name());
+                    assertTrue(fromBlob.label() != 5, "an unnamed class is never the answer");
+                    assertEquals(fromExtras.distance(), fromBlob.distance(), 1e-6);
+                }
+            }
+        }
     }
 
     @Test

@@ -20,17 +20,20 @@ import io.embedstream.connectors.wire.WireHeaders;
 /**
  * Reassembles model versions from consumed publication records (see {@link ModelTopic}).
  *
- * <p>Feed every record of the topic, in partition order, to {@link #accept}. Chunks are buffered per version;
- * the manifest completes its version: all {@code chunkCount} chunks must be present, their total size must equal
- * {@code parameterBytes} and their SHA-256 must equal {@code parameterSha256}, otherwise the version is rejected
- * with the reason. With a {@link ManifestVerifier} that requires a signature, the manifest must also carry a valid
- * signature by the configured key. Because chunks are published before the manifest, a manifest that finds chunks missing means
+ * <p>Feed every record of the topic, in partition order, to {@link #accept}. Chunks are buffered per version and
+ * blob (the parameters, and the class table: {@link ClassTable}); the manifest completes its version: all
+ * {@code chunkCount} parameter chunks must be present, their total size must equal {@code parameterBytes} and their
+ * SHA-256 must equal {@code parameterSha256}, and, when the manifest has a {@code classTable}, the same holds for
+ * its chunks, size and SHA-256 and the table must decode to its classes and dimensions; otherwise the version is
+ * rejected with the reason. With a {@link ManifestVerifier} that requires a signature, the manifest must also carry a
+ * valid signature by the configured key. Because chunks are published before the manifest, a manifest that finds chunks missing means
  * they were lost or skipped (e.g. a consumer that started mid-version), and the version is rejected rather than
  * waited for.
  *
  * <p>Memory is bounded: at most {@code maxPendingVersions} incomplete versions and {@code maxPendingBytes}
- * buffered chunk bytes. When a new chunk would exceed either bound, the oldest incomplete versions are evicted
- * (reported to the eviction listener); a single version larger than {@code maxPendingBytes} is rejected.
+ * buffered chunk bytes, the chunks of both blobs counted. When a new chunk would exceed either bound, the oldest
+ * incomplete versions are evicted (reported to the eviction listener); a single version larger than
+ * {@code maxPendingBytes} is rejected.
  *
  * <p>Not thread-safe: use one instance per consuming thread.
  */
@@ -92,10 +95,11 @@ public final class ModelAssembler {
             return new AssemblyResult.Rejected(keyText, "missing header '" + ModelTopic.TYPE + "'");
         }
         return switch (type.get()) {
-            case ModelTopic.TYPE_CHUNK -> acceptChunk(version, value, headers);
+            case ModelTopic.TYPE_CHUNK -> acceptChunk(version, Blob.PARAMETERS, value, headers);
+            case ModelTopic.TYPE_BLOB_CHUNK -> acceptBlobChunk(version, keyText, value, headers);
             case ModelTopic.TYPE_MANIFEST -> acceptManifest(version, value, headers);
             default -> new AssemblyResult.Rejected(keyText, "unknown " + ModelTopic.TYPE + " '" + type.get()
-                    + "' (expected manifest or chunk)");
+                    + "' (expected manifest, chunk or blob-chunk)");
         };
     }
 
@@ -109,44 +113,62 @@ public final class ModelAssembler {
         return pendingBytes;
     }
 
-    private AssemblyResult acceptChunk(long version, byte[] chunk, WireHeaders headers) {
+    private AssemblyResult acceptBlobChunk(long version, String keyText, byte[] chunk, WireHeaders headers) {
+        Optional<String> blob = headers.string(ModelTopic.BLOB);
+        if (blob.isPresent() && blob.get().equals(ModelTopic.BLOB_CLASS_TABLE)) {
+            return acceptChunk(version, Blob.CLASS_TABLE, chunk, headers);
+        }
+        // A blob of a newer writer, which its manifest may not need: this record is refused, the version is not.
+        return new AssemblyResult.Rejected(keyText, "blob chunk of version " + version + " names "
+                + blob.map(name -> "unknown blob '" + name + "'").orElse("no blob") + " in header '" + ModelTopic.BLOB
+                + "' (expected " + ModelTopic.BLOB_CLASS_TABLE + ")");
+    }
+
+    private AssemblyResult acceptChunk(long version, Blob blob, byte[] chunk, WireHeaders headers) {
         Optional<Integer> count = intHeader(headers, ModelTopic.CHUNK_COUNT);
         Optional<Integer> index = intHeader(headers, ModelTopic.CHUNK_INDEX);
+        String what = blob.prefix + "chunk of version " + version;
         if (count.isEmpty() || count.get() < 1) {
-            return reject(version, "chunk of version " + version + " has no valid '" + ModelTopic.CHUNK_COUNT
+            return reject(version, what + " has no valid '" + ModelTopic.CHUNK_COUNT
                     + "' header (positive decimal integer)");
         }
         if (index.isEmpty() || index.get() >= count.get()) {
-            return reject(version, "chunk of version " + version + " has no valid '" + ModelTopic.CHUNK_INDEX
+            return reject(version, what + " has no valid '" + ModelTopic.CHUNK_INDEX
                     + "' header (decimal integer in [0, " + count.get() + "))");
         }
         PendingVersion state = pending.get(version);
-        if (state != null && state.chunkCount != count.get()) {
-            return reject(version, "chunk count of version " + version + " changed from " + state.chunkCount
-                    + " to " + count.get());
+        PendingBlob chunks = state == null ? null : state.blob(blob);
+        if (chunks != null && chunks.chunkCount != count.get()) {
+            return reject(version, blob.prefix + "chunk count of version " + version + " changed from "
+                    + chunks.chunkCount + " to " + count.get());
         }
-        if (state != null) {
-            byte[] existing = state.chunks.get(index.get());
+        if (chunks != null) {
+            byte[] existing = chunks.chunks.get(index.get());
             if (existing != null) {
                 if (Arrays.equals(existing, chunk)) {
-                    return new AssemblyResult.Pending(version, state.chunks.size(), state.chunkCount);
+                    return new AssemblyResult.Pending(version, chunks.chunks.size(), chunks.chunkCount);
                 }
-                return reject(version, "conflicting duplicate of chunk " + index.get() + " of version " + version);
+                return reject(version, "conflicting duplicate of " + blob.prefix + "chunk " + index.get()
+                        + " of version " + version);
             }
         }
-        long stateBytes = state == null ? 0 : state.bytes;
+        long stateBytes = state == null ? 0 : state.bytes();
         if (stateBytes + chunk.length > maxPendingBytes) {
             return reject(version, "version " + version + " needs more than max pending bytes " + maxPendingBytes);
         }
         makeRoom(version, chunk.length);
         if (state == null) {
-            state = new PendingVersion(count.get());
+            state = new PendingVersion();
             pending.put(version, state);
         }
-        state.chunks.put(index.get(), chunk);
-        state.bytes += chunk.length;
+        if (chunks == null) {
+            chunks = new PendingBlob(count.get());
+            state.put(blob, chunks);
+        }
+        chunks.chunks.put(index.get(), chunk);
+        chunks.bytes += chunk.length;
         pendingBytes += chunk.length;
-        return new AssemblyResult.Pending(version, state.chunks.size(), state.chunkCount);
+        return new AssemblyResult.Pending(version, chunks.chunks.size(), chunks.chunkCount);
     }
 
     private AssemblyResult acceptManifest(long version, byte[] json, WireHeaders headers) {
@@ -169,34 +191,60 @@ public final class ModelAssembler {
                     + " differs from JSON chunkCount " + manifest.chunkCount());
         }
         PendingVersion state = pending.get(version);
-        int received = state == null ? 0 : state.chunks.size();
-        if (state != null && state.chunkCount != manifest.chunkCount()) {
-            return reject(version, "chunk count mismatch for version " + version + ": manifest says "
-                    + manifest.chunkCount() + ", chunks say " + state.chunkCount);
+        drop(version);
+        PendingBlob parameterChunks = state == null ? null : state.parameters;
+        Joined parameters = join(version, Blob.PARAMETERS, parameterChunks, manifest.chunkCount(),
+                manifest.parameterBytes(), manifest.parameterSha256());
+        if (parameters.reason != null) {
+            return new AssemblyResult.Rejected(Long.toString(version), parameters.reason);
         }
-        if (received < manifest.chunkCount()) {
-            return reject(version, "manifest of version " + version + " arrived with " + received + " of "
-                    + manifest.chunkCount() + " chunks (chunks are published before their manifest)");
+        ModelManifest.ClassTableRef ref = manifest.classTable();
+        if (ref == null) {
+            return new AssemblyResult.Completed(new PublishedModel(manifest, parameters.bytes));
         }
-        long total = state == null ? 0 : state.bytes;
-        if (total != manifest.parameterBytes()) {
-            return reject(version, "parameter size mismatch for version " + version + ": manifest says "
-                    + manifest.parameterBytes() + " bytes, chunks hold " + total);
+        Joined table = join(version, Blob.CLASS_TABLE, state == null ? null : state.classTable, ref.chunkCount(),
+                ref.bytes(), ref.sha256());
+        if (table.reason != null) {
+            return new AssemblyResult.Rejected(Long.toString(version), table.reason);
         }
-        byte[] parameters = new byte[(int) total];
+        try {
+            ClassTable classTable = ClassTable.decode(table.bytes, ref.classes(), ref.dimensions());
+            return new AssemblyResult.Completed(new PublishedModel(manifest, parameters.bytes, classTable));
+        } catch (ModelFormatException | IllegalArgumentException e) {
+            return new AssemblyResult.Rejected(Long.toString(version), "class table of version " + version
+                    + " is unusable: " + e.getMessage());
+        }
+    }
+
+    /** The blob's bytes put together and checked against the manifest, or the reason they cannot be. */
+    private static Joined join(long version, Blob blob, PendingBlob chunks, int chunkCount, long size, String sha256) {
+        int received = chunks == null ? 0 : chunks.chunks.size();
+        if (chunks != null && chunks.chunkCount != chunkCount) {
+            return Joined.failed(blob.prefix + "chunk count mismatch for version " + version + ": manifest says "
+                    + chunkCount + ", chunks say " + chunks.chunkCount);
+        }
+        if (received < chunkCount) {
+            return Joined.failed("manifest of version " + version + " arrived with " + received + " of " + chunkCount
+                    + " " + blob.prefix + "chunks (chunks are published before their manifest)");
+        }
+        long total = chunks == null ? 0 : chunks.bytes;
+        if (total != size) {
+            return Joined.failed(blob.label + " size mismatch for version " + version + ": manifest says " + size
+                    + " bytes, chunks hold " + total);
+        }
+        byte[] bytes = new byte[(int) total];
         int at = 0;
-        for (int i = 0; i < manifest.chunkCount(); i++) {
-            byte[] chunk = state.chunks.get(i);
-            System.arraycopy(chunk, 0, parameters, at, chunk.length);
+        for (int i = 0; i < chunkCount; i++) {
+            byte[] chunk = chunks.chunks.get(i);
+            System.arraycopy(chunk, 0, bytes, at, chunk.length);
             at += chunk.length;
         }
-        drop(version);
-        String actual = Sha256.hex(parameters);
-        if (!actual.equalsIgnoreCase(manifest.parameterSha256())) {
-            return new AssemblyResult.Rejected(Long.toString(version), "sha256 mismatch for version " + version
-                    + ": manifest says " + manifest.parameterSha256() + ", parameters hash to " + actual);
+        String actual = Sha256.hex(bytes);
+        if (!actual.equalsIgnoreCase(sha256)) {
+            return Joined.failed(blob.prefix + "sha256 mismatch for version " + version + ": manifest says " + sha256
+                    + ", " + blob.hashes + " to " + actual);
         }
-        return new AssemblyResult.Completed(new PublishedModel(manifest, parameters));
+        return new Joined(bytes, null);
     }
 
     /** Evicts the oldest other versions until {@code version} and {@code extraBytes} more fit. */
@@ -214,11 +262,10 @@ public final class ModelAssembler {
             }
             PendingVersion evicted = oldest.getValue();
             oldestFirst.remove();
-            pendingBytes -= evicted.bytes;
+            pendingBytes -= evicted.bytes();
             AssemblyResult.Rejected eviction = new AssemblyResult.Rejected(Long.toString(oldest.getKey()),
-                    "version " + oldest.getKey() + " evicted incomplete with " + evicted.chunks.size() + " of "
-                            + evicted.chunkCount + " chunks (pending limits: " + maxPendingVersions + " versions, "
-                            + maxPendingBytes + " bytes)");
+                    "version " + oldest.getKey() + " evicted incomplete with " + evicted.describe()
+                            + " (pending limits: " + maxPendingVersions + " versions, " + maxPendingBytes + " bytes)");
             evictionListener.accept(eviction);
         }
     }
@@ -231,7 +278,7 @@ public final class ModelAssembler {
     private void drop(long version) {
         PendingVersion removed = pending.remove(version);
         if (removed != null) {
-            pendingBytes -= removed.bytes;
+            pendingBytes -= removed.bytes();
         }
     }
 
@@ -239,13 +286,69 @@ public final class ModelAssembler {
         return headers.string(name).map(String::trim).filter(s -> s.matches("[0-9]{1,9}")).map(Integer::parseInt);
     }
 
-    private static final class PendingVersion {
+    /** The blobs of a version, with the words its messages use (a parameter message reads as before blobs). */
+    private enum Blob {
+        PARAMETERS("", "parameter", "parameters hash"),
+        CLASS_TABLE("class table ", "class table", "class table hashes");
+
+        /** Before "chunk", "sha256". */
+        final String prefix;
+        /** Before "size mismatch". */
+        final String label;
+        /** Before "to &lt;hex&gt;". */
+        final String hashes;
+
+        Blob(String prefix, String label, String hashes) {
+            this.prefix = prefix;
+            this.label = label;
+            this.hashes = hashes;
+        }
+    }
+
+    private static final class PendingBlob {
         final int chunkCount;
         final Map<Integer, byte[]> chunks = new HashMap<>();
         long bytes;
 
-        PendingVersion(int chunkCount) {
+        PendingBlob(int chunkCount) {
             this.chunkCount = chunkCount;
+        }
+    }
+
+    private static final class PendingVersion {
+        PendingBlob parameters;
+        PendingBlob classTable;
+
+        PendingBlob blob(Blob blob) {
+            return blob == Blob.PARAMETERS ? parameters : classTable;
+        }
+
+        void put(Blob blob, PendingBlob chunks) {
+            if (blob == Blob.PARAMETERS) {
+                parameters = chunks;
+            } else {
+                classTable = chunks;
+            }
+        }
+
+        long bytes() {
+            return (parameters == null ? 0 : parameters.bytes) + (classTable == null ? 0 : classTable.bytes);
+        }
+
+        String describe() {
+            return describe(parameters, Blob.PARAMETERS) + (classTable == null ? "" : " and "
+                    + describe(classTable, Blob.CLASS_TABLE));
+        }
+
+        private static String describe(PendingBlob blob, Blob which) {
+            return blob == null ? "no " + which.prefix + "chunks"
+                    : blob.chunks.size() + " of " + blob.chunkCount + " " + which.prefix + "chunks";
+        }
+    }
+
+    private record Joined(byte[] bytes, String reason) {
+        static Joined failed(String reason) {
+            return new Joined(null, reason);
         }
     }
 
@@ -270,8 +373,8 @@ public final class ModelAssembler {
         }
 
         /**
-         * Most chunk bytes buffered at once, over all incomplete versions; also the largest model that can be
-         * assembled. Default 512 MiB.
+         * Most chunk bytes buffered at once, over all incomplete versions and both blobs (parameters and class
+         * table); also the largest version that can be assembled. Default 512 MiB.
          */
         public Builder maxPendingBytes(long bytes) {
             if (bytes < 1) {

@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Reads models from a local {@link ModelDirectory}, verifying size and SHA-256 of the parameters against the
- * manifest, and optionally the manifest's signature ({@link ManifestVerifier}). Temporary directories of unfinished writes are ignored.
+ * Reads models from a local {@link ModelDirectory}, verifying size and SHA-256 of the parameters (and of the class
+ * table, when the manifest has one) against the manifest, and optionally the manifest's signature ({@link ManifestVerifier}). Temporary directories of unfinished writes are ignored.
  */
 public final class ModelDirectoryReader {
 
@@ -90,11 +90,34 @@ public final class ModelDirectoryReader {
                 throw new ModelFormatException(dir + ": sha256 mismatch: manifest says " + manifest.parameterSha256()
                         + ", " + ModelDirectory.PARAMETERS_FILE + " hashes to " + sha);
             }
-            return new PublishedModel(manifest, parameters);
+            return new PublishedModel(manifest, parameters, classTable(dir, manifest));
         } catch (NoSuchFileException e) {
             throw new ModelFormatException("model version " + version + " is incomplete or absent: missing " + e.getFile(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read model version " + version + " from " + dir, e);
+        }
+    }
+
+    /** The version's class table, checked against the manifest; null when the manifest has none. */
+    private static ClassTable classTable(Path dir, ModelManifest manifest) throws IOException {
+        ModelManifest.ClassTableRef ref = manifest.classTable();
+        if (ref == null) {
+            return null;
+        }
+        byte[] blob = Files.readAllBytes(dir.resolve(ModelDirectory.CLASS_TABLE_FILE));
+        if (blob.length != ref.bytes()) {
+            throw new ModelFormatException(dir + ": " + ModelDirectory.CLASS_TABLE_FILE + " has " + blob.length
+                    + " bytes, manifest says " + ref.bytes());
+        }
+        String sha = Sha256.hex(blob);
+        if (!sha.equalsIgnoreCase(ref.sha256())) {
+            throw new ModelFormatException(dir + ": class table sha256 mismatch: manifest says " + ref.sha256() + ", "
+                    + ModelDirectory.CLASS_TABLE_FILE + " hashes to " + sha);
+        }
+        try {
+            return ClassTable.decode(blob, ref.classes(), ref.dimensions());
+        } catch (ModelFormatException e) {
+            throw new ModelFormatException(dir + ": " + ModelDirectory.CLASS_TABLE_FILE + ": " + e.getMessage(), e);
         }
     }
 }

@@ -26,7 +26,8 @@ public final class ModelDirectoryWriter {
     }
 
     /**
-     * Writes {@code model} as {@code root/v<version>}; creates {@code root} if needed.
+     * Writes {@code model} as {@code root/v<version>} (its class table too, when it has one); creates {@code root}
+     * if needed.
      *
      * @return the version directory
      * @throws UncheckedIOException on I/O failure (the temporary directory is removed)
@@ -43,6 +44,9 @@ public final class ModelDirectoryWriter {
             Path temp = Files.createTempDirectory(root, ".v" + version + ".tmp-");
             try {
                 writeSynced(temp.resolve(ModelDirectory.PARAMETERS_FILE), model.parameters());
+                if (model.classTable() != null) {
+                    writeSynced(temp.resolve(ModelDirectory.CLASS_TABLE_FILE), model.classTable().bytes());
+                }
                 writeSynced(temp.resolve(ModelDirectory.MANIFEST_FILE), ModelManifestJson.toPrettyBytes(model.manifest()));
                 try {
                     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);

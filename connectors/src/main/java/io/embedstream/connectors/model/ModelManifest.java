@@ -12,7 +12,8 @@ import java.util.Objects;
  * Everything a consumer needs to know about one published model version, apart from the parameter bytes.
  *
  * <p>Build a draft with {@link #builder()}; the parameter fields ({@code parameterBytes},
- * {@code parameterSha256}, {@code chunkCount}, {@code chunkBytes}) are filled in by {@link ModelChunker}. JSON form:
+ * {@code parameterSha256}, {@code chunkCount}, {@code chunkBytes}) and the class table reference are filled in by
+ * {@link ModelChunker}. JSON form:
  * see {@link ModelManifestJson}.
  *
  * @param version            model version, &ge; 0, also the record key
@@ -27,23 +28,46 @@ import java.util.Objects;
  * @param parameterSha256    SHA-256 of the parameter bytes, lower-case hex
  * @param chunkCount         number of chunk records
  * @param chunkBytes         chunk size used (the last chunk may be shorter)
- * @param extras             free-form additions (e.g. class centroids), JSON-compatible values
+ * @param extras             free-form additions (e.g. the promotion status), JSON-compatible values
+ * @param classTable         the version's class table blob ({@link ClassTable}), or null when it has none; filled in
+ *                           by {@link ModelChunker}
  * @param signature          Ed25519 signature of all other fields ({@link ManifestSigner}), or null when unsigned
  */
 public record ModelManifest(long version, long trainingStep, Instant createdAt, String architecture,
                             Map<String, Object> architectureConfig, InputShape input, int embeddingSize,
                             Map<String, Object> loss, long parameterBytes, String parameterSha256, int chunkCount,
-                            int chunkBytes, Map<String, Object> extras, ManifestSignature signature) {
+                            int chunkBytes, Map<String, Object> extras, ClassTableRef classTable,
+                            ManifestSignature signature) {
 
     /** Manifest JSON layout version, written as {@code "format"}. */
     public static final int FORMAT = 1;
 
     /**
-     * The extra that names the classes (with {@code classes.names}): a list parallel to {@code class_centroids},
-     * entry c the name of class index c, null for an index no name was learnt for. Absent from manifests of
-     * streams with integer labels and from manifests written before names existed.
+     * The extra of manifests written before the class table was a blob of its own: the names of the classes, a list
+     * parallel to {@link #CLASS_CENTROIDS_EXTRA}, entry c the name of class index c, null for an index no name was
+     * learnt for. Read for backward compatibility; writers put names in the {@link ClassTable}.
      */
     public static final String CLASS_NAMES_EXTRA = "class_names";
+    /**
+     * The extra of manifests written before the class table was a blob of its own: one unit vector (a JSON list of
+     * numbers) per class. Read for backward compatibility; writers publish a {@link ClassTable}.
+     */
+    public static final String CLASS_CENTROIDS_EXTRA = "class_centroids";
+
+    /**
+     * Where a version's class table blob is and how to check it: {@code bytes} long, hashing to {@code sha256}
+     * (lower-case hex), in {@code chunkCount} chunks of the manifest's {@code chunkBytes} on the topic, holding
+     * {@code classes} rows of {@code dimensions} values (see {@link ClassTable}). Part of the signed manifest.
+     */
+    public record ClassTableRef(long bytes, String sha256, int chunkCount, int classes, int dimensions) {
+        public ClassTableRef {
+            Objects.requireNonNull(sha256, "sha256");
+            if (bytes < 0 || chunkCount < 0 || classes < 1 || dimensions < 1) {
+                throw new IllegalArgumentException("class table needs bytes, chunkCount >= 0 and classes, dimensions"
+                        + " >= 1, got " + bytes + ", " + chunkCount + ", " + classes + ", " + dimensions);
+            }
+        }
+    }
 
     public ModelManifest {
         if (version < 0) {
@@ -64,13 +88,13 @@ public record ModelManifest(long version, long trainingStep, Instant createdAt, 
         extras = frozen(extras);
     }
 
-    /** An unsigned manifest (the form before signatures existed). */
+    /** An unsigned manifest without a class table (the form before signatures and class table blobs existed). */
     public ModelManifest(long version, long trainingStep, Instant createdAt, String architecture,
                          Map<String, Object> architectureConfig, InputShape input, int embeddingSize,
                          Map<String, Object> loss, long parameterBytes, String parameterSha256, int chunkCount,
                          int chunkBytes, Map<String, Object> extras) {
         this(version, trainingStep, createdAt, architecture, architectureConfig, input, embeddingSize, loss,
-                parameterBytes, parameterSha256, chunkCount, chunkBytes, extras, null);
+                parameterBytes, parameterSha256, chunkCount, chunkBytes, extras, null, null);
     }
 
     public static Builder builder() {
@@ -83,8 +107,9 @@ public record ModelManifest(long version, long trainingStep, Instant createdAt, 
     }
 
     /**
-     * The class names of {@link #CLASS_NAMES_EXTRA}, entry c for class index c (null where none is known); empty
-     * when the manifest names no class (an integer-labelled stream, or a manifest older than names).
+     * The inline class names of an older manifest ({@link #CLASS_NAMES_EXTRA}), entry c for class index c (null where
+     * none is known); empty when the manifest has none (an integer-labelled stream, a manifest older than names, or
+     * one whose names are in its {@link ClassTable}).
      *
      * @throws ModelFormatException if the extra is not a list of strings and nulls
      */
@@ -110,7 +135,8 @@ public record ModelManifest(long version, long trainingStep, Instant createdAt, 
     /** This manifest with another signature (null = unsigned); see {@link ManifestSigner#sign}. */
     public ModelManifest withSignature(ManifestSignature signature) {
         return new ModelManifest(version, trainingStep, createdAt, architecture, architectureConfig, input,
-                embeddingSize, loss, parameterBytes, parameterSha256, chunkCount, chunkBytes, extras, signature);
+                embeddingSize, loss, parameterBytes, parameterSha256, chunkCount, chunkBytes, extras, classTable,
+                signature);
     }
 
     /**
@@ -119,13 +145,22 @@ public record ModelManifest(long version, long trainingStep, Instant createdAt, 
      */
     public ModelManifest withParameters(long parameterBytes, String parameterSha256, int chunkCount, int chunkBytes) {
         return new ModelManifest(version, trainingStep, createdAt, architecture, architectureConfig, input,
-                embeddingSize, loss, parameterBytes, parameterSha256, chunkCount, chunkBytes, extras);
+                embeddingSize, loss, parameterBytes, parameterSha256, chunkCount, chunkBytes, extras, classTable,
+                null);
     }
 
-    /** This manifest with other extras (e.g. centroids computed after publication); unsigned, like any change. */
+    /** This manifest with another class table reference (null = none); unsigned, like any change. */
+    public ModelManifest withClassTable(ClassTableRef classTable) {
+        return new ModelManifest(version, trainingStep, createdAt, architecture, architectureConfig, input,
+                embeddingSize, loss, parameterBytes, parameterSha256, chunkCount, chunkBytes, extras, classTable,
+                null);
+    }
+
+    /** This manifest with other extras; unsigned, like any change. */
     public ModelManifest withExtras(Map<String, Object> extras) {
         return new ModelManifest(version, trainingStep, createdAt, architecture, architectureConfig, input,
-                embeddingSize, loss, parameterBytes, parameterSha256, chunkCount, chunkBytes, extras);
+                embeddingSize, loss, parameterBytes, parameterSha256, chunkCount, chunkBytes, extras, classTable,
+                null);
     }
 
     // Null values are legal JSON, so Map.copyOf (which rejects them) is not an option.

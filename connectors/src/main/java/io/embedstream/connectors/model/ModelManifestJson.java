@@ -21,8 +21,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {"format":1,"version":7,"trainingStep":1200,"createdAt":"2026-11-23T18:00:00Z",
  *  "architecture":"embedding-cnn","architectureConfig":{...},"input":{"width":28,"height":28,"channels":1},
  *  "embeddingSize":64,"loss":{...},"parameterBytes":3145728,"parameterSha256":"9f86...","chunkCount":6,
- *  "chunkBytes":524288,"extras":{...},"signature":{"algorithm":"Ed25519","keyId":"3f2a...","value":"<base64>"}}
+ *  "chunkBytes":524288,"extras":{...},
+ *  "classTable":{"bytes":5160000,"sha256":"4e07...","chunkCount":10,"classes":10000,"dimensions":128},
+ *  "signature":{"algorithm":"Ed25519","keyId":"3f2a...","value":"<base64>"}}
  * }</pre>
+ *
+ * <p>{@code "classTable"} is there only for a version with a class table ({@link ClassTable}); older readers ignore
+ * it (and go without the nearest class), older manifests lack it (and may carry the table inline in their extras).
  *
  * <p>{@code "signature"} is null for an unsigned manifest; readers treat a missing field (older writers) the same.
  *
@@ -31,6 +36,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class ModelManifestJson {
 
+    private static final String CLASS_TABLE_FIELD = "classTable";
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() { };
@@ -95,6 +101,7 @@ public final class ModelManifestJson {
                     (int) requiredLong(root, "chunkCount"),
                     (int) requiredLong(root, "chunkBytes"),
                     optionalMap(root, "extras"),
+                    classTable(root),
                     signature(root));
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException("manifest is invalid: " + e.getMessage(), e);
@@ -120,6 +127,14 @@ public final class ModelManifestJson {
         root.put("chunkCount", m.chunkCount());
         root.put("chunkBytes", m.chunkBytes());
         root.set("extras", MAPPER.valueToTree(m.extras()));
+        if (m.classTable() != null) {
+            ObjectNode table = root.putObject(CLASS_TABLE_FIELD);
+            table.put("bytes", m.classTable().bytes());
+            table.put("sha256", m.classTable().sha256());
+            table.put("chunkCount", m.classTable().chunkCount());
+            table.put("classes", m.classTable().classes());
+            table.put("dimensions", m.classTable().dimensions());
+        }
         if (m.signature() == null) {
             root.putNull(ManifestCanonicalForm.SIGNATURE_FIELD);
         } else {
@@ -129,6 +144,21 @@ public final class ModelManifestJson {
             signature.put("value", m.signature().value());
         }
         return root;
+    }
+
+    /** Absent or null: the version has no class table blob. */
+    private static ModelManifest.ClassTableRef classTable(JsonNode root) {
+        JsonNode value = root.get(CLASS_TABLE_FIELD);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isObject()) {
+            throw new ModelFormatException("manifest field '" + CLASS_TABLE_FIELD + "' must be an object or null, got "
+                    + value.getNodeType());
+        }
+        return new ModelManifest.ClassTableRef(requiredLong(value, "bytes"), requiredText(value, "sha256"),
+                (int) requiredLong(value, "chunkCount"), (int) requiredLong(value, "classes"),
+                (int) requiredLong(value, "dimensions"));
     }
 
     /** Absent (manifests written before signatures existed) or null means unsigned. */

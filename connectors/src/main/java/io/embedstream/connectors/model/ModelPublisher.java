@@ -57,7 +57,8 @@ public final class ModelPublisher implements AutoCloseable {
     }
 
     /**
-     * Publishes one version in one transaction (chunks, then manifest) and waits for the commit.
+     * Publishes one version without a class table in one transaction (chunks, then manifest) and waits for the
+     * commit.
      *
      * @return the manifest as published (size, SHA-256 and chunk count filled in, signed if a signer is set)
      * @throws KafkaException if the transaction could not be committed (it is aborted where possible)
@@ -71,7 +72,18 @@ public final class ModelPublisher implements AutoCloseable {
      * the draft should carry {@code "promotion": "candidate"} in its extras when a decision follows.
      */
     public ModelManifest publish(ModelManifest draft, byte[] parameters, List<PromotionRecord> decisions) {
-        ModelChunker.ModelRecords records = chunker.chunk(draft, parameters, signer);
+        return publish(draft, parameters, null, decisions);
+    }
+
+    /**
+     * Publishes one version with its class table (parameter chunks, class table chunks, manifest) and the promotion
+     * gate's decisions after it, all in one transaction.
+     *
+     * @param classTable the version's class table; null for a version without one
+     */
+    public ModelManifest publish(ModelManifest draft, byte[] parameters, ClassTable classTable,
+                                 List<PromotionRecord> decisions) {
+        ModelChunker.ModelRecords records = chunker.chunk(draft, parameters, classTable, signer);
         List<ProducerRecord<byte[], byte[]>> all = new ArrayList<>(records.records());
         decisions.forEach(d -> all.add(d.toProducerRecord(topic)));
         send(all);

@@ -95,13 +95,6 @@ public final class ClassScalingBenchCommand implements Callable<Integer> {
             description = "Most seconds a run may take to pass its records through the batcher (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
-    @Option(names = "--max-message-mib", defaultValue = "64",
-            description = "Largest Kafka record, in MiB, for the broker (message.max.bytes) and the job's producers"
-                    + " (kafka.client.max.request.size). A version's manifest carries every class's centroid as JSON"
-                    + " in one record: about 1.5 MB at 1,000 classes of 128 dimensions, past Kafka's 1 MiB default"
-                    + " (default: ${DEFAULT-VALUE}).")
-    int maxMessageMib;
-
     @Option(names = "--out", description = "Directory for results.json and results.md (default: print only).")
     Path out;
 
@@ -165,12 +158,10 @@ public final class ClassScalingBenchCommand implements Callable<Integer> {
         defaults.setProperty("batcher.classes-per-batch", Integer.toString(p));
         // Every record to the trainer: the gate's held-out share would take some past the batcher.
         defaults.setProperty("holdout.share", "0");
-        int maxBytes = maxMessageMib * 1024 * 1024;
-        defaults.setProperty("kafka.client.max.request.size", Integer.toString(maxBytes));
+        // Kafka's default 1 MiB records suffice at any class count: the class table travels in 512 KiB chunks.
         PipelineConfig base = job.pipelineConfig(trainer, defaults);
         long start = System.nanoTime();
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
-                .brokerProperty("message.max.bytes", Integer.toString(maxBytes)).build().start()) {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
             PipelineConfig config = base.withKafka(base.kafka().withBootstrapServers(broker.bootstrapServers())
                     .withGroupId("bench-classes-" + classes + "-" + System.nanoTime()));
             broker.createTopics(config.kafka().imagesTopic(), config.kafka().deadLetterTopic(),

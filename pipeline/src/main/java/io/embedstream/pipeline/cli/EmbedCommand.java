@@ -39,7 +39,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "embed",
         description = {"Embed image files (or every image in folders) with the latest or a given model version, from"
                 + " the models topic or a model directory. Prints one JSON line per image: file, version, embedding"
-                + " and, when the manifest has class centroids, the nearest class (with its name when the stream names"
+                + " and, when the version has a class table, the nearest class (with its name when the stream names"
                 + " its classes) and its cosine distance.",
                 "Images are converted to the network's input as the training job converts them."})
 public final class EmbedCommand implements Callable<Integer> {
@@ -143,7 +143,7 @@ public final class EmbedCommand implements Callable<Integer> {
     private int embed(List<Path> files, ModelLease<EmbeddingModel> lease, PrintStream out) throws IOException {
         ModelManifest manifest = lease.manifest();
         NetworkConfig network = lease.model().config();
-        Optional<ClassCentroids> centroids = ClassCentroids.of(manifest);
+        Optional<ClassCentroids> centroids = ClassCentroids.of(manifest, lease.classTable());
         ImageRecordDecoder decoder = ImageRecordDecoder.builder().classes(1)
                 .target(network.width(), network.height(), network.channels()).build();
         WireHeaders label = WireHeaders.empty().with(ImageHeaders.LABEL, "0");

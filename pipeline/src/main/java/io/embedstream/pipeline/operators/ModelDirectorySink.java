@@ -1,5 +1,6 @@
 package io.embedstream.pipeline.operators;
 
+import io.embedstream.connectors.model.ClassTable;
 import io.embedstream.connectors.model.ManifestSigner;
 import io.embedstream.connectors.model.ModelChunker;
 import io.embedstream.connectors.model.ModelDirectory;
@@ -17,7 +18,8 @@ import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.functions.sink.legacy.RichSinkFunction;
 
 /**
- * Writes each model version to {@code <dir>/v<version>/} ({@code manifest.json} + {@code parameters.bin}, the
+ * Writes each model version to {@code <dir>/v<version>/} ({@code manifest.json} + {@code parameters.bin}, and
+ * {@code class_table.bin} for a version with classes: the
  * layout {@code ModelDirectoryReader} reads, and the promotion gate's {@code decision.json} when it judged the
  * version) on any Flink file system: a local path, {@code file://}, {@code s3://},
  * {@code hdfs://}... Each version is written into a temporary directory and renamed into place, so a reader never
@@ -53,8 +55,9 @@ public final class ModelDirectorySink extends RichSinkFunction<ModelSnapshot> {
 
     @Override
     public void invoke(ModelSnapshot snapshot, Context context) throws IOException {
-        ModelManifest manifest = chunker.chunk(ModelRecordsFunction.draftManifest(config, snapshot),
-                snapshot.parameters, signer).manifest();
+        ClassTable classTable = ModelRecordsFunction.classTable(config, snapshot);
+        ModelManifest manifest = chunker.complete(ModelRecordsFunction.draftManifest(config, snapshot),
+                snapshot.parameters, classTable, signer);
         Path root = new Path(directory);
         FileSystem fs = root.getFileSystem();
         fs.mkdirs(root);
@@ -62,6 +65,9 @@ public final class ModelDirectorySink extends RichSinkFunction<ModelSnapshot> {
         Path temp = new Path(root, ".v" + snapshot.version + ".tmp-" + UUID.randomUUID());
         try {
             write(fs, new Path(temp, ModelDirectory.PARAMETERS_FILE), snapshot.parameters);
+            if (classTable != null) {
+                write(fs, new Path(temp, ModelDirectory.CLASS_TABLE_FILE), classTable.bytes());
+            }
             write(fs, new Path(temp, ModelDirectory.MANIFEST_FILE), ModelManifestJson.toPrettyBytes(manifest));
             if (snapshot.decision != null) {
                 // With the version, in the same rename: a candidate is never seen without its decision.
