@@ -54,7 +54,7 @@ final class ResamplingDetector {
      * @param rowD2        per row y (1 .. height - 2), the sum over the sampled columns of |second difference along y|
      * @param rowExcess    the same sums of max(0, |second difference| - 1)
      */
-    static double factor(long[] columnD2, long[] columnExcess, long[] rowD2, long[] rowExcess, int width, int height,
+    static double factor(int[] columnD2, int[] columnExcess, int[] rowD2, int[] rowExcess, int width, int height,
                          Workspace ws) {
         if (Math.min(width, height) < MIN_SIDE) {
             return NONE;
@@ -73,7 +73,7 @@ final class ResamplingDetector {
     }
 
     /** Frequency (cycles per pixel) of the profile's peak, or -1 when no peak stands out enough. */
-    private static double peak(long[] profile, int from, int length, Workspace ws) {
+    private static double peak(int[] profile, int from, int length, Workspace ws) {
         double[] p = ws.centred(profile, from, length);
         double[] cos = ws.cos(length);
         double[] sin = ws.sin(length);
@@ -112,7 +112,7 @@ final class ResamplingDetector {
     }
 
     /** Quietest phase over the loudest, of the profile folded at frequency {@code nu}. */
-    private static double quietest(long[] profile, int from, int length, double nu) {
+    private static double quietest(int[] profile, int from, int length, double nu) {
         double[] sum = new double[PHASES];
         int[] count = new int[PHASES];
         for (int x = 0; x < length; x++) {
@@ -146,7 +146,7 @@ final class ResamplingDetector {
         private double[] cos = new double[0];
         private double[] sin = new double[0];
 
-        double[] centred(long[] profile, int from, int length) {
+        double[] centred(int[] profile, int from, int length) {
             if (centred.length < length) {
                 centred = new double[length];
             }
