@@ -80,22 +80,12 @@ public final class QualityEstimator {
     private static final int NOISE_BINS = 512;
     /** Sum of three neighbouring steps (grey levels) below which a grid-line position counts as flat. */
     private static final int GRID_ACTIVITY = 4;
-    /**
-     * 1 / (activity + 1) for every possible activity (three steps of at most 255): a multiply beats a divide. 0 at
-     * and below {@link #GRID_ACTIVITY}, so flat positions add nothing without a branch.
-     */
+    /** 1 / (activity + 1) for every possible activity (three steps of at most 255): a multiply beats a divide. */
     private static final double[] INVERSE_ACTIVITY = new double[3 * 255 + 1];
-    /** Squared gradient magnitudes below this take their square root from {@link #SQRT}. */
-    private static final int SQRT_TABLE = 4096;
-    /** Math.sqrt(g2) for the common small g2: the same values, without the slow square-root instruction. */
-    private static final double[] SQRT = new double[SQRT_TABLE];
 
     static {
-        for (int a = GRID_ACTIVITY + 1; a < INVERSE_ACTIVITY.length; a++) {
+        for (int a = 0; a < INVERSE_ACTIVITY.length; a++) {
             INVERSE_ACTIVITY[a] = 1.0 / (a + 1);
-        }
-        for (int g2 = 0; g2 < SQRT_TABLE; g2++) {
-            SQRT[g2] = Math.sqrt(g2);
         }
     }
     /** Median of |N(0,1)|: converts a median absolute deviation to a Gaussian sigma. */
@@ -181,6 +171,10 @@ public final class QualityEstimator {
         // 8k in, as rowStep divides 8.
         int side = Math.min(width, height);
         int rowStep = side >= SPARSE_SAMPLING_SIDE ? 4 : side >= ROW_SAMPLING_SIDE ? 2 : 1;
+        // From SPARSE_SAMPLING_SIDE the 3x3 pass also takes every other column (the even ones, so the block grid
+        // columns 8k stay in).
+        int columnStep = side >= SPARSE_SAMPLING_SIDE ? 2 : 1;
+        int firstColumn = columnStep;
 
         // Pass 1: luminance and its histogram (the moments follow from the histogram). Runs of equal values,
         // typical of backgrounds, are counted in registers rather than through the histogram in memory.
@@ -252,8 +246,12 @@ public final class QualityEstimator {
         double gradAbs = 0;
         long immerkaerAbs = 0;
         int flatResponses = 0;
+        // Horizontal and vertical steps in their own sums: one shared sum made a chain of dependent additions, two per
+        // pixel, that bounded the whole pass.
         double gridExcess = 0;
+        double gridExcessVertical = 0;
         double offGridExcess = 0;
+        double offGridExcessVertical = 0;
         int gridCount = 0;
         int offGridCount = 0;
         boolean resampling = Math.min(width, height) >= ResamplingDetector.MIN_SIDE;
@@ -262,7 +260,7 @@ public final class QualityEstimator {
             rows++;
             int row = y * width;
             boolean gridRow = y >= 2 && (y & 7) == 0;
-            for (int x = 1; x < width - 1; x++) {
+            for (int x = firstColumn; x < width - 1; x += columnStep) {
                 int i = row + x;
                 int c = lum[i];
                 int nn = lum[i - width];
@@ -279,7 +277,7 @@ public final class QualityEstimator {
                 lapSq += lap * lap;
                 int g2 = gx * gx + gy * gy;
                 gradSq += g2;
-                gradAbs += g2 < SQRT_TABLE ? SQRT[g2] : Math.sqrt(g2);
+                gradAbs += Math.sqrt(g2);
                 immerkaerAbs += r;
                 // Flat regions give long runs of r == 0: count those in a register rather than through memory.
                 if (r == 0) {
@@ -296,14 +294,15 @@ public final class QualityEstimator {
                     int after = Math.abs(e - c);
                     int activity = across + before + after;
                     // Branch-free: a flat position weighs 0 and counts 0 (the branch was unpredictable).
-                    double excess = (across - 0.5 * (before + after)) * INVERSE_ACTIVITY[activity];
-                    int active = (GRID_ACTIVITY - activity) >>> 31;
-                    if ((x & 7) == 0) {
-                        gridExcess += excess;
-                        gridCount += active;
-                    } else {
-                        offGridExcess += excess;
-                        offGridCount += active;
+                    if (activity > GRID_ACTIVITY) {
+                        double excess = (across - 0.5 * (before + after)) * INVERSE_ACTIVITY[activity];
+                        if ((x & 7) == 0) {
+                            gridExcess += excess;
+                            gridCount++;
+                        } else {
+                            offGridExcess += excess;
+                            offGridCount++;
+                        }
                     }
                 }
                 if (y >= 2) {
@@ -311,14 +310,15 @@ public final class QualityEstimator {
                     int before = Math.abs(nn - lum[i - 2 * width]);
                     int after = Math.abs(ss - c);
                     int activity = across + before + after;
-                    double excess = (across - 0.5 * (before + after)) * INVERSE_ACTIVITY[activity];
-                    int active = (GRID_ACTIVITY - activity) >>> 31;
-                    if (gridRow) {
-                        gridExcess += excess;
-                        gridCount += active;
-                    } else {
-                        offGridExcess += excess;
-                        offGridCount += active;
+                    if (activity > GRID_ACTIVITY) {
+                        double excess = (across - 0.5 * (before + after)) * INVERSE_ACTIVITY[activity];
+                        if (gridRow) {
+                            gridExcessVertical += excess;
+                            gridCount++;
+                        } else {
+                            offGridExcessVertical += excess;
+                            offGridCount++;
+                        }
                     }
                 }
             }
@@ -329,7 +329,7 @@ public final class QualityEstimator {
         if (resampling) {
             // The profiles keep every other row and all columns even where the other measures take fewer: with
             // every fourth row the detector missed a few shrunk photos at 224 px. Their loops vectorise.
-            int profileStep = Math.min(rowStep, 2);
+            int profileStep = rowStep;
             int[] columnD2 = s.columnD2(width);
             int[] columnExcess = s.columnExcess(width);
             int[] rowD2 = s.rowD2(height);
@@ -340,7 +340,7 @@ public final class QualityEstimator {
                     s.resampling);
         }
         double blockinessExcess = (gridCount == 0 || offGridCount == 0) ? 0.0
-                : gridExcess / gridCount - offGridExcess / offGridCount;
+                : (gridExcess + gridExcessVertical) / gridCount - (offGridExcess + offGridExcessVertical) / offGridCount;
 
         double mean = (double) sum / counted;
         double variance = Math.max(0.0, (double) sumSq / counted - mean * mean);
@@ -366,7 +366,7 @@ public final class QualityEstimator {
         double highClip = (double) (counted - countAtMost(hist, HIGH_CLIP - 1)) / counted;
         double exposureError = Math.max(lowClip * (1.0 - p99 / 255.0), highClip * (p1 / 255.0));
 
-        int interior = Math.max(0, width - 2) * rows;
+        int interior = (width - 1 > firstColumn ? (width - 2 - firstColumn) / columnStep + 1 : 0) * rows;
         double laplacianVariance = 0;
         double edgeWidth = 0;
         double noiseSigma = 0;
@@ -387,7 +387,7 @@ public final class QualityEstimator {
 
         // A pass over the pixels that only the blur score of larger images uses: not paid at 28 px and below,
         // the default stream's size, where every image passes here.
-        double fineDetail = Math.min(width, height) > CALIBRATION_SIDE ? fineDetail(lum, width, height, rowStep) : 0.0;
+        double fineDetail = Math.min(width, height) > CALIBRATION_SIDE ? fineDetail(lum, width, height, rowStep * columnStep) : 0.0;
         double blurScore = blurScore(edgeWidth, fineDetail, width, height);
         double noiseScore = noise.score(noiseSigmaRobust);
         double contrastScore = contrast.score(normalisedRange);
@@ -442,7 +442,7 @@ public final class QualityEstimator {
                 int i = row + x;
                 int d2 = Math.abs(lum[i - 1] + lum[i + 1] - 2 * lum[i]);
                 d2Sums[x] += d2;
-                excessSums[x] += Math.max(d2 - 1, 0);
+                excessSums[x] += d2 - ((-d2) >>> 31); // max(d2 - 1, 0) without a branch, as d2 >= 0
             }
         }
     }
@@ -455,15 +455,15 @@ public final class QualityEstimator {
         for (int y = 1; y < height - 1; y++) {
             int row = y * width;
             int d2Sum = 0;
-            int excessSum = 0;
+            int nonZero = 0;
             for (int x = 0; x < width; x++) {
                 int i = row + x;
                 int d2 = Math.abs(lum[i - width] + lum[i + width] - 2 * lum[i]);
                 d2Sum += d2;
-                excessSum += Math.max(d2 - 1, 0);
+                nonZero += (-d2) >>> 31;
             }
             d2Sums[y] = d2Sum;
-            excessSums[y] = excessSum;
+            excessSums[y] = d2Sum - nonZero; // the sum of max(d2 - 1, 0)
         }
     }
 
@@ -487,14 +487,17 @@ public final class QualityEstimator {
         int d = Math.max(1, (int) Math.round(Math.min(width, height) / (double) FINE_DETAIL_SIDE));
         long fine = 0;
         long coarse = 0;
+        // Per-row sums in int (a row of squared steps stays below 2^31 up to 33,000 px wide), so the loops vectorise.
         for (int y = 0; y < height; y += rowStep) {
             int row = y * width;
+            int rowFine = 0;
+            int rowCoarse = 0;
             for (int x = 0; x + 2 * d < width; x++) {
                 int v = lum[row + x];
                 int a = lum[row + x + d] - v;
                 int b = lum[row + x + 2 * d] - v;
-                fine += a * a;
-                coarse += b * b;
+                rowFine += a * a;
+                rowCoarse += b * b;
             }
             if (y + 2 * d < height) {
                 int below = row + d * width;
@@ -503,10 +506,12 @@ public final class QualityEstimator {
                     int v = lum[row + x];
                     int a = lum[below + x] - v;
                     int b = lum[below2 + x] - v;
-                    fine += a * a;
-                    coarse += b * b;
+                    rowFine += a * a;
+                    rowCoarse += b * b;
                 }
             }
+            fine += rowFine;
+            coarse += rowCoarse;
         }
         return coarse == 0 ? 0.0 : 4.0 * fine / coarse;
     }

@@ -87,17 +87,33 @@ final class ResamplingDetector {
         double best = -1;
         int bestK = -1;
         for (int k = first; k <= last; k++) {
+            // Two sums each for even and odd x: one pair made a chain of dependent additions that bounded the loop.
             double re = 0;
             double im = 0;
+            double reOdd = 0;
+            double imOdd = 0;
             int phase = 0;
-            for (int x = 0; x < length; x++) {
+            int x = 0;
+            for (; x + 1 < length; x += 2) {
+                int next = phase + k;
+                if (next >= length) {
+                    next -= length;
+                }
                 re += p[x] * cos[phase];
                 im += p[x] * sin[phase];
-                phase += k;
+                reOdd += p[x + 1] * cos[next];
+                imOdd += p[x + 1] * sin[next];
+                phase = next + k;
                 if (phase >= length) {
                     phase -= length;
                 }
             }
+            if (x < length) {
+                re += p[x] * cos[phase];
+                im += p[x] * sin[phase];
+            }
+            re += reOdd;
+            im += imOdd;
             double m = Math.sqrt(re * re + im * im);
             magnitude[k - first] = m;
             if (k >= searchFrom && m > best) {
