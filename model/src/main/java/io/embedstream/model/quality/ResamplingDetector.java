@@ -22,9 +22,10 @@ import java.util.Arrays;
  * period to find, and other interpolation kernels (bicubic, Lanczos) leave a weaker trace. Below
  * {@value #MIN_SIDE} px there are too few periods; the factor is then 1.
  *
- * <p>Cost: the column profile is accumulated by the estimator's 3x3 pass; the row profile takes a pass over the
- * sampled columns; then a DFT of each profile over the frequencies from {@value #MIN_FREQUENCY} up (two tables per
- * profile length, cached per thread by the caller's {@link Workspace}).
+ * <p>Cost: the estimator builds the profiles in two loops that vectorise (the column profile on the rows its
+ * 3x3 pass samples, the row profile on every row and column); then a DFT of the column profile over the
+ * frequencies from {@value #BACKGROUND_FROM} up, and of the row profile only when the first has a peak (two
+ * tables per profile length, cached per thread by the caller's {@link Workspace}).
  */
 final class ResamplingDetector {
     /** Returned when no interpolation trace is found. */
@@ -87,33 +88,49 @@ final class ResamplingDetector {
         double best = -1;
         int bestK = -1;
         for (int k = first; k <= last; k++) {
-            // Two sums each for even and odd x: one pair made a chain of dependent additions that bounded the loop.
-            double re = 0;
-            double im = 0;
-            double reOdd = 0;
-            double imOdd = 0;
+            // Four sums each, for x mod 4: one pair made a chain of dependent additions that bounded the loop.
+            // The phase of x + j is that of x plus j k (mod length); every sum below stays under 2 length.
+            int k2 = (2 * k) % length;
+            int k3 = (3 * k) % length;
+            int k4 = (4 * k) % length;
+            double re0 = 0;
+            double re1 = 0;
+            double re2 = 0;
+            double re3 = 0;
+            double im0 = 0;
+            double im1 = 0;
+            double im2 = 0;
+            double im3 = 0;
             int phase = 0;
             int x = 0;
-            for (; x + 1 < length; x += 2) {
-                int next = phase + k;
-                if (next >= length) {
-                    next -= length;
-                }
-                re += p[x] * cos[phase];
-                im += p[x] * sin[phase];
-                reOdd += p[x + 1] * cos[next];
-                imOdd += p[x + 1] * sin[next];
-                phase = next + k;
+            for (; x + 3 < length; x += 4) {
+                int a1 = phase + k;
+                int a2 = phase + k2;
+                int a3 = phase + k3;
+                int a4 = phase + k4;
+                a1 = a1 >= length ? a1 - length : a1;
+                a2 = a2 >= length ? a2 - length : a2;
+                a3 = a3 >= length ? a3 - length : a3;
+                re0 += p[x] * cos[phase];
+                im0 += p[x] * sin[phase];
+                re1 += p[x + 1] * cos[a1];
+                im1 += p[x + 1] * sin[a1];
+                re2 += p[x + 2] * cos[a2];
+                im2 += p[x + 2] * sin[a2];
+                re3 += p[x + 3] * cos[a3];
+                im3 += p[x + 3] * sin[a3];
+                phase = a4 >= length ? a4 - length : a4;
+            }
+            for (; x < length; x++) {
+                re0 += p[x] * cos[phase];
+                im0 += p[x] * sin[phase];
+                phase += k;
                 if (phase >= length) {
                     phase -= length;
                 }
             }
-            if (x < length) {
-                re += p[x] * cos[phase];
-                im += p[x] * sin[phase];
-            }
-            re += reOdd;
-            im += imOdd;
+            double re = (re0 + re1) + (re2 + re3);
+            double im = (im0 + im1) + (im2 + im3);
             double m = Math.sqrt(re * re + im * im);
             magnitude[k - first] = m;
             if (k >= searchFrom && m > best) {
