@@ -99,8 +99,9 @@ public final class QualityEstimator {
     static final int ROW_SAMPLING_SIDE = 128;
     /**
      * From this shorter side on, the histograms and the 3x3 pass take every fourth row and every fourth column, and
-     * the fine-detail ratio every eighth row: at 224 px the estimate then costs about a third of what it did with
-     * every other row, and the photo-size figures stay at the goal ({@code QualityAtPhotoSizesTest}).
+     * the fine-detail ratio every eighth row: with every other row the 224 px estimate stayed below 2,000 images
+     * per CPU-second; so sampled, the photo-size figures stay at the goal ({@code QualityAtPhotoSizesTest}) and the
+     * speed reaches it (docs/results.md, "Speed at 224x224").
      */
     static final int SPARSE_SAMPLING_SIDE = 192;
     /** Image side (the shorter one, pixels) at which the edge-width reference points hold as given. */
@@ -288,7 +289,6 @@ public final class QualityEstimator {
                     int before = Math.abs(w - lum[i - 2]);
                     int after = Math.abs(e - c);
                     int activity = across + before + after;
-                    // Branch-free: a flat position weighs 0 and counts 0 (the branch was unpredictable).
                     if (activity > GRID_ACTIVITY) {
                         double excess = (across - 0.5 * (before + after)) * INVERSE_ACTIVITY[activity];
                         if ((x & 7) == 0) {
@@ -322,20 +322,21 @@ public final class QualityEstimator {
         noiseHist[0] += flatResponses;
         double downscaleFactor = ResamplingDetector.NONE;
         if (resampling) {
-            // The profiles keep every other row and all columns even where the other measures take fewer: with
-            // every fourth row the detector missed a few shrunk photos at 224 px. Their loops vectorise.
-            int profileStep = rowStep;
+            // The column profile on the 3x3 pass's rows, the row profile on every row and column: with the row
+            // profile on every fourth column too, the detector missed a few shrunk photos at 224 px (downscale
+            // -0.843 and -0.840 on seeds 7 and 11). Both loops vectorise.
             int[] columnD2 = s.columnD2(width);
             int[] columnExcess = s.columnExcess(width);
             int[] rowD2 = s.rowD2(height);
             int[] rowExcess = s.rowExcess(height);
-            columnProfile(lum, width, height, profileStep, columnD2, columnExcess);
+            columnProfile(lum, width, height, rowStep, columnD2, columnExcess);
             rowProfile(lum, width, height, rowD2, rowExcess);
             downscaleFactor = ResamplingDetector.factor(columnD2, columnExcess, rowD2, rowExcess, width, height,
                     s.resampling);
         }
         double blockinessExcess = (gridCount == 0 || offGridCount == 0) ? 0.0
-                : (gridExcess + gridExcessVertical) / gridCount - (offGridExcess + offGridExcessVertical) / offGridCount;
+                : (gridExcess + gridExcessVertical) / gridCount
+                - (offGridExcess + offGridExcessVertical) / offGridCount;
 
         double mean = (double) sum / counted;
         double variance = Math.max(0.0, (double) sumSq / counted - mean * mean);
