@@ -64,10 +64,13 @@ import java.util.Objects;
  * adds the fine-detail ratio and the contrast measure is normalised for exposure, so 28x28 images score as they
  * did before photo sizes were supported (but for the noise ramp, now 6 to 40 grey levels).
  *
- * <p>Cost: two passes over the pixels (luminance and its histogram, and for RGB the channels' histograms; then
- * the 3x3 operators and block-grid steps, on every other row from {@value #ROW_SAMPLING_SIDE} px), from
- * {@value ResamplingDetector#MIN_SIDE} px a pass down the columns (every other one from
- * {@value #ROW_SAMPLING_SIDE} px) and a DFT of two profiles, plus passes over the 256-bin and 512-bin histograms. The robust noise sigma saturates at about 126 grey
+ * <p>Cost: one pass over the pixels for the luminance; the rest samples a regular grid of rows and columns
+ * that thins with the size (see {@link #ROW_SAMPLING_SIDE}, {@link #SPARSE_SAMPLING_SIDE}): the histograms and
+ * the 3x3 operators with the block-grid steps on every row up to 127 px, every other row from 128 px, every fourth
+ * row and column from 192 px; from {@value ResamplingDetector#MIN_SIDE} px the column profile (on the 3x3 pass's
+ * rows), the row profile (every row and column: the detector needs the rows' period, and sparser rows or columns
+ * cost it shrunk photos at 224 px), the fine-detail ratio (every other sampled row from 192 px) and a DFT of the
+ * profiles; then passes over the 256-bin and 512-bin histograms. The robust noise sigma saturates at about 126 grey
  * levels (responses are binned up to 511), far beyond the default bad reference point.
  * Thread-safe: configuration is immutable and the scratch buffers are per thread, reused across calls, so the
  * pixel loops allocate nothing once a thread has seen its largest image; only the report is allocated.
@@ -94,6 +97,13 @@ public final class QualityEstimator {
     private static final double IMMERKAER_NORM = 6.0;
     /** From this shorter side on, the 3x3 pass visits every other row. */
     static final int ROW_SAMPLING_SIDE = 128;
+    /**
+     * From this shorter side on, the histograms and the 3x3 pass take every fourth row and every fourth column, and
+     * the fine-detail ratio every eighth row: with every other row the 224 px estimate stayed below 2,000 images
+     * per CPU-second; so sampled, the photo-size figures stay at the goal ({@code QualityAtPhotoSizesTest}) and the
+     * speed reaches it (docs/results.md, "Speed at 224x224").
+     */
+    static final int SPARSE_SAMPLING_SIDE = 192;
     /** Image side (the shorter one, pixels) at which the edge-width reference points hold as given. */
     public static final int CALIBRATION_SIDE = 28;
     /** Mean grey level at which the exposure-normalised range equals the plain range. */
@@ -163,12 +173,21 @@ public final class QualityEstimator {
         int[] lum = s.luminance(n);
         int[] hist = s.histogram;
         java.util.Arrays.fill(hist, 0);
+        // Large images are sampled on every rowStep-th row and columnStep-th column (the histograms, the 3x3 pass):
+        // the measures are means, ratios, percentiles and a median over the pixels, which a regular subset
+        // estimates as well. Rows and columns 0, step, 2 step ... keep the block grid lines 8k in, as the steps
+        // divide 8.
+        int side = Math.min(width, height);
+        int rowStep = side >= SPARSE_SAMPLING_SIDE ? 4 : side >= ROW_SAMPLING_SIDE ? 2 : 1;
+        int columnStep = side >= SPARSE_SAMPLING_SIDE ? 4 : 1;
+        int firstColumn = columnStep; // 1, or 4 (x >= 2 for the step before, x = 8k on the grid)
 
         // Pass 1: luminance and its histogram (the moments follow from the histogram). Runs of equal values,
         // typical of backgrounds, are counted in registers rather than through the histogram in memory.
-        int runValue = 0;
-        int runLength = 0;
+        int counted = n;
         if (channels == 1) {
+            int runValue = 0;
+            int runLength = 0;
             for (int i = 0; i < n; i++) {
                 int v = pixels[i] & 0xFF;
                 lum[i] = v;
@@ -180,6 +199,7 @@ public final class QualityEstimator {
                     runLength = 1;
                 }
             }
+            hist[runValue] += runLength;
         } else {
             int[] red = s.red;
             int[] green = s.green;
@@ -187,26 +207,24 @@ public final class QualityEstimator {
             java.util.Arrays.fill(red, 0);
             java.util.Arrays.fill(green, 0);
             java.util.Arrays.fill(blue, 0);
+            // BT.601 luma in fixed point (weights sum to 256, so 255 stays 255), then the histograms on the sampled
+            // rows and columns. No run counting here: photos rarely repeat a value, and the unpredictable branch cost
+            // more than the histogram.
             for (int i = 0, p = 0; i < n; i++, p += 3) {
-                int r = pixels[p] & 0xFF;
-                int g = pixels[p + 1] & 0xFF;
-                int b = pixels[p + 2] & 0xFF;
-                red[r]++;
-                green[g]++;
-                blue[b]++;
-                // BT.601 luma in fixed point (weights sum to 256, so 255 stays 255).
-                int v = (77 * r + 150 * g + 29 * b) >> 8;
-                lum[i] = v;
-                if (v == runValue) {
-                    runLength++;
-                } else {
-                    hist[runValue] += runLength;
-                    runValue = v;
-                    runLength = 1;
+                lum[i] = (77 * (pixels[p] & 0xFF) + 150 * (pixels[p + 1] & 0xFF) + 29 * (pixels[p + 2] & 0xFF)) >> 8;
+            }
+            counted = 0;
+            for (int y = 0; y < height; y += rowStep) {
+                for (int i = y * width, end = i + width; i < end; i += columnStep) {
+                    int p = 3 * i;
+                    red[pixels[p] & 0xFF]++;
+                    green[pixels[p + 1] & 0xFF]++;
+                    blue[pixels[p + 2] & 0xFF]++;
+                    hist[lum[i]]++;
+                    counted++;
                 }
             }
         }
-        hist[runValue] += runLength;
         long sum = 0;
         long sumSq = 0;
         for (int v = 0; v < hist.length; v++) {
@@ -224,22 +242,21 @@ public final class QualityEstimator {
         double gradAbs = 0;
         long immerkaerAbs = 0;
         int flatResponses = 0;
+        // Horizontal and vertical steps in their own sums: one shared sum made a chain of dependent additions, two per
+        // pixel, that bounded the whole pass.
         double gridExcess = 0;
+        double gridExcessVertical = 0;
         double offGridExcess = 0;
+        double offGridExcessVertical = 0;
         int gridCount = 0;
         int offGridCount = 0;
-        // Large images: every other row (the even ones, so the block grid rows 8k stay in), as the measures are
-        // means, ratios and a median over the pixels, which half of them estimate as well; it halves the pass.
-        int rowStep = Math.min(width, height) >= ROW_SAMPLING_SIDE ? 2 : 1;
         boolean resampling = Math.min(width, height) >= ResamplingDetector.MIN_SIDE;
-        long[] columnD2 = s.columnD2(width);
-        long[] columnExcess = s.columnExcess(width);
         int rows = 0;
         for (int y = rowStep; y < height - 1; y += rowStep) {
             rows++;
             int row = y * width;
             boolean gridRow = y >= 2 && (y & 7) == 0;
-            for (int x = 1; x < width - 1; x++) {
+            for (int x = firstColumn; x < width - 1; x += columnStep) {
                 int i = row + x;
                 int c = lum[i];
                 int nn = lum[i - width];
@@ -250,11 +267,6 @@ public final class QualityEstimator {
                 int lap = cross - 4 * c;
                 int diag = lum[i - width - 1] + lum[i - width + 1] + lum[i + width - 1] + lum[i + width + 1];
                 int r = Math.abs(diag - 2 * cross + 4 * c);
-                if (resampling) {
-                    int d2 = Math.abs(w + e - 2 * c);
-                    columnD2[x] += d2;
-                    columnExcess[x] += d2 > 1 ? d2 - 1 : 0;
-                }
                 int gx = e - w;
                 int gy = ss - nn;
                 lapSum += lap;
@@ -296,10 +308,10 @@ public final class QualityEstimator {
                     if (activity > GRID_ACTIVITY) {
                         double excess = (across - 0.5 * (before + after)) * INVERSE_ACTIVITY[activity];
                         if (gridRow) {
-                            gridExcess += excess;
+                            gridExcessVertical += excess;
                             gridCount++;
                         } else {
-                            offGridExcess += excess;
+                            offGridExcessVertical += excess;
                             offGridCount++;
                         }
                     }
@@ -310,36 +322,30 @@ public final class QualityEstimator {
         noiseHist[0] += flatResponses;
         double downscaleFactor = ResamplingDetector.NONE;
         if (resampling) {
-            // The row profile: second differences down the columns (the sampled ones), for every row.
-            long[] rowD2 = s.rowD2(height);
-            long[] rowExcess = s.rowExcess(height);
-            for (int y = 1; y < height - 1; y++) {
-                int row = y * width;
-                long d2Sum = 0;
-                long excessSum = 0;
-                for (int x = 0; x < width; x += rowStep) {
-                    int i = row + x;
-                    int d2 = Math.abs(lum[i - width] + lum[i + width] - 2 * lum[i]);
-                    d2Sum += d2;
-                    excessSum += d2 > 1 ? d2 - 1 : 0;
-                }
-                rowD2[y] = d2Sum;
-                rowExcess[y] = excessSum;
-            }
+            // The column profile on the 3x3 pass's rows, the row profile on every row and column: with the row
+            // profile on every fourth column too, the detector missed a few shrunk photos at 224 px (downscale
+            // -0.843 and -0.840 on seeds 7 and 11). Both loops vectorise.
+            int[] columnD2 = s.columnD2(width);
+            int[] columnExcess = s.columnExcess(width);
+            int[] rowD2 = s.rowD2(height);
+            int[] rowExcess = s.rowExcess(height);
+            columnProfile(lum, width, height, rowStep, columnD2, columnExcess);
+            rowProfile(lum, width, height, rowD2, rowExcess);
             downscaleFactor = ResamplingDetector.factor(columnD2, columnExcess, rowD2, rowExcess, width, height,
                     s.resampling);
         }
         double blockinessExcess = (gridCount == 0 || offGridCount == 0) ? 0.0
-                : gridExcess / gridCount - offGridExcess / offGridCount;
+                : (gridExcess + gridExcessVertical) / gridCount
+                - (offGridExcess + offGridExcessVertical) / offGridCount;
 
-        double mean = (double) sum / n;
-        double variance = Math.max(0.0, (double) sumSq / n - mean * mean);
+        double mean = (double) sum / counted;
+        double variance = Math.max(0.0, (double) sumSq / counted - mean * mean);
         double rmsContrast = Math.sqrt(variance) / 255.0;
-        int p1 = percentile(hist, n, 0.01);
-        int p99 = percentile(hist, n, 0.99);
+        int p1 = percentile(hist, counted, 0.01);
+        int p99 = percentile(hist, counted, 0.99);
         double tonalRange = (p99 - p1) / 255.0;
         double channelRange = channels == 1 ? tonalRange
-                : Math.max(range(s.red, n), Math.max(range(s.green, n), range(s.blue, n)));
+                : Math.max(range(s.red, counted), Math.max(range(s.green, counted), range(s.blue, counted)));
         // Up to the calibration side the plain range: the small sets there (digits, shapes) are objects on black,
         // whose mean says how much of the frame the object covers, not how the scene was exposed (on the 28x28
         // shapes the normalised range would fall from -0.92 to -0.84 against low-contrast severity).
@@ -349,14 +355,14 @@ public final class QualityEstimator {
         } else if (channels == 1) {
             normalisedRange = tonalRange * exposureNormaliser(mean);
         } else {
-            normalisedRange = Math.max(normalisedRange(s.red, n),
-                    Math.max(normalisedRange(s.green, n), normalisedRange(s.blue, n)));
+            normalisedRange = Math.max(normalisedRange(s.red, counted),
+                    Math.max(normalisedRange(s.green, counted), normalisedRange(s.blue, counted)));
         }
-        double lowClip = (double) countAtMost(hist, LOW_CLIP) / n;
-        double highClip = (double) (n - countAtMost(hist, HIGH_CLIP - 1)) / n;
+        double lowClip = (double) countAtMost(hist, LOW_CLIP) / counted;
+        double highClip = (double) (counted - countAtMost(hist, HIGH_CLIP - 1)) / counted;
         double exposureError = Math.max(lowClip * (1.0 - p99 / 255.0), highClip * (p1 / 255.0));
 
-        int interior = Math.max(0, width - 2) * rows;
+        int interior = (width - 1 > firstColumn ? (width - 2 - firstColumn) / columnStep + 1 : 0) * rows;
         double laplacianVariance = 0;
         double edgeWidth = 0;
         double noiseSigma = 0;
@@ -377,7 +383,10 @@ public final class QualityEstimator {
 
         // A pass over the pixels that only the blur score of larger images uses: not paid at 28 px and below,
         // the default stream's size, where every image passes here.
-        double fineDetail = Math.min(width, height) > CALIBRATION_SIDE ? fineDetail(lum, width, height, rowStep) : 0.0;
+        // From SPARSE_SAMPLING_SIDE on every other sampled row (every fourth column took the blur figure at 224 px
+        // from -0.93 to -0.91 when this ratio followed it).
+        int fineDetailStep = side >= SPARSE_SAMPLING_SIDE ? 2 * rowStep : rowStep;
+        double fineDetail = side > CALIBRATION_SIDE ? fineDetail(lum, width, height, fineDetailStep) : 0.0;
         double blurScore = blurScore(edgeWidth, fineDetail, width, height);
         double noiseScore = noise.score(noiseSigmaRobust);
         double contrastScore = contrast.score(normalisedRange);
@@ -421,6 +430,42 @@ public final class QualityEstimator {
         return (CONTRAST_REFERENCE_LEVEL + 128.0) / (mean + 128.0);
     }
 
+    /**
+     * Per column x (1 .. width - 2), the sums over the rows step, 2 step, ... of |second difference along x| and of
+     * max(0, |second difference| - 1): the column profile of {@link ResamplingDetector}.
+     */
+    static void columnProfile(int[] lum, int width, int height, int step, int[] d2Sums, int[] excessSums) {
+        for (int y = step; y < height - 1; y += step) {
+            int row = y * width;
+            for (int x = 1; x < width - 1; x++) {
+                int i = row + x;
+                int d2 = Math.abs(lum[i - 1] + lum[i + 1] - 2 * lum[i]);
+                d2Sums[x] += d2;
+                excessSums[x] += d2 - ((-d2) >>> 31); // max(d2 - 1, 0) without a branch, as d2 >= 0
+            }
+        }
+    }
+
+    /**
+     * Per row y (1 .. height - 2), the sums over all columns of |second difference along y| and of
+     * max(0, |second difference| - 1): the row profile of {@link ResamplingDetector}.
+     */
+    static void rowProfile(int[] lum, int width, int height, int[] d2Sums, int[] excessSums) {
+        for (int y = 1; y < height - 1; y++) {
+            int row = y * width;
+            int d2Sum = 0;
+            int nonZero = 0;
+            for (int x = 0; x < width; x++) {
+                int i = row + x;
+                int d2 = Math.abs(lum[i - width] + lum[i + width] - 2 * lum[i]);
+                d2Sum += d2;
+                nonZero += (-d2) >>> 31;
+            }
+            d2Sums[y] = d2Sum;
+            excessSums[y] = d2Sum - nonZero; // the sum of max(d2 - 1, 0)
+        }
+    }
+
     /** {@link #range} of one channel, times {@link #exposureNormaliser} of its mean. */
     private static double normalisedRange(int[] hist, int n) {
         long sum = 0;
@@ -441,14 +486,17 @@ public final class QualityEstimator {
         int d = Math.max(1, (int) Math.round(Math.min(width, height) / (double) FINE_DETAIL_SIDE));
         long fine = 0;
         long coarse = 0;
+        // Per-row sums in int (a row of squared steps stays below 2^31 up to 33,000 px wide), so the loops vectorise.
         for (int y = 0; y < height; y += rowStep) {
             int row = y * width;
+            int rowFine = 0;
+            int rowCoarse = 0;
             for (int x = 0; x + 2 * d < width; x++) {
                 int v = lum[row + x];
                 int a = lum[row + x + d] - v;
                 int b = lum[row + x + 2 * d] - v;
-                fine += a * a;
-                coarse += b * b;
+                rowFine += a * a;
+                rowCoarse += b * b;
             }
             if (y + 2 * d < height) {
                 int below = row + d * width;
@@ -457,10 +505,12 @@ public final class QualityEstimator {
                     int v = lum[row + x];
                     int a = lum[below + x] - v;
                     int b = lum[below2 + x] - v;
-                    fine += a * a;
-                    coarse += b * b;
+                    rowFine += a * a;
+                    rowCoarse += b * b;
                 }
             }
+            fine += rowFine;
+            coarse += rowCoarse;
         }
         return coarse == 0 ? 0.0 : 4.0 * fine / coarse;
     }
@@ -533,37 +583,37 @@ public final class QualityEstimator {
         final JpegQuantization.Workspace jpeg = new JpegQuantization.Workspace();
         final ResamplingDetector.Workspace resampling = new ResamplingDetector.Workspace();
         int[] lum = new int[0];
-        private long[] columnD2 = new long[0];
-        private long[] columnExcess = new long[0];
-        private long[] rowD2 = new long[0];
-        private long[] rowExcess = new long[0];
+        private int[] columnD2 = new int[0];
+        private int[] columnExcess = new int[0];
+        private int[] rowD2 = new int[0];
+        private int[] rowExcess = new int[0];
 
-        long[] columnD2(int width) {
+        int[] columnD2(int width) {
             if (columnD2.length < width) {
-                columnD2 = new long[width];
+                columnD2 = new int[width];
             }
             Arrays.fill(columnD2, 0, width, 0);
             return columnD2;
         }
 
-        long[] columnExcess(int width) {
+        int[] columnExcess(int width) {
             if (columnExcess.length < width) {
-                columnExcess = new long[width];
+                columnExcess = new int[width];
             }
             Arrays.fill(columnExcess, 0, width, 0);
             return columnExcess;
         }
 
-        long[] rowD2(int height) {
+        int[] rowD2(int height) {
             if (rowD2.length < height) {
-                rowD2 = new long[height];
+                rowD2 = new int[height];
             }
             return rowD2;
         }
 
-        long[] rowExcess(int height) {
+        int[] rowExcess(int height) {
             if (rowExcess.length < height) {
-                rowExcess = new long[height];
+                rowExcess = new int[height];
             }
             return rowExcess;
         }
