@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The combined objective L = w_cm L_cm + w_ldmat L_ldmat + w_acf L_ac(features) + w_acp L_ac(proxies).
+ * The combined objective L = w_cm L_cm + w_ldmat L_ldmat + w_acf L_ac(features) + w_acp L_ac(proxies)
+ * + w_bct L_bct (the last, {@link BctLoss}, off by default).
  * Every weight may be 0; a zero-weight term is not computed at all.
  *
  * <p>Defaults: w_cm = 1 (s = 30, m = 0.4, contraction on), w_ldmat = 1 (margin 1, delta 0),
