@@ -81,6 +81,12 @@ public final class CompatCommand implements Callable<Integer> {
                     + " default: --fit-images alone). Direct maps use all --fit-images.")
     String fitSizes;
 
+    @Option(names = "--w-bct", defaultValue = "0",
+            description = "Weight of a backward-compatibility term (BCT, Shen et al. 2020): each version's embeddings are"
+                    + " also scored by the previous kept version's class weights, held constant, with the CM margin"
+                    + " softmax; 0 = off (default: ${DEFAULT-VALUE}).")
+    float bctWeight;
+
     @Option(names = "--save-embeddings",
             description = "Also write every version's embeddings (and labels, class weights) to this directory, so that"
                     + " maps can be compared again with --from-embeddings without training.")
@@ -103,9 +109,10 @@ public final class CompatCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, Object> settings = RunSettings.of(spec);
-        if (versions < 2 || fitImages < 2 || indexImages < 0 || epochs < 1 || steps < 0 || batch < 2 || !(ridge >= 0)) {
+        if (versions < 2 || fitImages < 2 || indexImages < 0 || epochs < 1 || steps < 0 || batch < 2 || !(ridge >= 0)
+                || !(bctWeight >= 0) || !Float.isFinite(bctWeight)) {
             throw new IllegalArgumentException("need --versions >= 2, --fit-images >= 2, --index-images >= 0,"
-                    + " --epochs >= 1, --steps >= 0, --batch >= 2 and --ridge >= 0");
+                    + " --epochs >= 1, --steps >= 0, --batch >= 2, --ridge >= 0 and --w-bct >= 0");
         }
         int[] sizes;
         try {
@@ -232,6 +239,9 @@ public final class CompatCommand implements Callable<Integer> {
         long total = ExperimentSetup.totalSteps(steps, epochs, batch, indexSize);
         TrainerConfig config = training.trainerConfig(first.height(), first.width(), first.channels(),
                 data.numClasses(), total);
+        if (bctWeight > 0) {
+            config = config.toBuilder().objective(config.objective().toBuilder().bctWeight(bctWeight).build()).build();
+        }
         // The fit images follow the trainer's --seed, so one seed names the whole run.
         int[] order = new Rng(Rng.mix(config.seed() ^ 0x636F6D70L)).permutation(data.train().size());
         List<LabeledImage> fit = new ArrayList<>();
@@ -256,6 +266,8 @@ public final class CompatCommand implements Callable<Integer> {
                 if (kept.size() < versions && step == at[kept.size()]) {
                     kept.add(new VersionEmbeddings(step, embed(trainer, gallery), embed(trainer, queries),
                             embed(trainer, fit), trainer.classWeights()));
+                    // The next versions stay compatible with this one (with --w-bct; a no-op without).
+                    trainer.compatibleWith(trainer.classWeights());
                     System.err.printf(Locale.ROOT, "  version %d at step %d (loss %.3f)%n", kept.size() - 1, step, r.loss());
                 }
             });

@@ -18,6 +18,8 @@ public final class LossInput {
     private final int classes;
     private final NDArray classWeights;
     private final NDArray labelArray;
+    /** The previous version's class weights (C x d, constant) for {@link BctLoss}; null when there are none. */
+    private final NDArray referenceWeights;
     private NDArray oneHot;
 
     /**
@@ -35,6 +37,15 @@ public final class LossInput {
      * forward pass is queued, so that the copy does not wait for it.
      */
     public LossInput(NDArray embeddings, NDArray labelArray, int[] labels, int classes, NDArray classWeights) {
+        this(embeddings, labelArray, labels, classes, classWeights, null);
+    }
+
+    /**
+     * With the previous version's class weights ({@code C x d}, not trained) that {@link BctLoss} scores the
+     * embeddings by; null when there is no previous version.
+     */
+    public LossInput(NDArray embeddings, NDArray labelArray, int[] labels, int classes, NDArray classWeights,
+                     NDArray referenceWeights) {
         if (labelArray.getShape().dimension() != 1 || labelArray.getShape().get(0) != labels.length) {
             throw new IllegalArgumentException("label array " + labelArray.getShape() + " does not hold "
                     + labels.length + " labels");
@@ -44,6 +55,7 @@ public final class LossInput {
         this.classes = classes;
         this.classWeights = classWeights;
         this.labelArray = labelArray;
+        this.referenceWeights = referenceWeights;
     }
 
     /** The labels as one int64 array of {@code manager} (its device): one host-to-device copy. */
@@ -70,6 +82,18 @@ public final class LossInput {
 
     public NDArray classWeights() {
         return classWeights;
+    }
+
+    /** The previous version's class weights, or null: see {@link BctLoss}. */
+    public NDArray referenceWeights() {
+        return referenceWeights;
+    }
+
+    /** The same batch scored against other class weights (same rows, same labels; no reference weights). */
+    LossInput withClassWeights(NDArray weights) {
+        LossInput other = new LossInput(embeddings, labelArray, labels, classes, weights, null);
+        other.oneHot = oneHot;
+        return other;
     }
 
     public int batchSize() {

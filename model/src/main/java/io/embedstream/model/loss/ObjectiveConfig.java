@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The combined objective L = w_cm L_cm + w_ldmat L_ldmat + w_acf L_ac(features) + w_acp L_ac(proxies).
+ * The combined objective L = w_cm L_cm + w_ldmat L_ldmat + w_acf L_ac(features) + w_acp L_ac(proxies)
+ * + w_bct L_bct (the last, {@link BctLoss}, off by default).
  * Every weight may be 0; a zero-weight term is not computed at all.
  *
  * <p>Defaults: w_cm = 1 (s = 30, m = 0.4, contraction on), w_ldmat = 1 (margin 1, delta 0),
@@ -16,9 +17,10 @@ public record ObjectiveConfig(
         float cmWeight, CmSoftmaxLoss cm,
         float ldmatWeight, LdmatLoss ldmat,
         float antiCollapseFeaturesWeight, float antiCollapseProxiesWeight,
-        float acGamma1, float acGamma2, float acEps) implements java.io.Serializable {
+        float acGamma1, float acGamma2, float acEps, float bctWeight) implements java.io.Serializable {
 
     public ObjectiveConfig {
+        requireWeight("bct", bctWeight);
         requireWeight("cm", cmWeight);
         requireWeight("ldmat", ldmatWeight);
         requireWeight("anti-collapse features", antiCollapseFeaturesWeight);
@@ -56,7 +58,7 @@ public record ObjectiveConfig(
         return new Builder().cmWeight(cmWeight).cm(cm).ldmatWeight(ldmatWeight).ldmat(ldmat)
                 .antiCollapseFeaturesWeight(antiCollapseFeaturesWeight)
                 .antiCollapseProxiesWeight(antiCollapseProxiesWeight)
-                .antiCollapseParameters(acGamma1, acGamma2, acEps);
+                .antiCollapseParameters(acGamma1, acGamma2, acEps).bctWeight(bctWeight);
     }
 
     /** The terms with a non-zero weight, in reporting order. */
@@ -75,6 +77,9 @@ public record ObjectiveConfig(
         if (antiCollapseProxiesWeight > 0) {
             terms.add(new WeightedLoss(antiCollapseProxiesWeight,
                     new AntiCollapseLoss(AntiCollapseLoss.Mode.PROXIES, acGamma1, acGamma2, acEps)));
+        }
+        if (bctWeight > 0) {
+            terms.add(new WeightedLoss(bctWeight, new BctLoss(cm)));
         }
         return terms;
     }
@@ -100,6 +105,9 @@ public record ObjectiveConfig(
         m.put("anticollapse.gamma1", acGamma1);
         m.put("anticollapse.gamma2", acGamma2);
         m.put("anticollapse.eps", acEps);
+        if (bctWeight > 0) {
+            m.put("bct.weight", bctWeight);
+        }
         return m;
     }
 
@@ -114,6 +122,7 @@ public record ObjectiveConfig(
         private float gamma1 = 1f;
         private float gamma2 = 1f;
         private float eps = 0.5f;
+        private float bct = 0f;
 
         public Builder cmWeight(float v) { this.cmWeight = v; return this; }
         public Builder cm(CmSoftmaxLoss v) { this.cm = v; return this; }
@@ -121,6 +130,8 @@ public record ObjectiveConfig(
         public Builder ldmat(LdmatLoss v) { this.ldmat = v; return this; }
         public Builder antiCollapseFeaturesWeight(float v) { this.acFeatures = v; return this; }
         public Builder antiCollapseProxiesWeight(float v) { this.acProxies = v; return this; }
+        /** Weight of {@link BctLoss}; 0 (the default) leaves it out. */
+        public Builder bctWeight(float v) { this.bct = v; return this; }
 
         public Builder antiCollapseParameters(float gamma1, float gamma2, float eps) {
             this.gamma1 = gamma1;
@@ -130,7 +141,7 @@ public record ObjectiveConfig(
         }
 
         public ObjectiveConfig build() {
-            return new ObjectiveConfig(cmWeight, cm, ldmatWeight, ldmat, acFeatures, acProxies, gamma1, gamma2, eps);
+            return new ObjectiveConfig(cmWeight, cm, ldmatWeight, ldmat, acFeatures, acProxies, gamma1, gamma2, eps, bct);
         }
     }
 }

@@ -89,6 +89,8 @@ public final class EmbeddingTrainer implements AutoCloseable {
      * rows the interrupted run would have drawn whatever seed the new trainer was configured with.
      */
     private long newRowSeed;
+    /** The previous version's class weights for the BCT term (constant); null until {@link #compatibleWith} is called. */
+    private NDArray referenceWeights;
     private final RandomShift shift;
     private Rng rng;
     private long step;
@@ -281,7 +283,8 @@ public final class EmbeddingTrainer implements AutoCloseable {
                 } else {
                     weights = classes == capacity ? classWeights : classWeights.get(new NDIndex("0:" + classes));
                 }
-                evaluation = objective.evaluate(new LossInput(embeddings, labelArray, labels, classes, weights));
+                evaluation = objective.evaluate(new LossInput(embeddings, labelArray, labels, classes, weights,
+                        referenceFor(weights, classes)));
                 collector.backward(evaluation.total());
             }
             int terms = evaluation.components().size();
@@ -452,6 +455,42 @@ public final class EmbeddingTrainer implements AutoCloseable {
                         + " (the batcher must mix classes, or set the LDMAT weight to 0)");
             }
         }
+    }
+
+    /**
+     * Makes the BCT term of the objective (its weight is {@code ObjectiveConfig#bctWeight}) score the embeddings by
+     * these class weights from now on: the previous published version's ({@link #classWeights()} of that version, row
+     * after row). Without a BCT weight they are kept but not used. Not part of {@link #saveState}.
+     *
+     * @param rows {@code n x d} values, row-major, for the classes 0..n-1
+     */
+    public void compatibleWith(float[] rows) {
+        int d = config.network().embeddingSize();
+        if (rows.length == 0 || rows.length % d != 0) {
+            throw new IllegalArgumentException("reference class weights need rows of " + d + " values, got "
+                    + rows.length + " values");
+        }
+        NDArray next = model.manager().create(rows.clone(), new Shape(rows.length / d, d));
+        if (referenceWeights != null) {
+            referenceWeights.close();
+        }
+        referenceWeights = next;
+    }
+
+    /**
+     * The reference weights for the step's {@code classes}: rows of classes the previous version did not know are the
+     * current ones, held constant (the term then only asks those classes to stay where they are now).
+     */
+    // Arrays made here are the step's: its NDScope closes them.
+    private NDArray referenceFor(NDArray weights, int classes) {
+        if (referenceWeights == null || config.objective().bctWeight() == 0) {
+            return null;
+        }
+        long known = referenceWeights.getShape().get(0);
+        if (known >= classes) {
+            return known == classes ? referenceWeights : referenceWeights.get(new NDIndex("0:" + classes));
+        }
+        return referenceWeights.concat(weights.stopGradient().get(new NDIndex(known + ":" + classes)), 0);
     }
 
     /** Gradients accumulate in PyTorch; clear them, NaNs included (0 * NaN would stay NaN). */
