@@ -206,16 +206,11 @@ class ClassNamesPipelineTest {
     private static void checkVersionDriftByName(JobClient job, String bootstrap, PipelineConfig config,
                                                 Set<String> names) throws Exception {
         Map<String, Double> shiftByName = new TreeMap<>();
-        List<String> seen = new ArrayList<>();
         await(job, "a metrics record with per-class version drift", Duration.ofSeconds(120), () -> {
             shiftByName.clear();
-            seen.clear();
             for (ConsumerRecord<byte[], byte[]> r : PipelineTestSupport.readAll(bootstrap,
                     config.kafka().metricsTopic(), Duration.ofSeconds(2))) {
                 MetricsRecord record = MetricsRecord.fromJson(r.value());
-                seen.add("window " + record.window() + " version " + record.modelVersion() + " drift "
-                        + record.versionDrift().map(d -> d.figures().keySet().toString()).orElse("none")
-                        + " notes " + record.notes());
                 record.versionDrift().ifPresent(drift -> drift.figures().forEach((figure, value) -> {
                     java.util.regex.Matcher m = java.util.regex.Pattern
                             .compile("version\\.class\\.(\\d+)\\.centroid_shift").matcher(figure);
@@ -223,9 +218,6 @@ class ClassNamesPipelineTest {
                         shiftByName.put(record.className(Integer.parseInt(m.group(1))), value);
                     }
                 }));
-            }
-            if (shiftByName.isEmpty()) {
-                System.out.println("metrics records so far: " + seen);
             }
             return !shiftByName.isEmpty();
         });

@@ -30,7 +30,7 @@ class ClassIndexLookupTest {
         // The trainer's table grows in place of the old one: the next version's table is read anew.
         lookup.update(new String[] {"dog", "emu", "cat"});
         assertArrayEquals(new int[] {2, 4, 0, 1}, lookup.labels(images));
-        assertTrue(state.classNames.length == 3, "the table is the checkpointed state's");
+        assertEquals(3, state.classNames.length, "the table is the checkpointed state's");
 
         // After a restore the state's table is read again.
         assertArrayEquals(new int[] {2, 4, 0, 1}, new ClassIndexLookup(state).labels(images));
