@@ -11,6 +11,7 @@ import io.embedstream.pipeline.types.GateDecision;
 import io.embedstream.pipeline.types.ModelSnapshot;
 import io.embedstream.pipeline.types.ScoredImage;
 import io.embedstream.types.LabeledImage;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -62,6 +63,7 @@ public final class PromotionOperator extends CoProcessFunction<ModelSnapshot, Sc
     private transient ListState<PromotionGate.State> checkpointed;
     private transient PromotionGate gate;
     private transient EmbeddingModel model;
+    private transient HeldOutEmbeddingCache embeddings;
     private transient HeldOutLabels nameLabels;
     private transient Counter promoted;
     private transient Counter rejected;
@@ -100,6 +102,7 @@ public final class PromotionOperator extends CoProcessFunction<ModelSnapshot, Sc
     public void open(OpenContext context) {
         IntraOpThreads.setForCurrentThread(inferenceThreads);
         gate = new PromotionGate(config, trainer.network().embeddingSize());
+        embeddings = new HeldOutEmbeddingCache(this::embed);
         promoted = getRuntimeContext().getMetricGroup().counter("promotedVersions");
         rejected = getRuntimeContext().getMetricGroup().counter("rejectedVersions");
         rolledBack = getRuntimeContext().getMetricGroup().counter("rollbacks");
@@ -110,7 +113,12 @@ public final class PromotionOperator extends CoProcessFunction<ModelSnapshot, Sc
 
     @Override
     public void processElement1(ModelSnapshot snapshot, Context ctx, Collector<ModelSnapshot> out) {
-        GateDecision decision = gate.judge(state, set, snapshot.version, snapshot.parameters, this::embed);
+        GateDecision decision = gate.judge(state, set, snapshot.version, snapshot.parameters, embeddings);
+        // What the next judgement can reuse: the versions the gate keeps, on the images the set still holds.
+        List<LabeledImage> held = new ArrayList<>();
+        set.entries().forEach(e -> held.add(e.image()));
+        set.quarantinedEntries().forEach(e -> held.add(e.image()));
+        embeddings.retain(state.promotedParameters, held);
         snapshot.decision = decision;
         if (decision.promoted()) {
             promoted.inc();

@@ -19,15 +19,15 @@ import org.junit.jupiter.api.Test;
  * broken on purpose.
  */
 class PromotionGateTest {
-    private static final int D = 16;
-    private static final PromotionConfig CONFIG = new PromotionConfig(0.1, 0, 10, 100, 40, 0.05, true, true);
+    static final int D = 16;
+    static final PromotionConfig CONFIG = new PromotionConfig(0.1, 0, 10, 100, 40, 0.05, true, true);
 
     /**
      * Parameters byte 0: 'G' by class, 'R' random, 'N' NaN, 'C' one point, 'O' by class for "old" images only, 'W' by
      * class for images of the new camera ("cam") only. The class is what the image shows, the second field of its id
      * ({@code era-class-i}): the label too, except for images whose labels were shuffled.
      */
-    private static float[][] embed(byte[] parameters, List<LabeledImage> images) {
+    static float[][] embed(byte[] parameters, List<LabeledImage> images) {
         float[][] rows = new float[images.size()][D];
         for (int i = 0; i < rows.length; i++) {
             LabeledImage image = images.get(i);
@@ -51,7 +51,7 @@ class PromotionGateTest {
      * {@code perClass} images of each of the 8 classes with shuffled labels (a seeded permutation of the 8 labels for
      * each round, so every label keeps {@code perClass} images): what they show is in the id.
      */
-    private static List<LabeledImage> shuffled(int perClass, long seed) {
+    static List<LabeledImage> shuffled(int perClass, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         List<LabeledImage> images = new java.util.ArrayList<>();
         for (int i = 0; i < perClass; i++) {
@@ -69,7 +69,7 @@ class PromotionGateTest {
         return images;
     }
 
-    private static List<LabeledImage> era(String era, int perClass) {
+    static List<LabeledImage> era(String era, int perClass) {
         List<LabeledImage> images = new java.util.ArrayList<>();
         for (int i = 0; i < perClass; i++) {
             for (int label = 0; label < 8; label++) {
@@ -93,7 +93,7 @@ class PromotionGateTest {
         }
     }
 
-    private static byte[] version(char kind) {
+    static byte[] version(char kind) {
         return new byte[] {(byte) kind};
     }
 
