@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -31,6 +32,12 @@ public final class PReLU extends AbstractBlock {
             PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         NDArray a = store.getValue(alpha, x.getDevice(), training);
+        if (!training && !x.getDevice().isGpu()) {
+            // Inference on the CPU: reading the slope is a copy within host memory, not a device wait, and the native
+            // leaky ReLU is one pass over x where the form below takes three (embedding mnist10k's 10,000 digits took
+            // 14% longer with it). Same values bit for bit (PReLUTest). Never in a training step (training is true).
+            return new NDList(Activation.leakyRelu(x, HostTransfers.read(a)[0]));
+        }
         // y = x s with s = 1 where x > 0 and a elsewhere: exactly the leaky ReLU's value, and autograd gives
         // g s for x and sum(g x) over x <= 0 for a. where(x > 0, x, a x) made the step slower on the CPU.
         Shape shape = x.getShape();

@@ -40,4 +40,24 @@ class PReLUTest {
             assertEquals(-8f, alpha.getGradient().getFloat(), 1e-5f);
         }
     }
+
+    @Test
+    void inferenceGivesTheTrainingFormsValuesBitForBit() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            for (float slope : new float[] {0.25f, -0.7f, 1.3f, 0f}) {
+                PReLU block = new PReLU();
+                block.setInitializer(new ConstantInitializer(slope), ai.djl.nn.Parameter.Type.WEIGHT);
+                block.initialize(manager, DataType.FLOAT32, new Shape(4, 8, 5, 5));
+                NDArray x = manager.randomNormal(0f, 2f, new Shape(4, 8, 5, 5), DataType.FLOAT32);
+                float[] trained = block.forward(new ParameterStore(manager, false), new NDList(x), true)
+                        .singletonOrThrow().toFloatArray();
+                float[] inferred = block.forward(new ParameterStore(manager, false), new NDList(x), false)
+                        .singletonOrThrow().toFloatArray();
+                for (int i = 0; i < trained.length; i++) {
+                    assertEquals(Float.floatToIntBits(trained[i]), Float.floatToIntBits(inferred[i]),
+                            "slope " + slope + " element " + i + ": " + trained[i] + " vs " + inferred[i]);
+                }
+            }
+        }
+    }
 }
