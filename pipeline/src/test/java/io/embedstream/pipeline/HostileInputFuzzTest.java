@@ -60,7 +60,8 @@ import org.junit.jupiter.api.io.TempDir;
  * each corrupted JPEG goes where an independent decoder, libjpeg-turbo's {@code djpeg}, says it must (see
  * {@link #expectedDeadLetters}; without djpeg the test is skipped, or fails with {@code EMBEDSTREAM_REQUIRE_DJPEG=1}).
  * The heap in use after a full collection, sampled
- * through the run, must stay within {@link #LIVE_HEAP_GROWTH_BOUND} of what it was before the input arrived.
+ * through the run, must stay within {@link #PEAK_HEAP_GROWTH_BOUND} of what it was before the input arrived, and
+ * come back to within {@link #RETAINED_HEAP_GROWTH_BOUND} of it once everything is processed.
  */
 class HostileInputFuzzTest {
     private static final long SEED = 20261123L;
@@ -71,15 +72,23 @@ class HostileInputFuzzTest {
     /** Small, so that records above it are cheap to produce; the good ones include one of exactly this size. */
     private static final int MAX_RECORD_BYTES = 16 * 1024;
     /**
-     * Live-heap growth allowed while the input streams through: the Kafka clients' buffers (the source fetches up
-     * to 50 MiB; the test's producer and each of the job's transactional producers buffer up to 32 MiB, and the
-     * dead-letter one fills while 10,000 records pass) and Flink's in-flight records. One decompression bomb decoded
-     * as declared would need at least 20000 x 20000 bytes = 400 MB, and a leak of more than 25 KiB per record would
-     * cross it too (the records sent total about 30 MB, so a leak of the records themselves would not: the
-     * dead-letter count by id is what proves they are all handed on). Observed on the development machine: growth
-     * of 49 MiB in a run at load average 14, 107 MiB in a run on the quiet machine.
+     * Live-heap growth allowed at any sample while the input streams through: below what one decompression bomb
+     * decoded as declared would hold (at least 20000 x 20000 bytes = 400 MB), above what is legitimately in flight:
+     * the Kafka clients' buffers (the source fetches up to 50 MiB; the test's producer and each of the job's
+     * transactional producers buffer up to 32 MiB, and the dead-letter one fills while 10,000 records pass) and
+     * Flink's in-flight records. Observed: 49 MiB of growth at load average 14, 107 MiB on the quiet machine,
+     * peaks of 339 and 341 MiB in runs alone, and once 312 MiB of growth in a full-suite run whose heap was back to
+     * 22 MiB above its baseline after the run (a transient of in-flight buffers, not a leak; a bound of 256 MiB
+     * failed that run).
      */
-    private static final long LIVE_HEAP_GROWTH_BOUND = 256L << 20;
+    private static final long PEAK_HEAP_GROWTH_BOUND = 384L << 20;
+    /**
+     * Live-heap growth allowed once every record is processed: what a leak leaves behind. The records sent total
+     * about 30 MB, so a leak of more than about 10 KiB per record crosses it (a leak of the records themselves
+     * would not: the dead-letter count by id is what proves they are all handed on). Observed: 22 MiB in the run
+     * whose peak was 312 MiB (the producers' pooled buffers stay allocated).
+     */
+    private static final long RETAINED_HEAP_GROWTH_BOUND = 96L << 20;
     /**
      * Largest difference of one sample between the decoder's pixels and djpeg's for a corrupted JPEG that both
      * decode: none. The JDK's JPEG reader is IJG libjpeg 6b, and libjpeg-turbo keeps its default decoding path (the
@@ -152,8 +161,11 @@ class HostileInputFuzzTest {
                             processSeconds, (System.nanoTime() - started) / 1e9, baseline >> 20, heap.max() >> 20,
                             heap.samples(), liveAfter >> 20, summarise(reasons));
                     assertTrue(heap.samples() >= 2, "heap sampled " + heap.samples() + " times");
-                    assertTrue(heap.max() - baseline < LIVE_HEAP_GROWTH_BOUND, "live heap grew from "
-                            + (baseline >> 20) + " MiB to " + (heap.max() >> 20) + " MiB");
+                    assertTrue(heap.max() - baseline < PEAK_HEAP_GROWTH_BOUND, "live heap grew from "
+                            + (baseline >> 20) + " MiB to " + (heap.max() >> 20) + " MiB while the input streamed");
+                    assertTrue(liveAfter - baseline < RETAINED_HEAP_GROWTH_BOUND, "live heap stayed "
+                            + ((liveAfter - baseline) >> 20) + " MiB above its " + (baseline >> 20)
+                            + " MiB baseline after everything was processed");
                 }
                 assertEquals(JobStatus.RUNNING, status(job), "the job must still be running");
             } finally {
