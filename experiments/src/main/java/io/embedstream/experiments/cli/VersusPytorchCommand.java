@@ -231,9 +231,6 @@ public final class VersusPytorchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--plain-softmax has no counterpart in the reference loop, which trains"
                     + " the combined objective only");
         }
-        if (training.augmentShift != 0) {
-            throw new IllegalArgumentException("--augment-shift has no counterpart in the reference loop; leave it at 0");
-        }
         // Parsing the recipe here turns a bad --arch, --optimizer or --schedule into a sentence before training.
         training.trainerConfig(28, 28, 1, 10, 1);
         Path dir = pythonDir != null ? pythonDir : ReferenceLoop.findPythonDir(Path.of(""));
@@ -387,6 +384,9 @@ public final class VersusPytorchCommand implements Callable<Integer> {
         settings.put("init", ParameterInit.Scheme.parse(training.init).cliName());
         settings.put("loop_init", loopInit());
         settings.put("decay_on", DecayOn.parse(training.decayOn).cliName());
+        // Augmentation is part of the project's recipe, not of the plain loop it is compared with.
+        settings.put("augment_shift", training.augmentShift);
+        settings.put("loop_augment_shift", 0);
         settings.put("validation_images", validation);
         settings.put("processors", Runtime.getRuntime().availableProcessors());
         settings.put("java", System.getProperty("java.version"));
@@ -409,6 +409,8 @@ public final class VersusPytorchCommand implements Callable<Integer> {
                 + (validation > 0 ? ", the test images being " + validation + " held-out train images" : "")
                 + ". Init " + training.init + " (the loop's " + loopInit() + "), decay on " + training.decayOn
                 + " on every side"
+                + (training.augmentShift > 0 ? "; random shifts of up to " + training.augmentShift
+                        + " px on fit's and the stream's training images, none in the loop" : "")
                 + (sides.contains("stream") ? "; the stream: " + total * batch + " images, " + degradedShare
                         + " degraded, job settings " + streamSettings : "") + ".\n\n"
                 + Tables.markdown(VersusSummary.summaryHeadings(), summary.summaryRows()) + "\n"

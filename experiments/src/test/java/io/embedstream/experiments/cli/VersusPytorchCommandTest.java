@@ -133,7 +133,6 @@ class VersusPytorchCommandTest {
         assertRefused("unknown --decay-on 'biases'; expected all or matrices", "--decay-on", "biases");
         assertRefused("need --validation >= 0", "--validation", "-1");
         assertRefused("--plain-softmax has no counterpart", "--plain-softmax");
-        assertRefused("--augment-shift has no counterpart", "--augment-shift", "2");
         assertRefused("--seeds >= 1", "--seeds", "0");
         assertRefused("is not an executable file", "--python", dir.resolve("no-python").toString());
         assertRefused("unknown corruption 'rotation'", "--corruptions", "rotation");
