@@ -11,12 +11,14 @@ import java.util.Optional;
 
 /**
  * The linear maps between promoted versions' embedding spaces, as the job publishes them: each promoted version's
- * manifest extra {@value #EXTRA} maps the previously promoted version's space to its own (orthogonal Procrustes with
- * scale, fitted on the held-out set). Composed along the chain they carry a vector index built with an old version to
- * a newer one without re-embedding. Thread-safe; keeps the most recent {@value #KEPT} links.
+ * manifest extra {@value #EXTRA} maps the previously promoted version's space to its own (least squares on the
+ * held-out set; Procrustes with scale before 2026-12-03). Composed along the chain they carry a vector index built
+ * with an old version to a newer one without re-embedding. {@link ModelSubscriber#compatibilityMap} answers from one;
+ * public so that an offline measurement composes the published maps exactly as a subscriber does. Thread-safe; keeps
+ * the most recent {@value #KEPT} links.
  */
-final class CompatibilityChain {
-    static final String EXTRA = "compat_map";
+public final class CompatibilityChain {
+    public static final String EXTRA = "compat_map";
     private static final int KEPT = 64;
 
     private record Link(long from, EmbeddingMap map) {}
@@ -24,7 +26,7 @@ final class CompatibilityChain {
     private final LinkedHashMap<Long, Link> links = new LinkedHashMap<>();
 
     /** Records the manifest's map, if it has one; a malformed one is ignored (the version still serves). */
-    synchronized void record(ModelManifest manifest) {
+    public synchronized void record(ModelManifest manifest) {
         Object extra = manifest.extras().get(EXTRA);
         if (!(extra instanceof Map<?, ?> m) || !(m.get("from_version") instanceof Number from)
                 || !(m.get("rows") instanceof Number rows) || !(m.get("cols") instanceof Number cols)
@@ -55,7 +57,7 @@ final class CompatibilityChain {
      * The map from {@code from}'s space to {@code to}'s, composed along the chain of links that leads back from
      * {@code to}; empty when {@code from} is not on that chain (or a link is missing).
      */
-    synchronized Optional<EmbeddingMap> between(long from, long to, int dimension) {
+    public synchronized Optional<EmbeddingMap> between(long from, long to, int dimension) {
         if (from == to) {
             return Optional.of(EmbeddingMap.identity(dimension));
         }

@@ -1,10 +1,5 @@
 package io.embedstream.serving;
 
-import io.embedstream.connectors.model.ModelDirectory;
-import io.embedstream.connectors.model.PromotionRecord;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,24 +48,19 @@ final class DirectoryFollower<M> implements Runnable {
 
     /**
      * Whether a version may be served: any with {@code serveCandidates}; else one written before the gate (no status),
-     * or a candidate whose {@value ModelDirectory#DECISION_FILE} promotes it. Rollbacks are a topic feature.
+     * or a candidate whose decision.json promotes it. Rollbacks are a topic feature.
      */
     private boolean promoted(PublishedModel model) {
-        if (serveCandidates || !PromotionRecord.isCandidate(model.manifest())) {
+        if (serveCandidates) {
             return true;
         }
-        Path decision = ModelDirectory.versionDir(reader.root(), model.version()).resolve(ModelDirectory.DECISION_FILE);
         try {
-            if (!Files.isRegularFile(decision)) {
-                return false;
-            }
-            boolean promote = PromotionRecord.fromBytes(Files.readAllBytes(decision)).kind()
-                    == PromotionRecord.Kind.PROMOTE;
-            if (!promote) {
+            boolean promote = reader.promoted(model);
+            if (!promote && reader.decision(model.version()).isPresent()) {
                 refused.add(model.version()); // rejected for good: not read again (not a refusal of the subscriber)
             }
             return promote;
-        } catch (IOException | ModelFormatException e) {
+        } catch (UncheckedIOException | ModelFormatException e) {
             LOG.warn("{}: decision of version {} unreadable, not served: {}", slot, model.version(), e.getMessage());
             return false;
         }

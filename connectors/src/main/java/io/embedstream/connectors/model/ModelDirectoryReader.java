@@ -98,6 +98,34 @@ public final class ModelDirectoryReader {
         }
     }
 
+    /**
+     * The promotion gate's decision on a version ({@value ModelDirectory#DECISION_FILE}); empty when the directory
+     * holds none (a candidate not yet judged, or a version written before the gate).
+     *
+     * @throws ModelFormatException if the file is there but is not a decision
+     * @throws UncheckedIOException on other I/O failures
+     */
+    public Optional<PromotionRecord> decision(long version) {
+        Path file = ModelDirectory.versionDir(root, version).resolve(ModelDirectory.DECISION_FILE);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(PromotionRecord.fromBytes(Files.readAllBytes(file)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the decision of model version " + version + " from " + file, e);
+        }
+    }
+
+    /**
+     * Whether a subscriber of this directory that serves only promoted versions may serve {@code model}: one written
+     * before the gate (no promotion status), or a candidate whose decision promotes it.
+     */
+    public boolean promoted(PublishedModel model) {
+        return !PromotionRecord.isCandidate(model.manifest()) || decision(model.version())
+                .map(d -> d.kind() == PromotionRecord.Kind.PROMOTE).orElse(false);
+    }
+
     /** The version's class table, checked against the manifest; null when the manifest has none. */
     private static ClassTable classTable(Path dir, ModelManifest manifest) throws IOException {
         ModelManifest.ClassTableRef ref = manifest.classTable();

@@ -8,7 +8,14 @@ import io.embedstream.experiments.compat.EmbeddingsFile;
 import io.embedstream.experiments.compat.IndexCarryForward;
 import io.embedstream.experiments.compat.MapVariant;
 import io.embedstream.experiments.compat.VersionEmbeddings;
+import io.embedstream.connectors.model.ModelDirectoryReader;
+import io.embedstream.connectors.model.PublishedModel;
+import io.embedstream.model.compat.EmbeddingMap;
 import io.embedstream.model.data.LabeledDataset;
+import io.embedstream.model.net.EmbeddingModel;
+import io.embedstream.model.net.NetworkConfig;
+import io.embedstream.model.train.Devices;
+import io.embedstream.serving.CompatibilityChain;
 import io.embedstream.model.random.Rng;
 import io.embedstream.model.train.EmbeddingTrainer;
 import io.embedstream.model.train.FitLoop;
@@ -97,6 +104,18 @@ public final class CompatCommand implements Callable<Integer> {
                     + " (--dataset and the training options are then not used).")
     Path fromEmbeddings;
 
+    @Option(names = "--from-models",
+            description = "Skip training: measure the promoted versions that a job wrote to this model directory"
+                    + " (publish.model-dir), in version order, with the maps the job published (compat_map, composed as"
+                    + " a subscriber composes them) besides the variants fitted here. --dataset gives the images: the"
+                    + " fit images and the index are train images (the job trained on them), the queries the test split.")
+    Path fromModels;
+
+    @Option(names = "--max-versions", defaultValue = "0",
+            description = "With --from-models: at most this many promoted versions, from the first; 0 = all"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int maxVersions;
+
     @Option(names = "--out", description = "Output directory for results.json and results.md (default: experiment-results/compat).")
     Path out;
 
@@ -106,9 +125,18 @@ public final class CompatCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** With --from-models: the published map from the first kept version to each (null at 0 and where a link is missing). */
+    private List<EmbeddingMap> publishedMaps;
+
     @Override
     public Integer call() throws Exception {
         Map<String, Object> settings = RunSettings.of(spec);
+        if (fromModels != null && fromEmbeddings != null) {
+            throw new IllegalArgumentException("give --from-models or --from-embeddings, not both");
+        }
+        if (maxVersions < 0 || maxVersions == 1) {
+            throw new IllegalArgumentException("--max-versions must be 0 (all) or at least 2, got " + maxVersions);
+        }
         if (versions < 2 || fitImages < 2 || indexImages < 0 || epochs < 1 || steps < 0 || batch < 2 || !(ridge >= 0)
                 || !(bctWeight >= 0) || !Float.isFinite(bctWeight)) {
             throw new IllegalArgumentException("need --versions >= 2, --fit-images >= 2, --index-images >= 0,"
@@ -128,7 +156,8 @@ public final class CompatCommand implements Callable<Integer> {
             }
         }
         long t0 = System.nanoTime();
-        EmbeddingsFile.Contents run = fromEmbeddings != null ? EmbeddingsFile.read(fromEmbeddings) : train(settings);
+        EmbeddingsFile.Contents run = fromEmbeddings != null ? EmbeddingsFile.read(fromEmbeddings)
+                : fromModels != null ? promotedVersions(settings) : train(settings);
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (run.fitLabels().length < fitImages) {
             throw new IllegalArgumentException("--fit-images " + fitImages + " is more than the " + run.fitLabels().length
@@ -148,7 +177,7 @@ public final class CompatCommand implements Callable<Integer> {
         }
         long t1 = System.nanoTime();
         List<CarryForwardFigures> figures = new IndexCarryForward(variants, sizes).run(kept, run.galleryLabels(),
-                run.queryLabels(), fitLabels);
+                run.queryLabels(), fitLabels, publishedMaps);
         double mapSeconds = (System.nanoTime() - t1) / 1e9;
 
         List<String> headings = new ArrayList<>(List.of("map", "fit images", "kind"));
@@ -161,7 +190,7 @@ public final class CompatCommand implements Callable<Integer> {
         rows.add(fixedRow("(c) re-embedded", figures, CarryForwardFigures::reembedded));
         List<Map<String, Object>> aggregates = new ArrayList<>();
         for (CarryForwardFigures.Carried c : figures.get(1).carried()) {
-            List<String> row = new ArrayList<>(List.of(c.map(), String.valueOf(c.fitImages()),
+            List<String> row = new ArrayList<>(List.of(c.map(), c.fitImages() == 0 ? "its held-out set" : String.valueOf(c.fitImages()),
                     c.chained() ? "chain" : "direct"));
             for (CarryForwardFigures f : figures.subList(1, figures.size())) {
                 double p = f.carried(c.map(), c.fitImages(), c.chained());
@@ -275,6 +304,78 @@ public final class CompatCommand implements Callable<Integer> {
         if (kept.size() < 2) {
             throw new IllegalStateException("training ran fewer steps than the versions need: kept " + kept.size());
         }
+        return new EmbeddingsFile.Contents(data.name(), kept,
+                gallery.stream().mapToInt(LabeledImage::label).toArray(),
+                queries.stream().mapToInt(LabeledImage::label).toArray(),
+                fit.stream().mapToInt(LabeledImage::label).toArray());
+    }
+
+    /**
+     * The promoted versions of {@code --from-models} embed the fit images, the index and the queries, split as
+     * {@link #train} splits them; {@link #publishedMaps} gets the maps the job published between them.
+     */
+    private EmbeddingsFile.Contents promotedVersions(Map<String, Object> settings) throws java.io.IOException {
+        ModelDirectoryReader reader = new ModelDirectoryReader(fromModels);
+        List<Long> all = reader.versions();
+        if (all.isEmpty()) {
+            throw new IllegalArgumentException("model directory " + fromModels + " holds no model version (v<N>/)");
+        }
+        CompatibilityChain chain = new CompatibilityChain();
+        List<PublishedModel> promoted = new ArrayList<>();
+        for (long version : all) {
+            PublishedModel model = reader.read(version);
+            if (reader.promoted(model)) {
+                chain.record(model.manifest());
+                promoted.add(model);
+                if (promoted.size() == maxVersions) {
+                    break;
+                }
+            }
+        }
+        if (promoted.size() < 2) {
+            throw new IllegalArgumentException("model directory " + fromModels + " holds " + promoted.size()
+                    + " promoted versions of " + all.size() + "; a chain needs at least 2");
+        }
+        LabeledDataset data = Datasets.load(dataset);
+        NetworkConfig first = ManifestNetwork.of(promoted.get(0).manifest());
+        if (data.width() != first.width() || data.height() != first.height() || data.channels() != first.channels()) {
+            throw new IllegalArgumentException("dataset " + data.name() + " has " + data.width() + "x" + data.height()
+                    + "x" + data.channels() + " images, model version " + promoted.get(0).version() + " expects "
+                    + first.width() + "x" + first.height() + "x" + first.channels());
+        }
+        if (fitImages >= data.train().size()) {
+            throw new IllegalArgumentException("--fit-images " + fitImages + " leaves no index: the train split has "
+                    + data.train().size() + " images");
+        }
+        int indexSize = indexImages > 0 ? Math.min(indexImages, data.train().size() - fitImages)
+                : data.train().size() - fitImages;
+        int[] order = new Rng(Rng.mix(training.seed ^ 0x636F6D70L)).permutation(data.train().size());
+        List<LabeledImage> fit = new ArrayList<>();
+        List<LabeledImage> gallery = new ArrayList<>();
+        for (int i = 0; i < fitImages + indexSize; i++) {
+            (i < fitImages ? fit : gallery).add(data.train().get(order[i]));
+        }
+        List<LabeledImage> queries = data.test();
+        System.out.printf(Locale.ROOT, "compat on %s: promoted versions %s of %d in %s; index %d images, queries %d,"
+                        + " maps fitted here on %d%n", data.name(), promoted.stream().map(PublishedModel::version).toList(),
+                all.size(), fromModels, gallery.size(), queries.size(), fit.size());
+        List<VersionEmbeddings> kept = new ArrayList<>();
+        publishedMaps = new ArrayList<>();
+        ai.djl.Device device = Devices.parse(training.device);
+        for (PublishedModel model : promoted) {
+            try (EmbeddingModel net = EmbeddingModel.fromParameters(ManifestNetwork.of(model.manifest()), device,
+                    model.parameters())) {
+                kept.add(new VersionEmbeddings(model.manifest().trainingStep(), net.embed(gallery, QueryEmbeddings.BATCH),
+                        net.embed(queries, QueryEmbeddings.BATCH), net.embed(fit, QueryEmbeddings.BATCH)));
+            }
+            publishedMaps.add(kept.size() == 1 ? null : chain.between(promoted.get(0).version(), model.version(),
+                    model.manifest().embeddingSize()).orElse(null));
+            System.err.printf(Locale.ROOT, "  version %d (step %d) embedded; published map from version %d: %s%n",
+                    model.version(), model.manifest().trainingStep(), promoted.get(0).version(),
+                    kept.size() == 1 ? "(first)" : publishedMaps.get(kept.size() - 1) != null ? "yes" : "missing");
+        }
+        settings.put("promoted_versions", promoted.stream().mapToLong(PublishedModel::version).toArray());
+        settings.put("versions_in_directory", all.size());
         return new EmbeddingsFile.Contents(data.name(), kept,
                 gallery.stream().mapToInt(LabeledImage::label).toArray(),
                 queries.stream().mapToInt(LabeledImage::label).toArray(),

@@ -28,8 +28,26 @@ public final class IndexCarryForward {
         this.fitSizes = fitSizes.clone();
     }
 
+    /** The name of the figures of maps a job published ({@link #run(List, int[], int[], int[], List)}). */
+    public static final String PUBLISHED = "the job's published maps";
+
     public List<CarryForwardFigures> run(List<VersionEmbeddings> versions, int[] galleryLabels, int[] queryLabels,
                                          int[] fitLabels) {
+        return run(versions, galleryLabels, queryLabels, fitLabels, null);
+    }
+
+    /**
+     * As {@link #run(List, int[], int[], int[])}, and besides the variants fitted here, the index carried by
+     * {@code published}: for each version k the map from the first version's space to k's as a job published it
+     * (composed along its chain of promotions; element 0 is not used; a null element is a chain with a missing link).
+     * Scored as {@value #PUBLISHED}, chained, with 0 fit images (the job fitted it on its own held-out set).
+     */
+    public List<CarryForwardFigures> run(List<VersionEmbeddings> versions, int[] galleryLabels, int[] queryLabels,
+                                         int[] fitLabels, List<EmbeddingMap> published) {
+        if (published != null && published.size() != versions.size()) {
+            throw new IllegalArgumentException("need one published map per version, got " + published.size()
+                    + " for " + versions.size());
+        }
         if (versions.size() < 2) {
             throw new IllegalArgumentException("a chain needs at least 2 versions, got " + versions.size());
         }
@@ -74,6 +92,11 @@ public final class IndexCarryForward {
                         EmbeddingMap direct = variant.fit(firstFit, d0, y, dy, available, fitLabels);
                         carried.add(new CarryForwardFigures.Carried(variant.name(), available, false,
                                 retrieval.precisionAt1(rows(direct.apply(oldGallery, n), n, dy), galleryLabels)));
+                    }
+                    if (published != null) {
+                        EmbeddingMap map = published.get(k);
+                        carried.add(new CarryForwardFigures.Carried(PUBLISHED, 0, true, map == null ? Double.NaN
+                                : retrieval.precisionAt1(rows(map.apply(oldGallery, n), n, dy), galleryLabels)));
                     }
                 }
                 figures.add(new CarryForwardFigures(k, v.step(), asIs, fresh, carried));

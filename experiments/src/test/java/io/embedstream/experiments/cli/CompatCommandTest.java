@@ -6,8 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.embedstream.experiments.compat.IndexCarryForward;
+import io.embedstream.model.data.SyntheticShapes;
+import io.embedstream.model.net.NetworkConfig;
+import io.embedstream.model.train.EmbeddingTrainer;
+import io.embedstream.model.train.FitLoop;
+import io.embedstream.model.train.TrainerConfig;
+import io.embedstream.pipeline.operators.ModelDirectorySink;
+import io.embedstream.pipeline.types.GateDecision;
+import io.embedstream.pipeline.types.ModelSnapshot;
+import io.embedstream.types.LabeledImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,6 +69,84 @@ class CompatCommandTest {
                 "--fit-images", "150", "--fit-sizes", "50,150", "--out", again.toString()));
         JsonNode reread = new ObjectMapper().readTree(again.resolve("results.json").toFile());
         assertEquals(versions.toString(), reread.get("versions").toString());
+    }
+
+    /**
+     * A directory as a job writes it (the model-directory sink): version 1 promoted, 2 rejected, 3 promoted with a
+     * published map from 1. The rejected version is left out, and the published map is applied as published: an
+     * identity map leaves the old index's figure as it is.
+     */
+    @Test
+    void scoresAJobsPromotedVersionsWithTheMapsItPublished() throws Exception {
+        Path models = dir.resolve("models");
+        TrainerConfig config = TrainerConfig.builder().network(NetworkConfig.builder().embeddingSize(16).build()).device("cpu").build();
+        ModelDirectorySink sink = new ModelDirectorySink(config, models.toUri().toString());
+        sink.open(null);
+        try (EmbeddingTrainer trainer = EmbeddingTrainer.create(config)) {
+            List<LabeledImage> train = SyntheticShapes.builder().seed(3).build().generate(300);
+            sink.invoke(snapshot(trainer, 1, decision("promote", -1, null)), null);
+            new FitLoop(trainer, 30).run(train, null, 1, 4, null);
+            sink.invoke(snapshot(trainer, 2, decision("reject", 1, null)), null);
+            new FitLoop(trainer, 30).run(train, null, 1, 4, null);
+            double[] identity = new double[16 * 16];
+            for (int i = 0; i < 16; i++) {
+                identity[i * 16 + i] = 1;
+            }
+            sink.invoke(snapshot(trainer, 3, decision("promote", 1, identity)), null);
+        }
+        Path out = dir.resolve("published");
+        String[] args = {"experiment", "compat", "--from-models", models.toString(), "--dataset", "synthetic:400:100",
+            "--fit-images", "100", "--index-images", "200", "--out", out.toString()};
+        assertEquals(0, ExperimentsLauncher.run(args));
+        JsonNode root = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+        assertEquals("[1,3]", root.get("settings").get("promoted_versions").toString(), "the rejected version 2 left out");
+        assertEquals(3, root.get("settings").get("versions_in_directory").asInt());
+        JsonNode versions = root.get("versions");
+        assertEquals(2, versions.size());
+        JsonNode later = versions.get(1);
+        JsonNode published = null;
+        for (JsonNode c : later.get("carried")) {
+            if (c.get("map").asText().equals(IndexCarryForward.PUBLISHED)) {
+                published = c;
+            }
+        }
+        assertTrue(published != null, later.toString());
+        assertEquals(later.get("old_index_p_at_1").asDouble(), published.get("p_at_1").asDouble(), 1e-12,
+                "an identity map carries the old index as it is");
+        assertEquals(8, later.get("step").asLong(), "version 3 after 8 steps");
+        assertTrue(Files.readString(out.resolve("results.md")).contains("its held-out set"));
+
+        assertEquals(2, ExperimentsLauncher.run("experiment", "compat", "--from-models", models.toString(),
+                "--max-versions", "1", "--out", dir.resolve("y").toString()));
+        assertEquals(2, ExperimentsLauncher.run("experiment", "compat", "--from-models", dir.resolve("none").toString(),
+                "--out", dir.resolve("z").toString()));
+    }
+
+    private static GateDecision decision(String kind, long from, double[] map) {
+        GateDecision d = new GateDecision();
+        d.kind = kind;
+        d.reason = kind + " in a test";
+        if (map != null) {
+            d.compatFrom = from;
+            d.compatMethod = "identity in a test";
+            d.compatRows = 16;
+            d.compatCols = 16;
+            d.compatMatrix = map;
+        }
+        return d;
+    }
+
+    private static ModelSnapshot snapshot(EmbeddingTrainer trainer, long version, GateDecision d) {
+        ModelSnapshot s = new ModelSnapshot();
+        s.version = version;
+        s.step = trainer.step();
+        s.timestampMillis = System.currentTimeMillis();
+        s.parameters = trainer.model().parametersToBytes();
+        s.classes = trainer.config().classes();
+        s.classWeights = trainer.classWeights();
+        s.decision = d;
+        d.serving = d.promoted() ? version : 1;
+        return s;
     }
 
     @Test
