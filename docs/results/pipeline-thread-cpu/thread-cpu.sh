@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # bench-pipeline at 64x64 RGB with the CPU seconds of each thread (by name, from /proc) during the pipeline phase.
-# usage: [JAR=...] [IMAGES=9600] [OUT=/tmp] docs/results/pipeline-thread-cpu/thread-cpu.sh TAG [bench-pipeline options...]
+# usage: [JAR=...] [IMAGES=9600] [OUT=/tmp] [BENCH="bench-pipeline options"] docs/results/pipeline-thread-cpu/thread-cpu.sh TAG [more options...]
+# BENCH replaces the 64x64 photo options below (dataset, network, batcher, parallelism); e.g. BENCH=" " for the
+# command's own defaults (28x28 grey shapes, cm-mnist).
 # Flink's task threads are named after their chain ("class-diverse-b..." is the batcher and the trainer), and the
 # PyTorch worker threads a task thread starts inherit its name, so the trainer's intra-op threads count as its own.
 TAG=$1; shift
 cd "$(dirname "$0")/../../.."
 echo "=== $TAG $(date -u +%T) load $(cat /proc/loadavg) args: $*"
-java -Xmx6g -Dai.djl.offline=true -Djava.awt.headless=true --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED -jar ${JAR:-app/target/embedstream.jar} bench-pipeline --dataset photos:classes=120,size=64,train=2400,test=10 --images ${IMAGES:-9600} --arch resnet --set batcher.samples-per-class=4 --set runtime.decode-parallelism=2 --set runtime.quality-parallelism=2 "$@" > ${OUT:-/tmp}/$TAG.out 2>&1 &
+java -Xmx6g -Dai.djl.offline=true -Djava.awt.headless=true --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED -jar ${JAR:-app/target/embedstream.jar} bench-pipeline --images ${IMAGES:-9600} ${BENCH:---dataset photos:classes=120,size=64,train=2400,test=10 --arch resnet --set batcher.samples-per-class=4 --set runtime.decode-parallelism=2 --set runtime.quality-parallelism=2} "$@" > ${OUT:-/tmp}/$TAG.out 2>&1 &
 JPID=$!
 snap() { for f in /proc/$JPID/task/*/stat; do s=$(cat $f 2>/dev/null) || continue; n=${s#*(}; n=${n%)*}; r=${s##*) }; set -- $r; echo "${n// /_} $(( ${12} + ${13} ))"; done | awk '{c[$1]+=$2} END{for(k in c) print k, c[k]}' | sort; }
 while kill -0 $JPID 2>/dev/null; do
@@ -14,7 +16,7 @@ while kill -0 $JPID 2>/dev/null; do
   if grep -q "trainer alone" ${OUT:-/tmp}/$TAG.out && [ ! -f ${OUT:-/tmp}/$TAG.snap.start ]; then cp ${OUT:-/tmp}/$TAG.snap.end ${OUT:-/tmp}/$TAG.snap.start; fi
   sleep 2
 done
-grep -E "trainer alone|whole pipeline|ratio|publish latency" ${OUT:-/tmp}/$TAG.out
+grep -E "trainer alone|whole pipeline|ratio|training step|publish latency" ${OUT:-/tmp}/$TAG.out
 echo "--- cpu seconds by thread name during the pipeline phase"
 join -a1 -e0 -o 0,1.2,2.2 ${OUT:-/tmp}/$TAG.snap.end ${OUT:-/tmp}/$TAG.snap.start | awk '{d=($2-$3)/100; if(d>0.5) printf "%7.1f %s\n", d, $1}' | sort -rn | head -25
 echo "=== end $(date -u +%T) load $(cat /proc/loadavg)"

@@ -162,7 +162,15 @@ final class PromotionGate {
                     + " %d held-out images", d.precisionAt1, p1(kept.get(reference)),
                     state.promotedVersions.get(reference), serving, d.servingPrecisionAt1, set.size());
             if (current != null) {
-                fitCompatibility(d, serving, current.rows, candidate.rows);
+                // The map needs images, not labels: the quarantined ones count too (about as many again; the first
+                // maps were fitted on a few dozen images in 128 dimensions).
+                List<LabeledImage> quarantined = set.quarantineAsSet().entries().stream()
+                        .map(HeldOutSet.Entry::image).toList();
+                byte[] servingParameters = state.promotedParameters.get(state.promotedParameters.size() - 1);
+                fitCompatibility(d, serving, quarantined.isEmpty() ? current.rows
+                                : concat(current.rows, embedder.embed(servingParameters, quarantined)),
+                        quarantined.isEmpty() ? candidate.rows
+                                : concat(candidate.rows, embedder.embed(parameters, quarantined)));
             }
             release(set, d, candidate, parameters, embedder);
             promote(state, version, parameters, d);
@@ -358,8 +366,8 @@ final class PromotionGate {
     }
 
     /**
-     * Least squares from the serving version's held-out embeddings to the candidate's, rows L2-normalised, ridge
-     * {@value #COMPAT_RIDGE}. Measured in `experiment compat` against orthogonal Procrustes with scale (the map before)
+     * Least squares from the serving version's held-out embeddings (trusted and quarantined images) to the
+     * candidate's, rows L2-normalised, ridge {@value #COMPAT_RIDGE}. Measured in `experiment compat` against orthogonal Procrustes with scale (the map before)
      * and a ridge chosen on a validation fifth: chained over 1,000 fit images it recovers the most of the
      * re-embedding gap of both (results.md, "Index compatibility between versions").
      */
@@ -382,6 +390,12 @@ final class PromotionGate {
         } catch (RuntimeException e) {
             d.compatMethod = "none: " + e.getMessage();
         }
+    }
+
+    private static float[][] concat(float[][] a, float[][] b) {
+        float[][] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     private record Judged(Optional<HeldOutFigures> figures, double effectiveRank, float[][] rows) {}

@@ -24,7 +24,7 @@ class PromotionGateTest {
 
     /**
      * Parameters byte 0: 'G' by class, 'R' random, 'N' NaN, 'C' one point, 'O' by class for "old" images only, 'W' by
-     * class for images of the new camera ("cam") only. The class is what the image shows, the second field of its id
+     * class for images of the new camera ("cam") only, 'S' as 'G' with the coordinates of "cam" images shifted by one. The class is what the image shows, the second field of its id
      * ({@code era-class-i}): the label too, except for images whose labels were shuffled.
      */
     static float[][] embed(byte[] parameters, List<LabeledImage> images) {
@@ -33,7 +33,7 @@ class PromotionGateTest {
             LabeledImage image = images.get(i);
             SplittableRandom noise = new SplittableRandom(image.id().hashCode());
             char kind = (char) parameters[0];
-            boolean byClass = kind == 'G' || (kind == 'O' && image.id().startsWith("old"))
+            boolean byClass = kind == 'G' || kind == 'S' || (kind == 'O' && image.id().startsWith("old"))
                     || (kind == 'W' && image.id().startsWith("cam"));
             int shown = Integer.parseInt(image.id().split("-")[1]);
             for (int j = 0; j < D; j++) {
@@ -42,6 +42,13 @@ class PromotionGateTest {
                     case 'C' -> 1f;
                     default -> (byClass && j == shown ? 3f : 0f) + (float) noise.nextGaussian() * 0.3f;
                 };
+            }
+            if (kind == 'S' && image.id().startsWith("cam")) {
+                float[] shifted = new float[D];
+                for (int j = 0; j < D; j++) {
+                    shifted[(j + 1) % D] = rows[i][j];
+                }
+                rows[i] = shifted;
             }
         }
         return rows;
@@ -130,6 +137,35 @@ class PromotionGateTest {
         assertEquals(D * D, second.compatMatrix.length);
         assertEquals("least-squares ridge 1e-4, normalised rows", second.compatMethod);
         assertEquals(List.of(4L, 6L), state.promotedVersions);
+    }
+
+    /**
+     * The map needs pairs of embeddings, not labels, so the quarantined images count too: here the two versions agree
+     * on every trusted image and differ only on the quarantined ones, so a map fitted on the trusted images alone
+     * would be the identity.
+     */
+    @Test
+    void theCompatibilityMapIsFittedOnTheQuarantinedImagesToo() {
+        PromotionGate gate = new PromotionGate(CONFIG, D);
+        PromotionGate.State state = new PromotionGate.State();
+        HeldOutSet set = set("old", 10);
+        assertEquals("promote", gate.judge(state, set, 1, version('G'), PromotionGateTest::embed).kind);
+        for (LabeledImage image : era("cam", 10)) {
+            PromotionGate.receive(state, set, image, 0.9f);
+        }
+        assertEquals(80, set.quarantined());
+        GateDecision second = gate.judge(state, set, 2, version('S'), PromotionGateTest::embed);
+        assertEquals("promote", second.kind, second.reason);
+        assertEquals(1, second.compatFrom);
+        double offIdentity = 0;
+        for (int i = 0; i < D; i++) {
+            for (int j = 0; j < D; j++) {
+                double v = second.compatMatrix[i * D + j] - (i == j ? 1 : 0);
+                offIdentity += v * v;
+            }
+        }
+        assertTrue(Math.sqrt(offIdentity) > 1, "the map ignored the quarantined images: |M - I| = "
+                + Math.sqrt(offIdentity));
     }
 
     @Test
