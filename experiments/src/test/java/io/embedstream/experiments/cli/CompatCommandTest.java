@@ -137,13 +137,7 @@ class CompatCommandTest {
     }
 
     private static ModelSnapshot snapshot(EmbeddingTrainer trainer, long version, GateDecision d) {
-        ModelSnapshot s = new ModelSnapshot();
-        s.version = version;
-        s.step = trainer.step();
-        s.timestampMillis = System.currentTimeMillis();
-        s.parameters = trainer.model().parametersToBytes();
-        s.classes = trainer.config().classes();
-        s.classWeights = trainer.classWeights();
+        ModelSnapshot s = EvalCommandTest.snapshot(trainer, version);
         s.decision = d;
         d.serving = d.promoted() ? version : 1;
         return s;

@@ -134,7 +134,7 @@ class EvalCommandTest {
         return names;
     }
 
-    private static ModelSnapshot snapshot(EmbeddingTrainer trainer, long version) {
+    static ModelSnapshot snapshot(EmbeddingTrainer trainer, long version) {
         ModelSnapshot s = new ModelSnapshot();
         s.version = version;
         s.step = trainer.step();

@@ -99,6 +99,25 @@ public final class HeldOutEvaluator {
                 all.mapAtR(), bands));
     }
 
+    /**
+     * P@1 of {@code queries} searched among {@code gallery} (each query's label against its nearest gallery image's):
+     * whether images agree with their labels as the gallery's do. NaN without queries or gallery, or with a row that
+     * is not finite.
+     */
+    public double precisionAt1(List<HeldOutSet.Entry> queries, List<HeldOutSet.Entry> gallery,
+                               Function<List<LabeledImage>, float[][]> embed) {
+        if (queries.isEmpty() || gallery.isEmpty()) {
+            return Double.NaN;
+        }
+        float[][] q = embedAll(embed, queries);
+        float[][] g = embedAll(embed, gallery);
+        if (nonFiniteRows(q) + nonFiniteRows(g) > 0) {
+            return Double.NaN;
+        }
+        return retrieval.evaluate(LabeledEmbeddings.of(q, labels(queries)), LabeledEmbeddings.of(g, labels(gallery)))
+                .overall().precisionAt1();
+    }
+
     private static float[][] embedAll(Function<List<LabeledImage>, float[][]> embed, List<HeldOutSet.Entry> entries) {
         float[][] rows = embed.apply(entries.stream().map(HeldOutSet.Entry::image).toList());
         if (rows.length != entries.size()) {

@@ -203,6 +203,11 @@ public final class HeldOutSet {
         return quarantine.entries();
     }
 
+    /** The quarantined entries held out before a rejection ({@link #suspect}), by label, oldest first within a class. */
+    public List<Entry> suspectEntries() {
+        return quarantine.entries().stream().filter(e -> e.sequence() < suspectBefore).toList();
+    }
+
     /** The quarantined images as a set of their own (as trusted images), to evaluate versions on them. */
     public HeldOutSet quarantineAsSet() {
         HeldOutSet set = new HeldOutSet(perClass, capacity);
