@@ -166,6 +166,11 @@ public final class CollapseDriftDetector {
                     "class mix chi2 %.1f (df %d), p %.3g, total variation %.3f", shift.statistic(),
                     shift.degreesOfFreedom(), shift.pValue(), shift.totalVariation()));
             List<LabelShiftResult.ClassShare> moved = shift.movedClasses(3.0);
+            if (moved.isEmpty() && bad) {
+                // A mix can be off as a whole while no class alone is 3 standard errors off (a window that is only
+                // partly shifted): the alarm still names the classes that moved most.
+                moved = shift.movedClasses(0.0);
+            }
             for (int i = 0; i < Math.min(5, moved.size()); i++) {
                 LabelShiftResult.ClassShare c = moved.get(i);
                 reason.append(String.format(Locale.ROOT, "%s class %s %.3f -> %.3f", i == 0 ? "; moved:" : ",",

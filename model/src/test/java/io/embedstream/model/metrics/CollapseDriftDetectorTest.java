@@ -174,6 +174,22 @@ class CollapseDriftDetectorTest {
         assertTrue(byName.get(0).reason().contains("new classes ['class-7' (7)]"), byName.get(0).reason());
     }
 
+    /** A window only partly shifted: the mix is off as a whole, no class alone by 3 standard errors. */
+    @Test
+    void aShiftedMixNamesTheClassesThatMovedMostWhenNoneAloneIsThreeStandardErrorsOff() {
+        CollapseDriftDetector detector = CollapseDriftDetector.withDefaults();
+        ErtMmdResult quiet = new ErtMmdResult(1, OptionalDouble.of(0.01), 0.05, false, OptionalLong.empty(), "");
+        LabelShiftResult spread = new LabelShiftResult(37, 9, 2.6e-5, 0.31, true, List.of(
+                new LabelShiftResult.ClassShare(2, 30, 20, 0.10, 0.07, -1.8),
+                new LabelShiftResult.ClassShare(7, 30, 45, 0.10, 0.15, 2.6),
+                new LabelShiftResult.ClassShare(8, 30, 31, 0.10, 0.10, 0.1)), List.of(), List.of(), 300, "");
+        List<AlarmEvent> raised = detector.observeClassAwareDrift(new ClassAwareDriftReport(quiet, spread,
+                Optional.empty(), Set.of(DriftKind.LABEL_SHIFT), ""));
+        assertEquals(1, raised.size(), raised.toString());
+        assertTrue(raised.get(0).reason().contains("moved: class 7 0.100 -> 0.150, class 2 0.100 -> 0.070"),
+                raised.get(0).reason());
+    }
+
     @Test
     void aSnapshotWrittenBeforeTheClassAwareKindsRestores() throws Exception {
         // Format 1 as written when AlarmKind had four kinds, with DATA_DRIFT raised.
