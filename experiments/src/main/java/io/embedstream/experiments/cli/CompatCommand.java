@@ -272,12 +272,9 @@ public final class CompatCommand implements Callable<Integer> {
             config = config.toBuilder().objective(config.objective().toBuilder().bctWeight(bctWeight).build()).build();
         }
         // The fit images follow the trainer's --seed, so one seed names the whole run.
-        int[] order = new Rng(Rng.mix(config.seed() ^ 0x636F6D70L)).permutation(data.train().size());
         List<LabeledImage> fit = new ArrayList<>();
         List<LabeledImage> gallery = new ArrayList<>();
-        for (int i = 0; i < fitImages + indexSize; i++) {
-            (i < fitImages ? fit : gallery).add(data.train().get(order[i]));
-        }
+        split(data, config.seed(), indexSize, fit, gallery);
         List<LabeledImage> queries = data.test();
         long[] at = new long[versions];
         for (int k = 0; k < versions; k++) {
@@ -304,10 +301,7 @@ public final class CompatCommand implements Callable<Integer> {
         if (kept.size() < 2) {
             throw new IllegalStateException("training ran fewer steps than the versions need: kept " + kept.size());
         }
-        return new EmbeddingsFile.Contents(data.name(), kept,
-                gallery.stream().mapToInt(LabeledImage::label).toArray(),
-                queries.stream().mapToInt(LabeledImage::label).toArray(),
-                fit.stream().mapToInt(LabeledImage::label).toArray());
+        return contents(data.name(), kept, gallery, queries, fit);
     }
 
     /**
@@ -349,12 +343,9 @@ public final class CompatCommand implements Callable<Integer> {
         }
         int indexSize = indexImages > 0 ? Math.min(indexImages, data.train().size() - fitImages)
                 : data.train().size() - fitImages;
-        int[] order = new Rng(Rng.mix(training.seed ^ 0x636F6D70L)).permutation(data.train().size());
         List<LabeledImage> fit = new ArrayList<>();
         List<LabeledImage> gallery = new ArrayList<>();
-        for (int i = 0; i < fitImages + indexSize; i++) {
-            (i < fitImages ? fit : gallery).add(data.train().get(order[i]));
-        }
+        split(data, training.seed, indexSize, fit, gallery);
         List<LabeledImage> queries = data.test();
         System.out.printf(Locale.ROOT, "compat on %s: promoted versions %s of %d in %s; index %d images, queries %d,"
                         + " maps fitted here on %d%n", data.name(), promoted.stream().map(PublishedModel::version).toList(),
@@ -376,8 +367,20 @@ public final class CompatCommand implements Callable<Integer> {
         }
         settings.put("promoted_versions", promoted.stream().mapToLong(PublishedModel::version).toArray());
         settings.put("versions_in_directory", all.size());
-        return new EmbeddingsFile.Contents(data.name(), kept,
-                gallery.stream().mapToInt(LabeledImage::label).toArray(),
+        return contents(data.name(), kept, gallery, queries, fit);
+    }
+
+    /** The first {@code --fit-images} of a seeded permutation of the train split, then {@code indexSize} for the index. */
+    private void split(LabeledDataset data, long seed, int indexSize, List<LabeledImage> fit, List<LabeledImage> gallery) {
+        int[] order = new Rng(Rng.mix(seed ^ 0x636F6D70L)).permutation(data.train().size());
+        for (int i = 0; i < fitImages + indexSize; i++) {
+            (i < fitImages ? fit : gallery).add(data.train().get(order[i]));
+        }
+    }
+
+    private static EmbeddingsFile.Contents contents(String name, List<VersionEmbeddings> kept, List<LabeledImage> gallery,
+                                                    List<LabeledImage> queries, List<LabeledImage> fit) {
+        return new EmbeddingsFile.Contents(name, kept, gallery.stream().mapToInt(LabeledImage::label).toArray(),
                 queries.stream().mapToInt(LabeledImage::label).toArray(),
                 fit.stream().mapToInt(LabeledImage::label).toArray());
     }

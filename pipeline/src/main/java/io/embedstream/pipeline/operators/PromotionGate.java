@@ -164,8 +164,7 @@ final class PromotionGate {
             if (current != null) {
                 // The map needs images, not labels: the quarantined ones count too (about as many again; the first
                 // maps were fitted on a few dozen images in 128 dimensions).
-                List<LabeledImage> quarantined = set.quarantineAsSet().entries().stream()
-                        .map(HeldOutSet.Entry::image).toList();
+                List<LabeledImage> quarantined = set.quarantinedEntries().stream().map(HeldOutSet.Entry::image).toList();
                 byte[] servingParameters = state.promotedParameters.get(state.promotedParameters.size() - 1);
                 fitCompatibility(d, serving, quarantined.isEmpty() ? current.rows
                                 : concat(current.rows, embedder.embed(servingParameters, quarantined)),
