@@ -173,6 +173,15 @@ final class CalibratedDriftCheck {
                 java.util.Arrays.toString(monitor.covariateDetector().thresholds()));
     }
 
+    /**
+     * The model that embeds this window's drift sample: the reference encoder once the detectors are calibrated, the
+     * latest version before that (and when calibrated detection is off). {@link DataDriftCheck} embeds with it too, so
+     * that a window's sample goes through one forward pass, not one by the encoder and one by the latest version.
+     */
+    MetricsModel sampleEncoder(MetricsModel latest) {
+        return monitor != null && state.driftReferenceParameters != null && latest.loaded() ? encoder(latest) : latest;
+    }
+
     /** The version that embedded the reference; the current model itself when it still is that version. */
     private MetricsModel encoder(MetricsModel model) {
         // A version names its parameters: after a restore the arrays are new objects, but the same weights.

@@ -10,8 +10,10 @@ import java.util.Optional;
 
 /**
  * Data drift of a window: the window's sample of input images against the fixed reference sample, both embedded by
- * the latest model version, so that an encoder that is still learning is not mistaken for drifting data. Its
- * p-value is a figure of the record; the DATA_DRIFT alarm comes from {@link CalibratedDriftCheck}.
+ * one model, so that an encoder that is still learning is not mistaken for drifting data. The model is
+ * {@link CalibratedDriftCheck#sampleEncoder}'s: the calibrated detectors' reference encoder once there is one (the
+ * sample is embedded once for both, and the reference again only when the encoder changes), the latest version
+ * before. Its p-value is a figure of the record; the DATA_DRIFT alarm comes from {@link CalibratedDriftCheck}.
  */
 final class DataDriftCheck {
     private final DataDriftTest test = new DataDriftTest(DriftConfig.defaults());
@@ -25,7 +27,7 @@ final class DataDriftCheck {
         this.sampleSize = sampleSize;
     }
 
-    /** The test's result, or empty with the reason added to {@code notes}. */
+    /** The test's result with both samples embedded by {@code model}, or empty with the reason added to {@code notes}. */
     Optional<DataDriftResult> test(MetricsModel model, List<ScoredImage> reference, long rebases,
                                    WindowSample current, List<String> notes) {
         if (!model.loaded()) {

@@ -19,6 +19,7 @@ final class MetricsModel implements AutoCloseable {
     private EmbeddingModel model;
     private long version;
     private byte[] parameters;
+    private long imagesEmbedded;
 
     /** @param device the metrics operator's own device ({@code metrics.device}), not the trainer's */
     MetricsModel(TrainerConfig config, String device) {
@@ -61,7 +62,13 @@ final class MetricsModel implements AutoCloseable {
     }
 
     float[][] embed(List<ScoredImage> images) {
+        imagesEmbedded += images.size();
         return model.embed(images.stream().map(ScoredImage::toLabeledImage).toList(), EMBED_BATCH);
+    }
+
+    /** How many images this copy has embedded (forward passes are the metrics operator's main cost). */
+    long imagesEmbedded() {
+        return imagesEmbedded;
     }
 
     @Override

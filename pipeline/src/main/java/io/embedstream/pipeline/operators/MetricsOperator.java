@@ -176,9 +176,9 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
         WindowReport report = windowMetrics.compute(embeddings);
         List<String> driftNotes = new ArrayList<>();
         WindowSample sample = new WindowSample(window.sample());
-        Optional<DataDriftResult> drift = dataDrift.test(model, samples.reference(), state.driftRebases, sample,
-                driftNotes);
         Optional<ClassAwareDriftReport> classAware = calibratedDrift.update(model, samples, sample, driftNotes);
+        Optional<DataDriftResult> drift = dataDrift.test(calibratedDrift.sampleEncoder(model), samples.reference(),
+                state.driftRebases, sample, driftNotes);
         if (drift.isPresent()) {
             report = new WindowReport(report.windowSize(), report.dimension(), report.droppedRows(), report.collapse(),
                     report.norms(), report.separation(), drift, report.notes());

@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * A window's sample of input images, embedded at most once per model: the permutation test and the calibrated
- * detectors both need the sample embedded by the latest version while it is still the reference encoder, and a forward
- * pass is the most expensive thing a window does.
+ * detectors both embed it with {@link CalibratedDriftCheck#sampleEncoder}, and a forward pass is the most expensive
+ * thing a window does.
  */
 final class WindowSample {
     private final List<ScoredImage> images;
