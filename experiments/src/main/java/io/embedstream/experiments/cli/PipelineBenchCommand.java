@@ -10,6 +10,7 @@ import io.embedstream.connectors.model.AssemblyResult;
 import io.embedstream.connectors.model.ModelAssembler;
 import io.embedstream.types.LabeledImage;
 import io.embedstream.model.data.SyntheticShapes;
+import io.embedstream.model.net.IntraOpThreads;
 import io.embedstream.model.train.EmbeddingTrainer;
 import io.embedstream.model.train.FitLoop;
 import io.embedstream.model.train.TrainerConfig;
@@ -94,7 +95,10 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         PipelineConfig base = job.pipelineConfig(trainer, defaults);
         int batch = base.batcher().batchSize();
 
-        // Trainer alone: the same batch size, the same images, after a warm-up.
+        // Trainer alone: the same batch size, the same images, the same operator threads, after a warm-up.
+        int threads = base.runtime().trainerThreads() > 0 ? base.runtime().trainerThreads()
+                : Runtime.getRuntime().availableProcessors();
+        IntraOpThreads.setForCurrentThread(threads);
         double alone;
         double aloneStepMillis;
         try (EmbeddingTrainer t = EmbeddingTrainer.create(trainer)) {
@@ -106,7 +110,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             alone = steps * batch / seconds;
             aloneStepMillis = 1e3 * seconds / steps;
         }
-        System.out.printf(Locale.ROOT, "trainer alone: %.1f images/s (batch %d, %,d images)%n", alone, batch, images);
+        System.out.printf(Locale.ROOT, "trainer alone: %.1f images/s (batch %d, %,d images, %d operator threads)%n",
+                alone, batch, images, threads);
 
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
             PipelineConfig config = base.withKafka(base.kafka().withBootstrapServers(broker.bootstrapServers()));
