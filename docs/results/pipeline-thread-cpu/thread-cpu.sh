@@ -10,13 +10,18 @@ cd "$(dirname "$0")/../../.."
 echo "=== $TAG $(date -u +%T) load $(cat /proc/loadavg) args: $*"
 java -Xmx6g -Dai.djl.offline=true -Djava.awt.headless=true --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED -jar ${JAR:-app/target/embedstream.jar} bench-pipeline --images ${IMAGES:-9600} ${BENCH:---dataset photos:classes=120,size=64,train=2400,test=10 --arch resnet --set batcher.samples-per-class=4 --set runtime.decode-parallelism=2 --set runtime.quality-parallelism=2} "$@" > ${OUT:-/tmp}/$TAG.out 2>&1 &
 JPID=$!
-snap() { for f in /proc/$JPID/task/*/stat; do s=$(cat $f 2>/dev/null) || continue; n=${s#*(}; n=${n%)*}; r=${s##*) }; set -- $r; echo "${n// /_} $(( ${12} + ${13} ))"; done | awk '{c[$1]+=$2} END{for(k in c) print k, c[k]}' | sort; }
+# Per thread id, merged over every poll, so that a thread that has exited (a Flink task thread when the job ends)
+# keeps the CPU it used up to the last poll; threads born during the pipeline phase count from 0.
+snap() { for f in /proc/$JPID/task/*/stat; do s=$(cat $f 2>/dev/null) || continue; tid=${s%% *}; n=${s#*(}; n=${n%)*}; r=${s##*) }; set -- $r; echo "$tid ${n// /_} $(( ${12} + ${13} ))"; done; }
+M=${OUT:-/tmp}/$TAG.snap
+: > $M.merged
 while kill -0 $JPID 2>/dev/null; do
-  snap > ${OUT:-/tmp}/$TAG.snap.tmp 2>/dev/null && mv ${OUT:-/tmp}/$TAG.snap.tmp ${OUT:-/tmp}/$TAG.snap.end
-  if grep -q "trainer alone" ${OUT:-/tmp}/$TAG.out && [ ! -f ${OUT:-/tmp}/$TAG.snap.start ]; then cp ${OUT:-/tmp}/$TAG.snap.end ${OUT:-/tmp}/$TAG.snap.start; fi
+  snap > $M.cur 2>/dev/null
+  awk 'NR==FNR{v[$1]=$0; next} {v[$1]=$0} END{for(k in v) print v[k]}' $M.merged $M.cur > $M.tmp && mv $M.tmp $M.merged
+  if [ ! -f $M.start ] && grep -q "trainer alone" ${OUT:-/tmp}/$TAG.out; then cp $M.merged $M.start; fi
   sleep 2
 done
 grep -E "trainer alone|whole pipeline|ratio|training step|publish latency" ${OUT:-/tmp}/$TAG.out
 echo "--- cpu seconds by thread name during the pipeline phase"
-join -a1 -e0 -o 0,1.2,2.2 ${OUT:-/tmp}/$TAG.snap.end ${OUT:-/tmp}/$TAG.snap.start | awk '{d=($2-$3)/100; if(d>0.5) printf "%7.1f %s\n", d, $1}' | sort -rn | head -25
+awk 'NR==FNR{b[$1]=$3; next} {c[$2]+=($3-b[$1])/100} END{for(k in c) if(c[k]>0.5) printf "%7.1f %s\n", c[k], k}' $M.start $M.merged | sort -rn | head -25
 echo "=== end $(date -u +%T) load $(cat /proc/loadavg)"
