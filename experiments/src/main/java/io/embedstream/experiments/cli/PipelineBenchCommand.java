@@ -151,7 +151,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             double pipeline = (done - firstTrained) / (wallNanos / 1e9);
             StepTimes inPipeline = StepTimes.between(firstAcc, acc, wallNanos);
             Thread.sleep(config.runtime().checkpointIntervalMillis() * 2L);
-            client.cancel().get();
+            LocalJob.cancelAndAwait(client, java.time.Duration.ofSeconds(60));
             stopWatching.set(true);
             watcher.join();
             System.out.printf(Locale.ROOT, "whole pipeline: %.1f images/s (decode, quality, batcher in RocksDB, trainer,"

@@ -1,6 +1,8 @@
 package io.embedstream.pipeline.job;
 
 import io.embedstream.pipeline.config.PipelineConfig;
+import java.time.Duration;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -36,5 +38,25 @@ public final class LocalJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
         EmbedstreamJob.build(env, config);
         return env.executeAsync(NAME);
+    }
+
+    /**
+     * Cancels the job and waits until it has ended, at most {@code timeout}; returns whether it did. Flink acknowledges
+     * a cancel before the tasks have stopped: a JVM that exits then can still have the trainer inside a PyTorch
+     * operator while libtorch's own memory is torn down, and dies in native code (seen in bench-pipeline).
+     */
+    public static boolean cancelAndAwait(JobClient client, Duration timeout) throws Exception {
+        client.cancel().get();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            JobStatus status = client.getJobStatus().get();
+            if (status.isGloballyTerminalState()) {
+                return true;
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
     }
 }
