@@ -2,14 +2,19 @@ package io.embedstream.pipeline.job;
 
 import io.embedstream.pipeline.config.PipelineConfig;
 import java.time.Duration;
-import org.apache.flink.api.common.JobStatus;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Runs the job on an in-process Flink MiniCluster: the embedded default (`demo`) and the tests. */
 public final class LocalJob {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalJob.class);
     public static final String NAME = "embedstream";
 
     private LocalJob() {}
@@ -47,16 +52,16 @@ public final class LocalJob {
      */
     public static boolean cancelAndAwait(JobClient client, Duration timeout) throws Exception {
         client.cancel().get();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            JobStatus status = client.getJobStatus().get();
-            if (status.isGloballyTerminalState()) {
-                return true;
-            }
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(50);
+        // The result, not the status: a local job's MiniCluster shuts down as soon as the job has ended, and then
+        // answers no status request; its result future was requested at submission and completes either way.
+        try {
+            client.getJobExecutionResult().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException cancelled) {
+            // A cancelled job's result is an exception: it has ended.
+        } catch (TimeoutException stillRunning) {
+            LOG.warn("the cancelled job had not ended {} ms after its cancel was acknowledged", timeout.toMillis());
+            return false;
         }
+        return true;
     }
 }
