@@ -179,7 +179,7 @@ public final class ClassScalingBenchCommand implements Callable<Integer> {
             try {
                 return measure(client, new FlinkCheckpoints(restPort), classes, sent, perIdentity, baseline, start);
             } finally {
-                LocalJob.cancelAndAwait(client, java.time.Duration.ofSeconds(60));
+                LocalJob.cancelAndAwait(client);
             }
         }
     }

@@ -11,6 +11,7 @@ import io.embedstream.connectors.model.ModelAssembler;
 import io.embedstream.types.LabeledImage;
 import io.embedstream.model.data.SyntheticShapes;
 import io.embedstream.model.net.IntraOpThreads;
+import io.embedstream.pipeline.config.RuntimeSettings;
 import io.embedstream.model.train.EmbeddingTrainer;
 import io.embedstream.model.train.FitLoop;
 import io.embedstream.model.train.TrainerConfig;
@@ -96,8 +97,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         int batch = base.batcher().batchSize();
 
         // Trainer alone: the same batch size, the same images, the same operator threads, after a warm-up.
-        int threads = base.runtime().trainerThreads() > 0 ? base.runtime().trainerThreads()
-                : Runtime.getRuntime().availableProcessors();
+        int threads = RuntimeSettings.trainerThreadsOn(base.runtime().trainerThreads(),
+                Runtime.getRuntime().availableProcessors());
         IntraOpThreads.setForCurrentThread(threads);
         double alone;
         double aloneStepMillis;
@@ -151,7 +152,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             double pipeline = (done - firstTrained) / (wallNanos / 1e9);
             StepTimes inPipeline = StepTimes.between(firstAcc, acc, wallNanos);
             Thread.sleep(config.runtime().checkpointIntervalMillis() * 2L);
-            LocalJob.cancelAndAwait(client, java.time.Duration.ofSeconds(60));
+            LocalJob.cancelAndAwait(client);
             stopWatching.set(true);
             watcher.join();
             System.out.printf(Locale.ROOT, "whole pipeline: %.1f images/s (decode, quality, batcher in RocksDB, trainer,"

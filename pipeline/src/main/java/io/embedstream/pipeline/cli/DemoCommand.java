@@ -256,7 +256,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                 stopProducing.set(true);
                 producer.join(35_000);
                 Map<String, Object> acc = client.getAccumulators().get();
-                LocalJob.cancelAndAwait(client, java.time.Duration.ofSeconds(60));
+                LocalJob.cancelAndAwait(client);
                 summary(config, acc, metrics, started, interrupted);
             } finally {
                 finished.countDown();

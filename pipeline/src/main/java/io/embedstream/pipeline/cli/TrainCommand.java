@@ -117,7 +117,12 @@ public final class TrainCommand implements Callable<Integer> {
                 System.out.println("stopped with savepoint " + path + " (resume with --from-savepoint " + path + ")");
             } catch (Exception e) {
                 System.err.println("could not stop with a savepoint: " + e.getMessage() + "; cancelling");
-                client.cancel();
+                try {
+                    // Waited for: the JVM exits after this hook, and a local trainer must not be inside a step then.
+                    LocalJob.cancelAndAwait(client);
+                } catch (Exception cancelFailed) {
+                    System.err.println("could not cancel the job: " + cancelFailed.getMessage());
+                }
             } finally {
                 stopped.countDown();
             }

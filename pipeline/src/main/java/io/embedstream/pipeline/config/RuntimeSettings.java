@@ -49,6 +49,11 @@ public record RuntimeSettings(long checkpointIntervalMillis, String stateBackend
                 maxRecordBytes, 0);
     }
 
+    /** The trainer's operator threads on a machine with {@code cores} cores: the setting, or every core for 0. */
+    public static int trainerThreadsOn(int trainerThreads, int cores) {
+        return trainerThreads > 0 ? trainerThreads : cores;
+    }
+
     public static RuntimeSettings defaults() {
         return new RuntimeSettings(10_000, "rocksdb", "file:///tmp/embedstream/checkpoints", 1, 1, 4 * 1024 * 1024);
     }

@@ -45,6 +45,14 @@ public final class LocalJob {
         return env.executeAsync(NAME);
     }
 
+    /** How long a stopping command waits for a cancelled job to end. */
+    public static final Duration CANCEL_TIMEOUT = Duration.ofSeconds(60);
+
+    /** {@link #cancelAndAwait(JobClient, Duration)} with {@link #CANCEL_TIMEOUT}. */
+    public static boolean cancelAndAwait(JobClient client) throws Exception {
+        return cancelAndAwait(client, CANCEL_TIMEOUT);
+    }
+
     /**
      * Cancels the job and waits until it has ended, at most {@code timeout}; returns whether it did. Flink acknowledges
      * a cancel before the tasks have stopped: a JVM that exits then can still have the trainer inside a PyTorch

@@ -179,7 +179,7 @@ final class CalibratedDriftCheck {
      * that a window's sample goes through one forward pass, not one by the encoder and one by the latest version.
      */
     MetricsModel sampleEncoder(MetricsModel latest) {
-        return monitor != null && state.driftReferenceParameters != null && latest.loaded() ? encoder(latest) : latest;
+        return monitor != null && latest.loaded() ? encoder(latest) : latest;
     }
 
     /** The version that embedded the reference; the current model itself when it still is that version. */

@@ -17,19 +17,26 @@ import java.util.Optional;
  */
 final class DataDriftCheck {
     private final DataDriftTest test = new DataDriftTest(DriftConfig.defaults());
+    private final CalibratedDriftCheck encoders;
     private final int sampleSize;
     private float[][] referenceEmbeddings;
     private long referenceVersion;
     private long referenceRebases = -1;
 
-    /** @param sampleSize the reference sample's size; a window's sample needs half of it */
-    DataDriftCheck(int sampleSize) {
+    /**
+     * @param encoders   the calibrated check whose {@link CalibratedDriftCheck#sampleEncoder} embeds both samples; the
+     *                   window's {@link CalibratedDriftCheck#update} comes first, so that it can calibrate
+     * @param sampleSize the reference sample's size; a window's sample needs half of it
+     */
+    DataDriftCheck(CalibratedDriftCheck encoders, int sampleSize) {
+        this.encoders = encoders;
         this.sampleSize = sampleSize;
     }
 
-    /** The test's result with both samples embedded by {@code model}, or empty with the reason added to {@code notes}. */
-    Optional<DataDriftResult> test(MetricsModel model, List<ScoredImage> reference, long rebases,
+    /** The test's result, or empty with the reason added to {@code notes}. */
+    Optional<DataDriftResult> test(MetricsModel latest, List<ScoredImage> reference, long rebases,
                                    WindowSample current, List<String> notes) {
+        MetricsModel model = encoders.sampleEncoder(latest);
         if (!model.loaded()) {
             notes.add("data drift: no model version published yet");
             return Optional.empty();

@@ -108,9 +108,9 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
         classIndex = new ClassIndexLookup(state);
         samples = new DriftSamples(state, settings.probeSize(), settings.driftSample(), settings.drift().referenceSize());
         model = new MetricsModel(trainerConfig, settings.device());
-        dataDrift = new DataDriftCheck(settings.driftSample());
         calibratedDrift = new CalibratedDriftCheck(state, settings.drift(), trainerConfig, settings.driftSample(),
                 settings.device(), classIndex);
+        dataDrift = new DataDriftCheck(calibratedDrift, settings.driftSample());
         versionDrift = new VersionDriftTracker(state, detector, settings.drift().versionWarmup());
         gauges = new MetricsGauges(getRuntimeContext().getMetricGroup());
         pendingEvents = new ArrayList<>();
@@ -177,8 +177,8 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
         List<String> driftNotes = new ArrayList<>();
         WindowSample sample = new WindowSample(window.sample());
         Optional<ClassAwareDriftReport> classAware = calibratedDrift.update(model, samples, sample, driftNotes);
-        Optional<DataDriftResult> drift = dataDrift.test(calibratedDrift.sampleEncoder(model), samples.reference(),
-                state.driftRebases, sample, driftNotes);
+        Optional<DataDriftResult> drift = dataDrift.test(model, samples.reference(), state.driftRebases, sample,
+                driftNotes);
         if (drift.isPresent()) {
             report = new WindowReport(report.windowSize(), report.dimension(), report.droppedRows(), report.collapse(),
                     report.norms(), report.separation(), drift, report.notes());

@@ -7,6 +7,7 @@ import io.embedstream.model.train.StepResult;
 import io.embedstream.model.train.TrainerConfig;
 import io.embedstream.model.train.TrainingBatch;
 import io.embedstream.pipeline.config.PublishConfig;
+import io.embedstream.pipeline.config.RuntimeSettings;
 import io.embedstream.pipeline.types.AuditEntry;
 import io.embedstream.pipeline.types.MiniBatch;
 import io.embedstream.pipeline.types.ModelSnapshot;
@@ -109,7 +110,7 @@ public final class TrainerOperator extends ProcessFunction<MiniBatch, StepRecord
 
     /** The threads the training step runs on, on this machine: the configured count, or its cores for 0. */
     private int resolveThreads() {
-        return threads > 0 ? threads : processors.getAsInt();
+        return RuntimeSettings.trainerThreadsOn(threads, processors.getAsInt());
     }
 
     @Override

@@ -14,7 +14,6 @@ import io.embedstream.model.metrics.EmbeddingWindow;
 import io.embedstream.model.net.EmbeddingModel;
 import io.embedstream.model.train.TrainerConfig;
 import io.embedstream.pipeline.config.DriftSettings;
-import io.embedstream.pipeline.types.ModelSnapshot;
 import io.embedstream.pipeline.types.ScoredImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A window's drift sample goes through one forward pass: once the calibrated detectors have a reference encoder, the
  * per-window permutation test embeds the sample and its reference with that encoder too, instead of embedding the
- * sample a second time, and its reference at every new version, with the latest version.
+ * sample a second time, and its reference at every new version, with the latest version. The checks are called as
+ * the metrics operator calls them, with the latest version.
  */
 class DriftSampleEncodingTest {
     private static final TrainerConfig TRAINER = TrainerConfig.builder().build();
@@ -42,7 +42,7 @@ class DriftSampleEncodingTest {
         state.reference.addAll(images.subList(0, 200));
         DriftSamples samples = new DriftSamples(state, 0, SAMPLE, 200);
         CalibratedDriftCheck calibrated = new CalibratedDriftCheck(state, SETTINGS, TRAINER, SAMPLE);
-        DataDriftCheck data = new DataDriftCheck(SAMPLE);
+        DataDriftCheck data = new DataDriftCheck(calibrated, SAMPLE);
         List<String> notes = new ArrayList<>();
         try (MetricsModel latest = new MetricsModel(TRAINER, "cpu")) {
             latest.load(1, first);
@@ -50,7 +50,7 @@ class DriftSampleEncodingTest {
 
             WindowSample window = new WindowSample(images.subList(200, 200 + SAMPLE));
             calibrated.update(latest, samples, window, notes).orElseThrow();
-            data.test(calibrated.sampleEncoder(latest), samples.reference(), state.driftRebases, window, notes)
+            data.test(latest, samples.reference(), state.driftRebases, window, notes)
                     .orElseThrow(() -> new AssertionError(notes.toString()));
             assertEquals(200 + SAMPLE + SAMPLE, latest.imagesEmbedded(),
                     "the calibration reference, the window's sample once, the permutation test's reference");
@@ -58,9 +58,9 @@ class DriftSampleEncodingTest {
             latest.load(2, second);
             WindowSample next = new WindowSample(images.subList(200 + SAMPLE, 200 + 2 * SAMPLE));
             calibrated.update(latest, samples, next, notes).orElseThrow();
-            MetricsModel encoder = calibrated.sampleEncoder(latest);
-            DataDriftResult result = data.test(encoder, samples.reference(), state.driftRebases, next, notes)
+            DataDriftResult result = data.test(latest, samples.reference(), state.driftRebases, next, notes)
                     .orElseThrow(() -> new AssertionError(notes.toString()));
+            MetricsModel encoder = calibrated.sampleEncoder(latest);
             assertNotSame(latest, encoder);
             assertEquals(1, encoder.version());
             assertEquals(200 + 2 * SAMPLE, latest.imagesEmbedded(), "the latest version embeds nothing for the window");
