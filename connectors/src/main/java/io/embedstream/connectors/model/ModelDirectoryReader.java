@@ -62,6 +62,22 @@ public final class ModelDirectoryReader {
     }
 
     /**
+     * The newest version a directory subscriber serves by default ({@link #promoted}), if any: the highest version
+     * the gate promoted, or one written before the gate. Rollbacks travel on the models topic only, so a directory
+     * alone cannot undo a promotion.
+     */
+    public Optional<PublishedModel> newestPromoted() {
+        List<Long> versions = versions();
+        for (int i = versions.size() - 1; i >= 0; i--) {
+            PublishedModel model = read(versions.get(i));
+            if (promoted(model)) {
+                return Optional.of(model);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
      * Reads and verifies one version.
      *
      * @throws ModelFormatException if files are missing, the manifest is invalid or refused by the verifier, or the

@@ -3,6 +3,7 @@ package io.embedstream.pipeline.cli;
 import io.embedstream.connectors.dataset.DatasetProducer;
 import io.embedstream.broker.EmbeddedKafkaBroker;
 import io.embedstream.connectors.model.ModelDirectoryReader;
+import io.embedstream.connectors.model.PromotionRecord;
 import io.embedstream.connectors.model.PublishedModel;
 import io.embedstream.connectors.wire.metrics.MetricsRecord;
 import io.embedstream.model.data.LabeledDataset;
@@ -75,7 +76,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             description = "Interval of the --soak-csv samples (default: ${DEFAULT-VALUE}).")
     double sampleSeconds;
 
-    @Option(names = "--no-eval", description = "Skip the held-out evaluation of the last model version.")
+    @Option(names = "--no-eval", description = "Skip the held-out evaluation of the served (and newest) model version.")
     boolean noEval;
 
     @Option(names = "--dashboard", arity = "0..1", fallbackValue = "8090", paramLabel = "PORT",
@@ -330,21 +331,40 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                 workDir.toAbsolutePath().resolve("kafka"));
     }
 
-    /** kNN@1 of the test split against the train split, with the last published model version. */
+    /**
+     * kNN@1 of the test split against the train split with the version a subscriber would serve (the newest
+     * promoted one), and with the newest version too when the gate did not promote it, so that the figure printed
+     * first is the one users get.
+     */
     private void evaluate(PipelineConfig config, LabeledDataset data) {
-        Optional<PublishedModel> latest = new ModelDirectoryReader(Path.of(config.publish().modelDirectory())).latest();
-        if (latest.isEmpty()) {
+        ModelDirectoryReader reader = new ModelDirectoryReader(Path.of(config.publish().modelDirectory()));
+        Optional<PublishedModel> newest = reader.latest();
+        if (newest.isEmpty()) {
             System.out.println("  no model version was published, nothing to evaluate");
             return;
         }
+        Optional<PublishedModel> served = reader.newestPromoted();
+        if (served.isEmpty()) {
+            System.out.println("  no version was promoted: subscribers serve nothing yet");
+        } else {
+            evaluate(config, data, served.get(), "served");
+        }
+        if (served.isEmpty() || served.get().version() != newest.get().version()) {
+            String status = reader.decision(newest.get().version()).map(PromotionRecord::describe)
+                    .orElse("not judged yet");
+            evaluate(config, data, newest.get(), "newest (" + status + ")");
+        }
+    }
+
+    private static void evaluate(PipelineConfig config, LabeledDataset data, PublishedModel version, String role) {
         try (EmbeddingModel model = EmbeddingModel.fromParameters(config.trainer().network(),
-                Devices.parse(config.trainer().device()), latest.get().parameters())) {
+                Devices.parse(config.trainer().device()), version.parameters())) {
             float[][] reference = model.embed(data.train(), 256);
             float[][] queries = model.embed(data.test(), 256);
             double accuracy = new KnnEvaluator(reference, data.train().stream().mapToInt(LabeledImage::label).toArray())
                     .accuracy(queries, data.test().stream().mapToInt(LabeledImage::label).toArray());
-            System.out.printf(Locale.ROOT, "  model version %d (step %d): held-out kNN@1 %.2f%% on %,d clean test images%n",
-                    latest.get().manifest().version(), latest.get().manifest().trainingStep(), accuracy * 100,
+            System.out.printf(Locale.ROOT, "  model version %d (step %d), %s: held-out kNN@1 %.2f%% on %,d clean test images%n",
+                    version.manifest().version(), version.manifest().trainingStep(), role, accuracy * 100,
                     data.test().size());
         }
     }

@@ -68,6 +68,9 @@ class ModelDirectorySinkTest {
         sink.invoke(judged(3, "reject"), null);
         assertEquals(PromotionRecord.Kind.REJECT, PromotionRecord.fromBytes(
                 Files.readAllBytes(dir.resolve("v3").resolve(ModelDirectory.DECISION_FILE))).kind());
+        ModelDirectoryReader reader = new ModelDirectoryReader(dir);
+        assertEquals(3, reader.latest().orElseThrow().version());
+        assertEquals(2, reader.newestPromoted().orElseThrow().version(), "what demo evaluates first: the served version");
         try (ModelSubscriber<Long> promoted = ModelSubscriber.<Long>builder(PublishedModel::version)
                 .modelDirectory(dir).follow(false).build();
              ModelSubscriber<Long> candidates = ModelSubscriber.<Long>builder(PublishedModel::version)
@@ -77,6 +80,18 @@ class ModelDirectorySinkTest {
             assertTrue(candidates.awaitModel(java.time.Duration.ofSeconds(10)));
             assertEquals(3, candidates.currentVersion(), "serveCandidates serves it");
         }
+    }
+
+    @Test
+    void aDirectoryOfRejectedCandidatesHasNoPromotedVersion() throws Exception {
+        TrainerConfig config = TrainerConfig.builder().network(NetworkConfig.builder().embeddingSize(2).build())
+                .classes(2).device("cpu").build();
+        ModelDirectorySink sink = new ModelDirectorySink(config, dir.toUri().toString());
+        sink.open(null);
+        sink.invoke(judged(1, "reject"), null);
+        assertTrue(new ModelDirectoryReader(dir).newestPromoted().isEmpty());
+        sink.invoke(snapshot(2, (byte) 2), null); // written without a gate: served, as by a subscriber
+        assertEquals(2, new ModelDirectoryReader(dir).newestPromoted().orElseThrow().version());
     }
 
     private static ModelSnapshot judged(long version, String kind) {
