@@ -117,6 +117,10 @@ public final class VersusPytorchCommand implements Callable<Integer> {
             description = "The stream side's share of degraded images, as demo's option (default: ${DEFAULT-VALUE}).")
     double degradedShare;
 
+    @Option(names = "--stream-order", defaultValue = "shuffled", paramLabel = "shuffled|stored",
+            description = "The stream side's image order within each pass, as demo's --order (default: ${DEFAULT-VALUE}).")
+    String streamOrder;
+
     @Option(names = "--stream-set", paramLabel = "KEY=VALUE",
             description = "A job setting of the stream side, as demo's --set (repeatable), e.g. batcher.samples-per-class=8.")
     List<String> streamSettings = new ArrayList<>();
@@ -224,6 +228,9 @@ public final class VersusPytorchCommand implements Callable<Integer> {
         if (sides.stream().noneMatch(x -> !x.equals("loop"))) {
             throw new IllegalArgumentException("--sides needs fit or stream besides the loop, got " + sides);
         }
+        if (!Set.of("shuffled", "stored").contains(streamOrder)) {
+            throw new IllegalArgumentException("--stream-order must be shuffled or stored, got '" + streamOrder + "'");
+        }
         if (!(degradedShare >= 0 && degradedShare <= 1)) {
             throw new IllegalArgumentException("--degraded-share must be in [0, 1], got " + degradedShare);
         }
@@ -275,6 +282,7 @@ public final class VersusPytorchCommand implements Callable<Integer> {
         deleteTree(work);
         List<String> args = new ArrayList<>(List.of("--dataset", "idx:" + datasetDir.toAbsolutePath(),
                 "--images", Long.toString(images), "--degraded-share", Double.toString(degradedShare),
+                "--order", streamOrder,
                 "--work-dir", work.toAbsolutePath().toString(), "--no-eval", "--seed", Long.toString(config.seed()),
                 "--set", "publish.every-steps=1", "--set", "publish.every-seconds=0"));
         args.addAll(forwardedTrainingOptions());
@@ -388,6 +396,7 @@ public final class VersusPytorchCommand implements Callable<Integer> {
         settings.put("augment_shift", training.augmentShift);
         settings.put("loop_augment_shift", 0);
         settings.put("validation_images", validation);
+        settings.put("stream_order", streamOrder);
         settings.put("processors", Runtime.getRuntime().availableProcessors());
         settings.put("java", System.getProperty("java.version"));
         Map<String, Object> root = new LinkedHashMap<>();
@@ -412,7 +421,7 @@ public final class VersusPytorchCommand implements Callable<Integer> {
                 + (training.augmentShift > 0 ? "; random shifts of up to " + training.augmentShift
                         + " px on fit's and the stream's training images, none in the loop" : "")
                 + (sides.contains("stream") ? "; the stream: " + total * batch + " images, " + degradedShare
-                        + " degraded, job settings " + streamSettings : "") + ".\n\n"
+                        + " degraded, " + streamOrder + " order, job settings " + streamSettings : "") + ".\n\n"
                 + Tables.markdown(VersusSummary.summaryHeadings(), summary.summaryRows()) + "\n"
                 + Tables.markdown(VersusSummary.differenceHeadings(), summary.differenceRows()) + "\n" + speed + "\n\n"
                 + Tables.markdown(summary.cellHeadings(), summary.cellRows()));

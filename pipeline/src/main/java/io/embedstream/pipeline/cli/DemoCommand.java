@@ -52,6 +52,11 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
     @Option(names = "--degraded-share", defaultValue = "0.2", description = "Share of degraded images (default: ${DEFAULT-VALUE}).")
     double degradedShare;
 
+    @Option(names = "--order", defaultValue = "shuffled", paramLabel = "shuffled|stored",
+            description = "Order of the images within each pass over the dataset: a fresh shuffle per pass, as fit's"
+                    + " epochs, or the stored order (default: ${DEFAULT-VALUE}).")
+    String order;
+
     @Option(names = "--schedule-steps", defaultValue = "0",
             description = "Steps over which --schedule runs (a cosine decays to its min at this step); 0 = --images over"
                     + " the batch size, the steps the budget's fresh images fill (default: ${DEFAULT-VALUE}).")
@@ -116,6 +121,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
+        ImageStream.Order imageOrder = ImageStream.Order.parse(order);
         LabeledDataset data = Datasets.load(dataset);
         LabeledImage first = data.train().get(0);
         if (scheduleSteps < 0) {
@@ -139,8 +145,9 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                 data.numClasses(), totalSteps);
         TrainingOptions.checkBackbone(trainer);
 
-        System.out.printf(Locale.ROOT, "demo: %,d images from %s (%.0f%% degraded) -> embedded Kafka -> Flink MiniCluster;"
-                        + " %s init, lr %s, decay on %s%n", images, data.name(), degradedShare * 100,
+        System.out.printf(Locale.ROOT, "demo: %,d images from %s (%.0f%% degraded, %s order) -> embedded Kafka -> Flink"
+                        + " MiniCluster; %s init, lr %s, decay on %s%n", images, data.name(), degradedShare * 100,
+                imageOrder.name().toLowerCase(Locale.ROOT),
                 trainer.init().cliName(), trainer.schedule(), trainer.optimizer().decayOn().cliName());
         MetricsHistory history = dashboardPort == null ? null : new MetricsHistory(20_000);
         try (ShutdownLatch stayUp = dashboardPort == null ? null : new ShutdownLatch();
@@ -149,7 +156,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             if (dashboard != null) {
                 System.out.println("dashboard: " + dashboard.url());
             }
-            boolean interrupted = run(data, trainer, work, defaults, started, history);
+            boolean interrupted = run(data, imageOrder, trainer, work, defaults, started, history);
             if (dashboard != null && !interrupted) {
                 System.out.println("dashboard: still at " + dashboard.url() + " with the run's " + history.accepted()
                         + " metrics windows; Ctrl-C stops it");
@@ -165,7 +172,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
      * @param history where the metrics records also go (the dashboard), or null
      * @return whether Ctrl-C stopped the run
      */
-    private boolean run(LabeledDataset data, TrainerConfig trainer, Path work, Properties defaults, long started,
+    private boolean run(LabeledDataset data, ImageStream.Order imageOrder, TrainerConfig trainer, Path work, Properties defaults, long started,
                         MetricsHistory history) throws Exception {
         boolean interrupted = false;
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().logDir(work.resolve("kafka")).build().start()) {
@@ -181,7 +188,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             JobClient client = LocalJob.start(config, null);
             AtomicLong sent = new AtomicLong();
             java.util.concurrent.atomic.AtomicBoolean stopProducing = new java.util.concurrent.atomic.AtomicBoolean();
-            Thread producer = startProducer(config, data.train(), sent, stopProducing);
+            Thread producer = startProducer(config, data.train(), imageOrder, sent, stopProducing);
             CountDownLatch finished = new CountDownLatch(1);
             Thread main = Thread.currentThread();
             Thread hook = new Thread(() -> {
@@ -280,10 +287,10 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         }
     }
 
-    private Thread startProducer(PipelineConfig config, List<LabeledImage> train, AtomicLong sent,
+    private Thread startProducer(PipelineConfig config, List<LabeledImage> train, ImageStream.Order imageOrder, AtomicLong sent,
                                  java.util.concurrent.atomic.AtomicBoolean stop) {
         Thread t = new Thread(() -> {
-            Iterator<LabeledImage> images = new ImageStream(train, this.images, degradedShare, training.seed);
+            Iterator<LabeledImage> images = new ImageStream(train, this.images, degradedShare, training.seed, imageOrder);
             Iterator<LabeledImage> stream = new Iterator<>() {
                 @Override
                 public boolean hasNext() {

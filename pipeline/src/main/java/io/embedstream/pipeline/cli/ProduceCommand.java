@@ -35,7 +35,11 @@ public final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--degraded-share", defaultValue = "0", description = "Share of images degraded (default: ${DEFAULT-VALUE}).")
     double degradedShare;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of the degradations (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--order", defaultValue = "shuffled", paramLabel = "shuffled|stored",
+            description = "Order of the images within each pass: a fresh shuffle per pass or the stored order (default: ${DEFAULT-VALUE}).")
+    String order;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the degradations and the order (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Mixin
@@ -43,10 +47,11 @@ public final class ProduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ImageStream.Order imageOrder = ImageStream.Order.parse(order);
         List<LabeledImage> images = Datasets.trainImages(dataset);
         kafka.check(bootstrap);
         long total = count > 0 ? count : images.size();
-        ImageStream stream = new ImageStream(images, total, degradedShare, seed);
+        ImageStream stream = new ImageStream(images, total, degradedShare, seed, imageOrder);
         long start = System.nanoTime();
         SendSummary summary;
         try (DatasetProducer producer = DatasetProducer.builder().bootstrapServers(bootstrap).topic(topic)
