@@ -295,6 +295,12 @@ public final class VersusPytorchCommand implements Callable<Integer> {
             throw new IllegalStateException("the stream side failed (demo exit code " + code + ") with " + args);
         }
         DemoCommand.StreamFigures figures = demo.figures();
+        if (figures.trainedFresh() < 0.8 * images) {
+            // A side that stopped early would be scored as if it had trained on the whole budget.
+            throw new IllegalStateException(String.format(Locale.ROOT, "the stream side trained on %,d of its %,d images"
+                    + " (less than 80%%: the demo stopped early, see its output above); no figures written",
+                    figures.trainedFresh(), images));
+        }
         PublishedModel latest = new ModelDirectoryReader(work.resolve("models")).latest()
                 .orElseThrow(() -> new IllegalStateException("the stream published no model version in " + work));
         try (EmbeddingModel model = EmbeddingModel.fromParameters(config.network(), Devices.parse(config.device()),
