@@ -216,6 +216,11 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                     // that never fills, and a stream shorter than a metrics window closes none: a few checkpoint
                     // intervals without progress end the run instead of waiting for Ctrl-C.
                     long settleNanos = Math.max(15_000L, 3 * config.runtime().checkpointIntervalMillis()) * 1_000_000L;
+                    // What the batcher can be holding back; more than that missing is a job that is held up (a long
+                    // pause somewhere downstream), not a finished stream, and the demo waits for it.
+                    long batcherHolds = Math.min(config.batcher().maxBuffered(),
+                            (long) data.numClasses() * config.batcher().perClassCapacity());
+                    boolean toldHeldUp = false;
                     while (System.nanoTime() < deadline) {
                         Map<String, Object> acc = client.getAccumulators().get();
                         long now = System.nanoTime();
@@ -241,10 +246,19 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                         if (consumed >= images && windowSeen) {
                             break;
                         }
-                        if (allSent && now - lastMoved > settleNanos) {
+                        long missing = sent.get() - consumed - Accumulators.value(acc, Accumulators.DEAD_LETTERED);
+                        if (allSent && now - lastMoved > settleNanos && missing > batcherHolds) {
+                            if (!toldHeldUp && now - lastMoved > 4 * settleNanos) {
+                                toldHeldUp = true;
+                                System.out.printf(Locale.ROOT, "%ndemo: nothing trained for %d s with %,d images not"
+                                        + " accounted for, more than the batcher holds (%,d): still waiting (Ctrl-C or"
+                                        + " --minutes ends the run)%n", (now - lastMoved) / 1_000_000_000L, missing,
+                                        batcherHolds);
+                            }
+                        } else if (allSent && now - lastMoved > settleNanos) {
                             settled = String.format(Locale.ROOT, "demo: every image sent and nothing trained for %d s: %,d"
                                             + " of %,d images accounted for, the rest wait in the batcher for their"
-                                            + " batch%s", settleNanos / 1_000_000_000L, consumed, images,
+                                            + " batch or went to the dead-letter topic%s", settleNanos / 1_000_000_000L, consumed, images,
                                     windowSeen ? "" : "; fewer images than a metrics window (metrics.window-size)"
                                             + " closed no window");
                             break;

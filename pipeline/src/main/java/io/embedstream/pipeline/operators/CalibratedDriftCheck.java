@@ -17,6 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.FutureTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +30,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The reference is the operator's reference sample of input images with their labels
  * ({@link DriftSamples#fullReference()}). When it is complete and a model version exists, it is embedded by that
- * version, the <em>reference encoder</em>, and the monitor is calibrated on it (seconds). Every later window's sample
+ * version, the <em>reference encoder</em>, and the monitor is calibrated on it. Calibration simulates the detectors'
+ * statistics and takes a minute or more for ten class-conditional detectors on a 2-core machine, so it runs on the
+ * {@code calibration} executor, off the operator's thread: run there, it held up the metrics operator, and through
+ * back-pressure the trainer, for as long (a 40,000-image demo stopped for want of progress). Windows that close
+ * meanwhile say "calibrating" and have no verdict. Every later window's sample
  * is embedded by the same reference encoder, not by the latest version, so that training does not look like drift
  * between re-bases; {@link #rebase} collects a new reference, which the then latest version embeds.
  *
@@ -34,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * version and parameters, and the monitor's state ({@link ClassAwareDriftState#toBytes()}). A restore rebuilds the
  * monitor with {@link ClassAwareDriftMonitor#restore} from them, without re-running the simulation, so it neither
  * re-arms the detectors nor forgets a window they have seen. If the drift settings changed since (the state no longer
- * fits them), the monitor is calibrated again on the checkpointed reference embeddings and the log says so.
+ * fits them), the monitor is calibrated again on the checkpointed reference embeddings and the log says so. A
+ * checkpoint taken while a calibration runs holds the reference but no monitor: the restored check calibrates again.
  */
 final class CalibratedDriftCheck {
     private static final Logger LOG = LoggerFactory.getLogger(CalibratedDriftCheck.class);
@@ -45,23 +54,30 @@ final class CalibratedDriftCheck {
     private final int sampleSize;
     private final String device;
     private final ClassIndexLookup classIndex;
+    private final Executor calibration;
     private MetricsModel encoder;
     private ClassAwareDriftMonitor monitor;
+    /** The calibration under way, if any; its result becomes {@link #monitor} at the next window. */
+    private FutureTask<ClassAwareDriftMonitor> calibrating;
+    private long calibratingSince;
     private String unavailable;
     private ClassAwareDriftReport latest;
 
     CalibratedDriftCheck(MetricsOperator.MetricsState state, DriftSettings settings, TrainerConfig trainer,
                          int sampleSize) {
-        this(state, settings, trainer, sampleSize, MetricsSettings.DEFAULT_DEVICE, new ClassIndexLookup(state));
+        this(state, settings, trainer, sampleSize, MetricsSettings.DEFAULT_DEVICE, new ClassIndexLookup(state), Runnable::run);
     }
 
     /**
      * @param device     the metrics operator's device ({@code metrics.device}), where the reference encoder runs
-     * @param classIndex the trainer's index of each sampled image's class (images of a class no version has trained
-     *                   on yet are left out of the reference and of the windows)
+     * @param classIndex  the trainer's index of each sampled image's class (images of a class no version has trained
+     *                    on yet are left out of the reference and of the windows)
+     * @param calibration where the detectors are calibrated: a thread of their own in the operator, the caller's
+     *                    thread ({@code Runnable::run}) where a test wants the monitor at once
      */
     CalibratedDriftCheck(MetricsOperator.MetricsState state, DriftSettings settings, TrainerConfig trainer,
-                         int sampleSize, String device, ClassIndexLookup classIndex) {
+                         int sampleSize, String device, ClassIndexLookup classIndex, Executor calibration) {
+        this.calibration = calibration;
         this.device = device;
         this.classIndex = classIndex;
         this.state = state;
@@ -79,14 +95,53 @@ final class CalibratedDriftCheck {
                 }
             }
             if (monitor == null) {
-                monitor = ClassAwareDriftMonitor.calibrate(config);
+                startCalibration(config);
+                installCalibrated();
             }
         }
     }
 
     /** The monitor, once calibrated (for tests). */
     Optional<ClassAwareDriftMonitor> monitor() {
+        installCalibrated();
         return Optional.ofNullable(monitor);
+    }
+
+    /** Whether a calibration is under way (for tests). */
+    boolean calibrating() {
+        return calibrating != null && !calibrating.isDone();
+    }
+
+    private void startCalibration(ClassAwareDriftConfig config) {
+        calibrating = new FutureTask<>(() -> ClassAwareDriftMonitor.calibrate(config));
+        calibratingSince = System.nanoTime();
+        calibration.execute(calibrating);
+    }
+
+    /**
+     * Takes the finished calibration's monitor, if one has finished; a calibration that failed turns calibrated drift
+     * off with its reason, as a reference the detectors cannot use did when it ran on the operator's thread.
+     */
+    private void installCalibrated() {
+        if (calibrating == null || !calibrating.isDone()) {
+            return;
+        }
+        FutureTask<ClassAwareDriftMonitor> done = calibrating;
+        calibrating = null;
+        try {
+            monitor = done.get();
+            LOG.info("drift detectors calibrated on a reference of {} images embedded by model version {} in {} ms "
+                            + "(expected run time {} windows, thresholds {})", state.driftReferenceLabels.length,
+                    state.driftReferenceVersion, (System.nanoTime() - calibratingSince) / 1_000_000,
+                    settings.expectedRunTime(), java.util.Arrays.toString(monitor.covariateDetector().thresholds()));
+        } catch (ExecutionException | CancellationException e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            forgetReference();
+            unavailable = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+            LOG.warn("calibrated drift detection is off: {}", unavailable);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // done, so get() does not wait; kept for the contract
+        }
     }
 
     /**
@@ -96,11 +151,8 @@ final class CalibratedDriftCheck {
     Optional<ClassAwareDriftReport> update(MetricsModel model, DriftSamples samples, WindowSample window,
                                            List<String> notes) {
         latest = null;
-        if (unavailable != null) {
-            notes.add("calibrated drift: " + unavailable);
-            return Optional.empty();
-        }
-        if (monitor == null) {
+        installCalibrated();
+        if (monitor == null && calibrating == null && unavailable == null) {
             if (!model.loaded() || model.parameters() == null) {
                 notes.add("calibrated drift: no model version published yet");
                 return Optional.empty();
@@ -111,15 +163,25 @@ final class CalibratedDriftCheck {
                 return Optional.empty();
             }
             try {
-                calibrate(model, samples.fullReference());
+                embedReference(model, samples.fullReference());
                 samples.trimReference();
+                startCalibration(config());
+                installCalibrated();
             } catch (IllegalArgumentException e) {
                 // A reference this detector cannot use (e.g. a class too rare for its quota): say so in every record.
+                forgetReference();
                 unavailable = e.getMessage();
                 LOG.warn("calibrated drift detection is off: {}", unavailable);
-                notes.add("calibrated drift: " + unavailable);
-                return Optional.empty();
             }
+        }
+        if (unavailable != null) {
+            notes.add("calibrated drift: " + unavailable);
+            return Optional.empty();
+        }
+        if (monitor == null) {
+            notes.add("calibrated drift: calibrating on a reference of " + state.driftReferenceLabels.length
+                    + " images embedded by version " + state.driftReferenceVersion);
+            return Optional.empty();
         }
         if (window.size() < settings.rowsPerStep()) {
             notes.add("calibrated drift: the window's sample has " + window.size() + " images, fewer than "
@@ -142,8 +204,14 @@ final class CalibratedDriftCheck {
         }
     }
 
-    private void calibrate(MetricsModel model, List<ScoredImage> reference) {
-        long started = System.nanoTime();
+    private void forgetReference() {
+        state.driftReferenceEmbeddings = null;
+        state.driftReferenceLabels = null;
+        state.driftReferenceParameters = null;
+    }
+
+    /** Embeds the complete reference with the latest version, the reference encoder from now on, into the state. */
+    private void embedReference(MetricsModel model, List<ScoredImage> reference) {
         float[][] embeddings = model.embed(reference);
         int[] labels = classIndex.labels(reference);
         int[] known = ClassIndexLookup.known(labels);
@@ -159,18 +227,6 @@ final class CalibratedDriftCheck {
         state.driftReferenceVersion = model.version();
         state.driftReferenceParameters = model.parameters();
         state.driftQuietWindows = 0;
-        try {
-            monitor = ClassAwareDriftMonitor.calibrate(config());
-        } catch (RuntimeException e) {
-            state.driftReferenceEmbeddings = null;
-            state.driftReferenceLabels = null;
-            state.driftReferenceParameters = null;
-            throw e;
-        }
-        LOG.info("drift detectors calibrated on a reference of {} images embedded by model version {} in {} ms "
-                        + "(expected run time {} windows, thresholds {})", reference.size(), model.version(),
-                (System.nanoTime() - started) / 1_000_000, settings.expectedRunTime(),
-                java.util.Arrays.toString(monitor.covariateDetector().thresholds()));
     }
 
     /**
@@ -214,6 +270,10 @@ final class CalibratedDriftCheck {
     /** Forgets the reference and the monitor; the next complete reference is embedded and calibrated on. */
     void rebase(DriftSamples samples) {
         samples.clearReference();
+        if (calibrating != null) {
+            calibrating.cancel(false); // not started yet: never runs; running: its result is dropped
+            calibrating = null;
+        }
         monitor = null;
         unavailable = null;
         state.driftReferenceEmbeddings = null;

@@ -24,6 +24,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -69,6 +71,8 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
     private transient MetricsModel model;
     private transient DataDriftCheck dataDrift;
     private transient CalibratedDriftCheck calibratedDrift;
+    /** Calibrates the drift detectors off the task thread (a minute or more), so that metrics never hold up training. */
+    private transient ExecutorService driftCalibration;
     private transient VersionDriftTracker versionDrift;
     private transient ClassIndexLookup classIndex;
     private transient MetricsGauges gauges;
@@ -108,8 +112,13 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
         classIndex = new ClassIndexLookup(state);
         samples = new DriftSamples(state, settings.probeSize(), settings.driftSample(), settings.drift().referenceSize());
         model = new MetricsModel(trainerConfig, settings.device());
+        driftCalibration = Executors.newSingleThreadExecutor(task -> {
+            Thread t = new Thread(task, "drift-calibration");
+            t.setDaemon(true);
+            return t;
+        });
         calibratedDrift = new CalibratedDriftCheck(state, settings.drift(), trainerConfig, settings.driftSample(),
-                settings.device(), classIndex);
+                settings.device(), classIndex, driftCalibration);
         dataDrift = new DataDriftCheck(calibratedDrift, settings.driftSample());
         versionDrift = new VersionDriftTracker(state, detector, settings.drift().versionWarmup());
         gauges = new MetricsGauges(getRuntimeContext().getMetricGroup());
@@ -254,6 +263,9 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
         }
         if (calibratedDrift != null) {
             calibratedDrift.close();
+        }
+        if (driftCalibration != null) {
+            driftCalibration.shutdownNow();
         }
     }
 
