@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * <p>The reference is the operator's reference sample of input images with their labels
  * ({@link DriftSamples#fullReference()}). When it is complete and a model version exists, it is embedded by that
  * version, the <em>reference encoder</em>, and the monitor is calibrated on it. Calibration simulates the detectors'
- * statistics and takes a minute or more for ten class-conditional detectors on a 2-core machine, so it runs on the
+ * statistics and took over 15 s for ten class-conditional detectors on a 2-core machine, so it runs on the
  * {@code calibration} executor, off the operator's thread: run there, it held up the metrics operator, and through
  * back-pressure the trainer, for as long (a 40,000-image demo stopped for want of progress). Windows that close
  * meanwhile say "calibrating" and have no verdict. Every later window's sample

@@ -71,7 +71,7 @@ public final class MetricsOperator extends CoProcessFunction<StepRecord, Metrics
     private transient MetricsModel model;
     private transient DataDriftCheck dataDrift;
     private transient CalibratedDriftCheck calibratedDrift;
-    /** Calibrates the drift detectors off the task thread (a minute or more), so that metrics never hold up training. */
+    /** Calibrates the drift detectors off the task thread (15 s and more), so that metrics never hold up training. */
     private transient ExecutorService driftCalibration;
     private transient VersionDriftTracker versionDrift;
     private transient ClassIndexLookup classIndex;

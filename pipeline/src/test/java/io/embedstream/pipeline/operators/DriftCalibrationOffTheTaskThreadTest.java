@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The drift detectors are calibrated off the metrics operator's thread: calibrating ten class-conditional detectors
- * took over 20 s on a 2-core machine, and on the task thread it held up the metrics operator and, through
+ * took over 15 s on a 2-core machine, and on the task thread it held up the metrics operator and, through
  * back-pressure, the trainer. A window that closes while the calibration runs gets no verdict and a note, at once;
  * the first window after it gets the verdict of the detectors a calibration on the caller's thread makes.
  */
