@@ -101,7 +101,7 @@ class VersusPytorchCommandTest {
             System.setOut(saved);
         }
         String log = printed.toString(StandardCharsets.UTF_8);
-        assertTrue(log.contains("(20% degraded)") && log.contains("he init"),
+        assertTrue(log.contains("(20% degraded, shuffled order)") && log.contains("he init"),
                 "the stream got the degraded share and this command's training options: " + log);
         JsonNode root = new ObjectMapper().readTree(out.resolve("results.json").toFile());
         assertEveryOptionRecorded(root, args);
