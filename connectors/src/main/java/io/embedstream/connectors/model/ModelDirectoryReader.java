@@ -69,6 +69,10 @@ public final class ModelDirectoryReader {
     public Optional<PublishedModel> newestPromoted() {
         List<Long> versions = versions();
         for (int i = versions.size() - 1; i >= 0; i--) {
+            Optional<PromotionRecord> decision = decision(versions.get(i));
+            if (decision.isPresent() && decision.get().kind() != PromotionRecord.Kind.PROMOTE) {
+                continue; // rejected: its parameters are not read and hashed for nothing
+            }
             PublishedModel model = read(versions.get(i));
             if (promoted(model)) {
                 return Optional.of(model);
