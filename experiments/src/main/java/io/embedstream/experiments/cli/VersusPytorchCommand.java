@@ -24,6 +24,7 @@ import io.embedstream.model.train.EmbeddingTrainer;
 import io.embedstream.model.train.FitLoop;
 import io.embedstream.model.train.TrainerConfig;
 import io.embedstream.pipeline.cli.Datasets;
+import io.embedstream.pipeline.cli.StreamOrder;
 import io.embedstream.pipeline.cli.TrainingOptions;
 import io.embedstream.types.LabeledImage;
 import java.nio.file.Files;
@@ -228,9 +229,7 @@ public final class VersusPytorchCommand implements Callable<Integer> {
         if (sides.stream().noneMatch(x -> !x.equals("loop"))) {
             throw new IllegalArgumentException("--sides needs fit or stream besides the loop, got " + sides);
         }
-        if (!Set.of("shuffled", "stored").contains(streamOrder)) {
-            throw new IllegalArgumentException("--stream-order must be shuffled or stored, got '" + streamOrder + "'");
-        }
+        StreamOrder.parse("--stream-order", streamOrder);
         if (!(degradedShare >= 0 && degradedShare <= 1)) {
             throw new IllegalArgumentException("--degraded-share must be in [0, 1], got " + degradedShare);
         }

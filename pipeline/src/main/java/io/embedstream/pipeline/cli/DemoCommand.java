@@ -121,7 +121,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
-        ImageStream.Order imageOrder = ImageStream.Order.parse(order);
+        StreamOrder imageOrder = StreamOrder.parse("--order", order);
         LabeledDataset data = Datasets.load(dataset);
         LabeledImage first = data.train().get(0);
         if (scheduleSteps < 0) {
@@ -172,7 +172,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
      * @param history where the metrics records also go (the dashboard), or null
      * @return whether Ctrl-C stopped the run
      */
-    private boolean run(LabeledDataset data, ImageStream.Order imageOrder, TrainerConfig trainer, Path work, Properties defaults, long started,
+    private boolean run(LabeledDataset data, StreamOrder imageOrder, TrainerConfig trainer, Path work, Properties defaults, long started,
                         MetricsHistory history) throws Exception {
         boolean interrupted = false;
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().logDir(work.resolve("kafka")).build().start()) {
@@ -247,7 +247,15 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                             break;
                         }
                         long missing = sent.get() - consumed - Accumulators.value(acc, Accumulators.DEAD_LETTERED);
-                        if (allSent && now - lastMoved > settleNanos && missing > batcherHolds) {
+                        if (allSent && now - lastMoved > settleNanos) {
+                            if (missing <= batcherHolds) {
+                                settled = String.format(Locale.ROOT, "demo: every image sent and nothing trained for %d s:"
+                                                + " %,d of %,d images accounted for, the rest wait in the batcher for their"
+                                                + " batch or went to the dead-letter topic%s", settleNanos / 1_000_000_000L,
+                                        consumed, images, windowSeen ? "" : "; fewer images than a metrics window"
+                                                + " (metrics.window-size) closed no window");
+                                break;
+                            }
                             if (!toldHeldUp && now - lastMoved > 4 * settleNanos) {
                                 toldHeldUp = true;
                                 System.out.printf(Locale.ROOT, "%ndemo: nothing trained for %d s with %,d images not"
@@ -255,13 +263,6 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                                         + " --minutes ends the run)%n", (now - lastMoved) / 1_000_000_000L, missing,
                                         batcherHolds);
                             }
-                        } else if (allSent && now - lastMoved > settleNanos) {
-                            settled = String.format(Locale.ROOT, "demo: every image sent and nothing trained for %d s: %,d"
-                                            + " of %,d images accounted for, the rest wait in the batcher for their"
-                                            + " batch or went to the dead-letter topic%s", settleNanos / 1_000_000_000L, consumed, images,
-                                    windowSeen ? "" : "; fewer images than a metrics window (metrics.window-size)"
-                                            + " closed no window");
-                            break;
                         }
                         Thread.sleep(1000);
                     }
@@ -301,7 +302,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         }
     }
 
-    private Thread startProducer(PipelineConfig config, List<LabeledImage> train, ImageStream.Order imageOrder, AtomicLong sent,
+    private Thread startProducer(PipelineConfig config, List<LabeledImage> train, StreamOrder imageOrder, AtomicLong sent,
                                  java.util.concurrent.atomic.AtomicBoolean stop) {
         Thread t = new Thread(() -> {
             Iterator<LabeledImage> images = new ImageStream(train, this.images, degradedShare, training.seed, imageOrder);

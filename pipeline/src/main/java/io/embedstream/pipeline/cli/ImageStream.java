@@ -13,42 +13,27 @@ import java.util.NoSuchElementException;
  * share of images is degraded (blur, noise, JPEG, low contrast, downscale at severities 0.3/0.6/1.0), and each
  * image given an id unique over the whole stream.
  *
- * <p>{@link Order#SHUFFLED} sends each pass in a fresh order drawn from the seed, as {@code fit} shuffles each epoch:
+ * <p>{@link StreamOrder#SHUFFLED} sends each pass in a fresh order drawn from the seed, as {@code fit} shuffles each epoch:
  * sent in the stored order every pass, the batcher would cut much the same class groups pass after pass, a
  * repetition no live stream has.
  */
 final class ImageStream implements Iterator<LabeledImage> {
-    /** The order of the images within a pass. */
-    enum Order {
-        SHUFFLED, STORED;
-
-        /** {@code shuffled} or {@code stored}, the command-line names. */
-        static Order parse(String name) {
-            for (Order o : values()) {
-                if (o.name().equalsIgnoreCase(name)) {
-                    return o;
-                }
-            }
-            throw new IllegalArgumentException("--order must be shuffled or stored, got '" + name + "'");
-        }
-    }
-
     private static final long ORDER_SALT = 0x6F72646572L; // "order": the permutation's draws apart from the degradations'
 
     private final List<LabeledImage> source;
     private final long count;
     private final double degradedShare;
     private final long seed;
-    private final Order order;
+    private final StreamOrder order;
     private List<DegradedImage> pass;
     private int[] permutation;
     private long produced;
 
     ImageStream(List<LabeledImage> source, long count, double degradedShare, long seed) {
-        this(source, count, degradedShare, seed, Order.SHUFFLED);
+        this(source, count, degradedShare, seed, StreamOrder.SHUFFLED);
     }
 
-    ImageStream(List<LabeledImage> source, long count, double degradedShare, long seed, Order order) {
+    ImageStream(List<LabeledImage> source, long count, double degradedShare, long seed, StreamOrder order) {
         if (source.isEmpty()) {
             throw new IllegalArgumentException("the dataset has no images to stream");
         }
@@ -73,7 +58,7 @@ final class ImageStream implements Iterator<LabeledImage> {
         if (index == 0) {
             long passNumber = produced / source.size();
             pass = DegradationPlan.builder().degradedShare(degradedShare).seed(seed + passNumber).build().apply(source);
-            permutation = order == Order.SHUFFLED ? new Rng(Rng.mix(seed ^ ORDER_SALT) + passNumber)
+            permutation = order == StreamOrder.SHUFFLED ? new Rng(Rng.mix(seed ^ ORDER_SALT) + passNumber)
                     .permutation(source.size()) : null;
         }
         LabeledImage image = pass.get(permutation == null ? index : permutation[index]).image();

@@ -47,7 +47,7 @@ public final class ProduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ImageStream.Order imageOrder = ImageStream.Order.parse(order);
+        StreamOrder imageOrder = StreamOrder.parse("--order", order);
         List<LabeledImage> images = Datasets.trainImages(dataset);
         kafka.check(bootstrap);
         long total = count > 0 ? count : images.size();

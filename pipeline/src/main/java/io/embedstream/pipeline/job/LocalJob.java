@@ -38,7 +38,8 @@ public final class LocalJob {
         Configuration flink = EmbedstreamJob.flinkConfiguration(config);
         // Accumulators reach the client with the task executor's heartbeat (10 s by default): demo's progress and
         // its "nothing moves any more" rule, and the benches' images/s, read them. Stale by up to a heartbeat, they
-        // once made a 40,000-image demo stop after 9,527 images while it was training.
+        // made that rule fire on a pause that was really a stalled metrics operator (drift calibration on its task
+        // thread, since moved off it): a 40,000-image demo stopped after 9,527 images.
         flink.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, ACCUMULATOR_REFRESH);
         flink.addAll(overrides);
         if (savepoint != null) {

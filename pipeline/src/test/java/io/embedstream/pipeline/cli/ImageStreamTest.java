@@ -36,7 +36,7 @@ class ImageStreamTest {
 
     @Test
     void aShuffledStreamSendsEveryImageOncePerPassInAFreshOrder() {
-        List<String> ids = ids(new ImageStream(source(), 3L * SIZE, 0.0, 42, ImageStream.Order.SHUFFLED));
+        List<String> ids = ids(new ImageStream(source(), 3L * SIZE, 0.0, 42, StreamOrder.SHUFFLED));
         assertEquals(3 * SIZE, ids.size());
         List<List<String>> passes = List.of(ids.subList(0, SIZE), ids.subList(SIZE, 2 * SIZE), ids.subList(2 * SIZE, 3 * SIZE));
         Set<String> all = new HashSet<>();
@@ -48,14 +48,14 @@ class ImageStreamTest {
         assertNotEquals(passes.get(1), passes.get(2));
         List<String> stored = source().stream().map(LabeledImage::id).toList();
         assertNotEquals(stored, passes.get(0), "the first pass is shuffled too");
-        assertEquals(ids, ids(new ImageStream(source(), 3L * SIZE, 0.0, 42, ImageStream.Order.SHUFFLED)),
+        assertEquals(ids, ids(new ImageStream(source(), 3L * SIZE, 0.0, 42, StreamOrder.SHUFFLED)),
                 "the same seed gives the same stream");
-        assertNotEquals(ids, ids(new ImageStream(source(), 3L * SIZE, 0.0, 43, ImageStream.Order.SHUFFLED)));
+        assertNotEquals(ids, ids(new ImageStream(source(), 3L * SIZE, 0.0, 43, StreamOrder.SHUFFLED)));
     }
 
     @Test
     void theStoredOrderRepeatsTheDatasetPassAfterPass() {
-        List<String> ids = ids(new ImageStream(source(), 2L * SIZE + 7, 0.0, 42, ImageStream.Order.STORED));
+        List<String> ids = ids(new ImageStream(source(), 2L * SIZE + 7, 0.0, 42, StreamOrder.STORED));
         List<String> stored = source().stream().map(LabeledImage::id).toList();
         assertEquals(stored, ids.subList(0, SIZE));
         assertEquals(stored, ids.subList(SIZE, 2 * SIZE));
@@ -64,7 +64,7 @@ class ImageStreamTest {
 
     @Test
     void idsStayUniqueOverTheWholeStream() {
-        ImageStream stream = new ImageStream(source(), 4L * SIZE, 0.2, 42, ImageStream.Order.SHUFFLED);
+        ImageStream stream = new ImageStream(source(), 4L * SIZE, 0.2, 42, StreamOrder.SHUFFLED);
         Set<String> seen = new HashSet<>();
         while (stream.hasNext()) {
             assertTrue(seen.add(stream.next().id()));
@@ -73,8 +73,8 @@ class ImageStreamTest {
 
     @Test
     void anUnknownOrderIsRefusedWithItsName() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImageStream.Order.parse("random"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StreamOrder.parse("--order", "random"));
         assertTrue(e.getMessage().contains("'random'") && e.getMessage().contains("shuffled or stored"), e.getMessage());
-        assertEquals(ImageStream.Order.STORED, ImageStream.Order.parse("stored"));
+        assertEquals(StreamOrder.STORED, StreamOrder.parse("--order", "stored"));
     }
 }
