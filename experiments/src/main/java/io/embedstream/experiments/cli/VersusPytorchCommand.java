@@ -271,9 +271,10 @@ public final class VersusPytorchCommand implements Callable<Integer> {
 
     /**
      * The streaming job as {@code demo} runs it, in this process, on the IDX copy of the train split the loop reads:
-     * {@code images} images (the other sides' image budget; demo runs its schedule over images / batch steps), a
-     * version published at every step so that the last one is the model at the end of the stream, then that version
-     * scored by the shared evaluator. Every training option given to this command goes to the stream too.
+     * {@code images} images (the other sides' image budget; demo runs its schedule over images / batch steps), versions
+     * published at the product's cadence (every 100 steps or 60 s; the gate evaluates each one, so publishing at every
+     * step would slow the stream down), the last one when the trainer goes idle at the stream's end
+     * ({@code publish.when-idle-seconds}), then that version scored by the shared evaluator. Every training option given to this command goes to the stream too.
      */
     private SideRun trainStream(TrainerConfig config, Path datasetDir, LabeledDataset data, long images,
                                 int[] trainLabels, CorruptionEvaluator evaluator, CorruptionSet kinds, Path work)
@@ -283,7 +284,7 @@ public final class VersusPytorchCommand implements Callable<Integer> {
                 "--images", Long.toString(images), "--degraded-share", Double.toString(degradedShare),
                 "--order", streamOrder,
                 "--work-dir", work.toAbsolutePath().toString(), "--no-eval", "--seed", Long.toString(config.seed()),
-                "--set", "publish.every-steps=1", "--set", "publish.every-seconds=0"));
+                "--set", "publish.every-steps=100", "--set", "publish.every-seconds=60"));
         args.addAll(forwardedTrainingOptions());
         for (String setting : streamSettings) {
             args.addAll(List.of("--set", setting));
@@ -309,9 +310,15 @@ public final class VersusPytorchCommand implements Callable<Integer> {
                     LabeledEmbeddings.of(gallery, trainLabels), kinds);
             double own = new KnnEvaluator(gallery, trainLabels).accuracy(model.embed(data.test(), EMBED_BATCH),
                     data.test().stream().mapToInt(LabeledImage::label).toArray());
-            System.out.printf(Locale.ROOT, "stream seed %d: version %d at step %d; %d fresh images trained, %d timed in"
-                            + " %.1f s%n", config.seed(), latest.manifest().version(), latest.manifest().trainingStep(),
-                    figures.trainedFresh(), figures.timedImages(), figures.seconds());
+            System.out.printf(Locale.ROOT, "stream seed %d: version %d at step %d of the %d steps run; %d fresh images"
+                            + " trained, %d timed in %.1f s%n", config.seed(), latest.manifest().version(),
+                    latest.manifest().trainingStep(), figures.trainerSteps(), figures.trainedFresh(),
+                    figures.timedImages(), figures.seconds());
+            if (latest.manifest().trainingStep() < figures.trainerSteps()) {
+                System.out.printf(Locale.ROOT, "WARNING: the scored version misses the stream's last %d step(s) (or"
+                        + " they were skipped by the trainer's guard)%n",
+                        figures.trainerSteps() - latest.manifest().trainingStep());
+            }
             return new SideRun("stream", config.seed(), report, figures.imagesPerSecond(), figures.seconds(),
                     latest.manifest().trainingStep(), 0, own);
         } finally {

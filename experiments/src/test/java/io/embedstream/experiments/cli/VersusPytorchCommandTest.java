@@ -114,9 +114,14 @@ class VersusPytorchCommandTest {
         assertTrue(root.get("summary").get("fit") == null, "fit was not asked for");
         JsonNode run = root.get("runs").get(0);
         assertEquals("stream", run.get("side").asText());
-        // The last published version is the model at the end of the stream: a version every step, at least the
-        // 3 full batches of the budget.
+        // The last published version is the model at the end of the stream: the cadence (100 steps) never comes
+        // due in 3 steps, the trainer publishes them once idle, and the scored version holds every step run.
         assertTrue(run.get("steps").asLong() >= 3, "the stream's last version is at step " + run.get("steps"));
+        java.util.regex.Matcher scored = java.util.regex.Pattern
+                .compile("version [0-9]+ at step ([0-9]+) of the ([0-9]+) steps run").matcher(log);
+        assertTrue(scored.find(), log);
+        assertEquals(scored.group(2), scored.group(1), "the scored version misses steps: " + scored.group());
+        assertEquals(run.get("steps").asText(), scored.group(1));
         assertEquals(run.get("own_rule_clean_p_at_1").asDouble(),
                 run.get("evaluation").get("clean_precision_at_1").asDouble(), 1.0 / TEST_IMAGES + 1e-9,
                 "the stream model's kNN and the shared evaluator's, on the same rows");

@@ -105,9 +105,9 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
      * @param timedImages  fresh images trained within the timed interval
      * @param seconds      the timed interval
      * @param trainedFresh fresh images trained in all
-     * @param step         the trainer's step at the end, as the metrics topic last reported it
+     * @param trainerSteps the training steps the trainer ran (applied or skipped by its guard)
      */
-    public record StreamFigures(long timedImages, double seconds, long trainedFresh, long step) {
+    public record StreamFigures(long timedImages, double seconds, long trainedFresh, long trainerSteps) {
         public double imagesPerSecond() {
             return timedImages / seconds;
         }
@@ -235,7 +235,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                         view.show(sent.get(), images, consumed, Accumulators.value(acc, Accumulators.DEAD_LETTERED), metrics.latest());
                         if (firstNanos != 0 && now > firstNanos) {
                             figures = new StreamFigures(trained - firstTrained, (now - firstNanos) / 1e9, trained,
-                                    metrics.latest() == null ? 0 : metrics.latest().step());
+                                    Accumulators.value(acc, Accumulators.TRAINER_STEPS));
                         }
                         if (consumed != lastConsumed) {
                             lastConsumed = consumed;
@@ -266,8 +266,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                         }
                         Thread.sleep(1000);
                     }
-                    // One more checkpoint commits the last model version and metrics (exactly-once sinks).
-                    Thread.sleep(config.runtime().checkpointIntervalMillis() + 1000);
+                    awaitLastVersion(config, client);
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
@@ -328,14 +327,43 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         return t;
     }
 
+    /**
+     * Waits for one more checkpoint, which commits the last model version and metrics (exactly-once sinks), and, when
+     * the trainer publishes once idle, for the version that holds its last step: a checkpoint on a loaded machine can
+     * take longer than its interval, and the evaluation after the run should see the model the stream trained.
+     */
+    private static void awaitLastVersion(PipelineConfig config, JobClient client) throws Exception {
+        long interval = config.runtime().checkpointIntervalMillis();
+        Thread.sleep(interval + 1000);
+        if (config.publish().whenIdleSeconds() == 0 || config.publish().modelDirectory() == null) {
+            return;
+        }
+        ModelDirectoryReader reader = new ModelDirectoryReader(Path.of(config.publish().modelDirectory()));
+        long bound = System.nanoTime() + (config.publish().whenIdleSeconds() * 1000 + 4 * interval + 10_000) * 1_000_000L;
+        long trained = -1;
+        long published = -1;
+        while (System.nanoTime() < bound) {
+            trained = Accumulators.value(client.getAccumulators().get(), Accumulators.SNAPSHOT_STEP, -1);
+            List<Long> versions = reader.versions();
+            published = versions.isEmpty() ? -1 : reader.read(versions.get(versions.size() - 1)).manifest().trainingStep();
+            if (trained >= 0 && published >= trained) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        System.out.printf(Locale.ROOT, "demo: the newest committed version holds step %d, the trainer's last checkpoint"
+                + " step %d: the last steps were not published before the run ended%n", published, trained);
+    }
+
     private void summary(PipelineConfig config, Map<String, Object> acc, MetricsFollower metrics, long started,
                          boolean interrupted) {
         double seconds = (System.nanoTime() - started) / 1e9;
         MetricsRecord last = metrics.latest();
         System.out.println(interrupted ? "stopped by Ctrl-C" : "done");
-        System.out.printf(Locale.ROOT, "  images decoded %,d, trained on %,d (+%s replayed), held out for the promotion gate"
-                        + " %,d, dropped %,d, dead letters %,d%n",
+        System.out.printf(Locale.ROOT, "  images decoded %,d, trained on %,d in %,d steps (+%s replayed), held out for the"
+                        + " promotion gate %,d, dropped %,d, dead letters %,d%n",
                 Accumulators.value(acc, Accumulators.DECODED), Accumulators.value(acc, Accumulators.TRAINED_FRESH),
+                Accumulators.value(acc, Accumulators.TRAINER_STEPS),
                 last == null ? "?" : Long.toString(last.replayedImages()), Accumulators.value(acc, Accumulators.HELD_OUT),
                 Accumulators.value(acc, Accumulators.BATCHER_DROPPED), Accumulators.value(acc, Accumulators.DEAD_LETTERED));
         if (last != null) {

@@ -39,7 +39,7 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
             "batcher.classes-per-batch", "batcher.samples-per-class", "batcher.per-class-capacity",
             "batcher.replay-per-class", "batcher.timeout-ms", "batcher.min-classes", "batcher.max-buffered",
             "batcher.max-replay", "classes.names", "classes.max", "trainer.class-init",
-            "publish.every-steps", "publish.every-seconds", "publish.exactly-once", "publish.model-dir",
+            "publish.every-steps", "publish.every-seconds", "publish.when-idle-seconds", "publish.exactly-once", "publish.model-dir",
             "publish.signing-key",
             "metrics.window-size", "metrics.probe-size", "metrics.drift-sample", "metrics.inference-threads", "metrics.device",
             "metrics.prometheus.port", "metrics.drift.reference-size", "metrics.drift.expected-run-time",
@@ -122,6 +122,7 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
         PublishConfig pc = PublishConfig.defaults();
         PublishConfig publish = new PublishConfig(r.longValue("publish.every-steps", pc.everySteps()),
                 r.longValue("publish.every-seconds", pc.everySeconds()),
+                r.longValue("publish.when-idle-seconds", pc.whenIdleSeconds()),
                 r.bool("publish.exactly-once", pc.exactlyOnce()), r.string("publish.model-dir", pc.modelDirectory()),
                 r.string("publish.signing-key", pc.signingKey()));
         MetricsSettings m = MetricsSettings.defaults();

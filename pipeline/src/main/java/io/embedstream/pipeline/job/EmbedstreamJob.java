@@ -35,6 +35,7 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
@@ -149,7 +150,9 @@ public final class EmbedstreamJob {
                 .union(batches.getSideOutput(ClassDiverseBatcher.DEAD_LETTERS))
                 .sinkTo(sink(config, guarantee, "dlq")).name("dead-letters").uid("dead-letters-sink");
 
-        SingleOutputStreamOperator<StepRecord> steps = batches
+        // The batcher's one key, kept without a shuffle, gives the trainer a timer (publishing when idle).
+        SingleOutputStreamOperator<StepRecord> steps = DataStreamUtils
+                .reinterpretAsKeyedStream(batches, batch -> 0, TypeInformation.of(Integer.class))
                 .process(new TrainerOperator(config.trainer(), config.publish(), audit,
                         config.runtime().trainerThreads()))
                 .returns(TypeInformation.of(StepRecord.class))

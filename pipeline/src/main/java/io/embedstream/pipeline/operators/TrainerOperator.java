@@ -26,7 +26,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
@@ -35,12 +35,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one training step per batch. The whole training state (parameters, optimiser moments, step, RNG) and the
  * publishing counters are operator state, so a restore from a checkpoint or savepoint continues exactly.
- * Emits a {@link StepRecord} per step, and a {@link ModelSnapshot} on the side every N steps or T seconds.
+ * Emits a {@link StepRecord} per step, and a {@link ModelSnapshot} on the side every N steps or T seconds, and
+ * once the trainer has had no batch for {@code publish.when-idle-seconds}: without that, the steps after the last
+ * version of a stream that pauses or ends would reach no one until the next batch came.
+ *
+ * <p>Keyed on the batcher's one key (the stream reinterpreted, not shuffled) only for its processing-time timer.
  *
  * <p>Runs with parallelism 1: DJL allows one gradient collector per JVM, so there is one trainer per job (and so
  * per TaskManager); decode, quality and batching scale out around it.
  */
-public final class TrainerOperator extends ProcessFunction<MiniBatch, StepRecord> implements CheckpointedFunction {
+public final class TrainerOperator extends KeyedProcessFunction<Integer, MiniBatch, StepRecord>
+        implements CheckpointedFunction {
     public static final OutputTag<ModelSnapshot> MODELS = new OutputTag<>("models") {};
     /** Which fresh image ids each step consumed, when the audit is on. */
     public static final OutputTag<AuditEntry> AUDIT = new OutputTag<>("trainer-audit") {};
@@ -61,6 +66,9 @@ public final class TrainerOperator extends ProcessFunction<MiniBatch, StepRecord
     private transient long version;
     private transient long lastPublishedStep;
     private transient long lastPublishMillis;
+    private transient long lastStepMillis;
+    /** When the pending idle timer fires, 0 when none is pending (a restored job's timers fire as well). */
+    private transient long idleTimerAt;
     private transient long[] restoredFrom;
     private transient Counter steps;
     private transient Counter skipped;
@@ -145,6 +153,7 @@ public final class TrainerOperator extends ProcessFunction<MiniBatch, StepRecord
             LOG.info("trainer restored at step {}, last published version {}", trainer.step(), version);
         }
         lastPublishMillis = System.currentTimeMillis();
+        lastStepMillis = lastPublishMillis;
     }
 
     @Override
@@ -204,23 +213,53 @@ public final class TrainerOperator extends ProcessFunction<MiniBatch, StepRecord
             skipped.inc();
         }
         long now = System.currentTimeMillis();
+        lastStepMillis = now;
         boolean dueBySteps = publish.everySteps() > 0 && trainer.step() - lastPublishedStep >= publish.everySteps();
         boolean dueByTime = publish.everySeconds() > 0 && now - lastPublishMillis >= publish.everySeconds() * 1000
                 && trainer.step() > lastPublishedStep;
         if (dueBySteps || dueByTime) {
-            ModelSnapshot snapshot = new ModelSnapshot();
-            snapshot.version = ++version;
-            snapshot.step = trainer.step();
-            snapshot.timestampMillis = now;
-            snapshot.parameters = trainer.model().parametersToBytes();
-            snapshot.classWeights = trainer.classWeights();
-            snapshot.classes = trainer.classes();
-            snapshot.classNames = classNames.toArray(snapshot.classes);
-            ctx.output(MODELS, snapshot);
-            lastPublishedStep = trainer.step();
-            lastPublishMillis = now;
+            publish(ctx, now);
+        } else if (publish.whenIdleSeconds() > 0 && idleTimerAt == 0) {
+            idleTimerAt = ctx.timerService().currentProcessingTime() + publish.whenIdleSeconds() * 1000;
+            ctx.timerService().registerProcessingTimeTimer(idleTimerAt);
         }
         out.collect(toRecord(result, batch, now));
+    }
+
+    /** Publishes the steps since the last version when no batch came for the idle time, else waits for it. */
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<StepRecord> out) {
+        if (timestamp != idleTimerAt && idleTimerAt != 0) {
+            return; // a restored timer, or one a publication made pointless; the pending one decides
+        }
+        idleTimerAt = 0;
+        if (trainer.step() <= lastPublishedStep) {
+            return;
+        }
+        long idleMillis = publish.whenIdleSeconds() * 1000;
+        long now = System.currentTimeMillis();
+        if (now - lastStepMillis >= idleMillis) {
+            LOG.info("trainer idle for {} s: publishing steps {} to {}", (now - lastStepMillis) / 1000,
+                    lastPublishedStep + 1, trainer.step());
+            publish(ctx, now);
+        } else {
+            idleTimerAt = timestamp + idleMillis - (now - lastStepMillis);
+            ctx.timerService().registerProcessingTimeTimer(idleTimerAt);
+        }
+    }
+
+    private void publish(Context ctx, long now) {
+        ModelSnapshot snapshot = new ModelSnapshot();
+        snapshot.version = ++version;
+        snapshot.step = trainer.step();
+        snapshot.timestampMillis = now;
+        snapshot.parameters = trainer.model().parametersToBytes();
+        snapshot.classWeights = trainer.classWeights();
+        snapshot.classes = trainer.classes();
+        snapshot.classNames = classNames.toArray(snapshot.classes);
+        ctx.output(MODELS, snapshot);
+        lastPublishedStep = trainer.step();
+        lastPublishMillis = now;
     }
 
     /** The batcher puts fresh images first and replayed copies after them. */
