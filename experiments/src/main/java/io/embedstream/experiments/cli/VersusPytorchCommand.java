@@ -274,7 +274,8 @@ public final class VersusPytorchCommand implements Callable<Integer> {
      * {@code images} images (the other sides' image budget; demo runs its schedule over images / batch steps), versions
      * published at the product's cadence (every 100 steps or 60 s; the gate evaluates each one, so publishing at every
      * step would slow the stream down), the last one when the trainer goes idle at the stream's end
-     * ({@code publish.when-idle-seconds}), then that version scored by the shared evaluator. Every training option given to this command goes to the stream too.
+     * ({@code publish.when-idle-seconds}), then that version scored by the shared evaluator. Every training option
+     * given to this command goes to the stream too.
      */
     private SideRun trainStream(TrainerConfig config, Path datasetDir, LabeledDataset data, long images,
                                 int[] trainLabels, CorruptionEvaluator evaluator, CorruptionSet kinds, Path work)

@@ -147,7 +147,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
 
         System.out.printf(Locale.ROOT, "demo: %,d images from %s (%.0f%% degraded, %s order) -> embedded Kafka -> Flink"
                         + " MiniCluster; %s init, lr %s, decay on %s%n", images, data.name(), degradedShare * 100,
-                imageOrder.name().toLowerCase(Locale.ROOT),
+                imageOrder,
                 trainer.init().cliName(), trainer.schedule(), trainer.optimizer().decayOn().cliName());
         MetricsHistory history = dashboardPort == null ? null : new MetricsHistory(20_000);
         try (ShutdownLatch stayUp = dashboardPort == null ? null : new ShutdownLatch();
@@ -342,16 +342,21 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         long bound = System.nanoTime() + (config.publish().whenIdleSeconds() * 1000 + 4 * interval + 10_000) * 1_000_000L;
         long trained = -1;
         long published = -1;
+        long newest = -1;
         while (System.nanoTime() < bound) {
             trained = Accumulators.value(client.getAccumulators().get(), Accumulators.SNAPSHOT_STEP, -1);
             List<Long> versions = reader.versions();
-            published = versions.isEmpty() ? -1 : reader.read(versions.get(versions.size() - 1)).manifest().trainingStep();
+            if (!versions.isEmpty() && versions.get(versions.size() - 1) != newest) {
+                // Read (parameters hashed) only when a new version appeared, not every poll.
+                newest = versions.get(versions.size() - 1);
+                published = reader.read(newest).manifest().trainingStep();
+            }
             if (trained >= 0 && published >= trained) {
                 return;
             }
             Thread.sleep(500);
         }
-        System.out.printf(Locale.ROOT, "demo: the newest committed version holds step %d, the trainer's last checkpoint"
+        System.out.printf(Locale.ROOT, "demo: the newest version in the model directory holds step %d, the trainer's last checkpoint"
                 + " step %d: the last steps were not published before the run ended%n", published, trained);
     }
 
