@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -151,36 +152,41 @@ public final class ClassScalingBenchCommand implements Callable<Integer> {
         TrainerConfig trainer = training.trainerConfig(side, side, 1, classes, Long.MAX_VALUE / 4);
         Properties defaults = new Properties();
         Path work = Files.createTempDirectory("embedstream-bench-classes");
-        defaults.setProperty("runtime.checkpoint-dir", work.resolve("checkpoints").toUri().toString());
-        defaults.setProperty("runtime.checkpoint-interval-ms", Long.toString(checkpointIntervalMs));
-        defaults.setProperty("classes.names", "true");
-        defaults.setProperty("batcher.samples-per-class", Integer.toString(k));
-        defaults.setProperty("batcher.classes-per-batch", Integer.toString(p));
-        // Every record to the trainer: the gate's held-out share would take some past the batcher.
-        defaults.setProperty("holdout.share", "0");
-        // Kafka's default 1 MiB records suffice at any class count: the class table travels in 512 KiB chunks.
-        PipelineConfig base = job.pipelineConfig(trainer, defaults);
-        long start = System.nanoTime();
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
-            PipelineConfig config = base.withKafka(base.kafka().withBootstrapServers(broker.bootstrapServers())
-                    .withGroupId("bench-classes-" + classes + "-" + System.nanoTime()));
-            broker.createTopics(config.kafka().imagesTopic(), config.kafka().deadLetterTopic(),
-                    config.kafka().modelsTopic(), config.kafka().metricsTopic());
-            send(broker.bootstrapServers(), config.kafka().imagesTopic(), images);
-            int sent = images.size();
-            images = null; // the stream is in Kafka now; its copy here would count in the heap
-            long baseline = heapAfterGc();
+        try {
+            defaults.setProperty("runtime.checkpoint-dir", work.resolve("checkpoints").toUri().toString());
+            defaults.setProperty("runtime.checkpoint-interval-ms", Long.toString(checkpointIntervalMs));
+            defaults.setProperty("classes.names", "true");
+            defaults.setProperty("batcher.samples-per-class", Integer.toString(k));
+            defaults.setProperty("batcher.classes-per-batch", Integer.toString(p));
+            // Every record to the trainer: the gate's held-out share would take some past the batcher.
+            defaults.setProperty("holdout.share", "0");
+            // Kafka's default 1 MiB records suffice at any class count: the class table travels in 512 KiB chunks.
+            PipelineConfig base = job.pipelineConfig(trainer, defaults);
+            long start = System.nanoTime();
+            try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
+                PipelineConfig config = base.withKafka(base.kafka().withBootstrapServers(broker.bootstrapServers())
+                        .withGroupId("bench-classes-" + classes + "-" + System.nanoTime()));
+                broker.createTopics(config.kafka().imagesTopic(), config.kafka().deadLetterTopic(),
+                        config.kafka().modelsTopic(), config.kafka().metricsTopic());
+                send(broker.bootstrapServers(), config.kafka().imagesTopic(), images);
+                int sent = images.size();
+                images = null; // the stream is in Kafka now; its copy here would count in the heap
+                long baseline = heapAfterGc();
 
-            int restPort = freePort();
-            Configuration flink = new Configuration();
-            flink.set(RestOptions.BIND_PORT, Integer.toString(restPort));
-            flink.set(RestOptions.ADDRESS, "localhost");
-            JobClient client = LocalJob.start(config, null, flink);
-            try {
-                return measure(client, new FlinkCheckpoints(restPort), classes, sent, perIdentity, baseline, start);
-            } finally {
-                LocalJob.cancelAndAwait(client);
+                int restPort = freePort();
+                Configuration flink = new Configuration();
+                flink.set(RestOptions.BIND_PORT, Integer.toString(restPort));
+                flink.set(RestOptions.ADDRESS, "localhost");
+                JobClient client = LocalJob.start(config, null, flink);
+                try {
+                    return measure(client, new FlinkCheckpoints(restPort), classes, sent, perIdentity, baseline, start);
+                } finally {
+                    LocalJob.cancelAndAwait(client);
+                }
             }
+        } finally {
+            // Checkpoints of a bench run are of no use after it; left behind, they fill the temp directory run by run.
+            FileUtils.deleteDirectoryQuietly(work.toFile());
         }
     }
 

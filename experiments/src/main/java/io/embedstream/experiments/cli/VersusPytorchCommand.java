@@ -29,9 +29,7 @@ import io.embedstream.pipeline.cli.TrainingOptions;
 import io.embedstream.types.LabeledImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Set;
-import java.util.stream.Stream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,6 +37,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.flink.util.FileUtils;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -280,7 +279,7 @@ public final class VersusPytorchCommand implements Callable<Integer> {
     private SideRun trainStream(TrainerConfig config, Path datasetDir, LabeledDataset data, long images,
                                 int[] trainLabels, CorruptionEvaluator evaluator, CorruptionSet kinds, Path work)
             throws java.io.IOException {
-        deleteTree(work);
+        FileUtils.deleteDirectory(work.toFile());
         List<String> args = new ArrayList<>(List.of("--dataset", "idx:" + datasetDir.toAbsolutePath(),
                 "--images", Long.toString(images), "--degraded-share", Double.toString(degradedShare),
                 "--order", streamOrder,
@@ -324,7 +323,7 @@ public final class VersusPytorchCommand implements Callable<Integer> {
                     latest.manifest().trainingStep(), 0, own);
         } finally {
             // The stream's Kafka log and checkpoints are hundreds of megabytes; the figures are in results.json.
-            deleteTree(work);
+            FileUtils.deleteDirectory(work.toFile());
         }
     }
 
@@ -347,17 +346,6 @@ public final class VersusPytorchCommand implements Callable<Integer> {
             }
         }
         return a;
-    }
-
-    private static void deleteTree(Path dir) throws java.io.IOException {
-        if (Files.notExists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
     /** reference_loop's options for this recipe: every TrainingOptions value it has, by the same name. */

@@ -8,10 +8,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
-import java.util.stream.Stream;
+import org.apache.flink.util.FileUtils;
 
 /**
  * The files the PyTorch side works from, written once for every seed: the dataset as IDX (so the loop trains on
@@ -69,10 +68,8 @@ public final class TorchSide implements AutoCloseable {
 
     @Override
     public void close() {
-        try (Stream<Path> files = Files.walk(work)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            FileUtils.deleteDirectory(work.toFile());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

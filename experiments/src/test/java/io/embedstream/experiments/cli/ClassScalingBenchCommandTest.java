@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +25,7 @@ class ClassScalingBenchCommandTest {
     @Test
     void reportsEveryFigureForEachClassCount() throws Exception {
         Path out = dir.resolve("bench");
+        Set<Path> workDirsBefore = benchWorkDirs();
         assertEquals(0, ExperimentsLauncher.run("bench-classes", "--classes", "10,50", "--k", "2", "--p", "4",
                 "--min-records", "100", "--window", "40", "--side", "8", "--embedding", "16",
                 "--checkpoint-interval-ms", "1000", "--device", "cpu",
@@ -47,5 +52,13 @@ class ClassScalingBenchCommandTest {
         String md = Files.readString(out.resolve("results.md"));
         assertTrue(md.contains("| 50 | 100 | 2 |"), md);
         assertTrue(md.contains("growth from 10 to 50 classes"), md);
+        assertEquals(workDirsBefore, benchWorkDirs(), "each run's checkpoint directory is deleted after it");
+    }
+
+    private static Set<Path> benchWorkDirs() throws IOException {
+        try (Stream<Path> entries = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return entries.filter(p -> p.getFileName().toString().startsWith("embedstream-bench-classes"))
+                    .collect(Collectors.toSet());
+        }
     }
 }
