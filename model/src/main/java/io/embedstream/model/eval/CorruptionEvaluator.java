@@ -12,9 +12,8 @@ import java.util.function.Function;
  * Precision@1 of the test images under each {@link Corruption} kind and level, against clean references: the
  * queries are the test split corrupted, the gallery is the clean train split, as in {@code eval}'s clean figures,
  * so a cell says how often a corrupted image still finds a training image of its class first. P@1 is the
- * {@link RetrievalEvaluator}'s (same similarity kernel and tie rule, {@link NeighbourRetrieval#hitAt1}); the other
- * figures are left out because 15 extra query sets would multiply the evaluation time by k-means and ranking costs
- * nobody reads here.
+ * {@link RetrievalEvaluator}'s (same {@link NeighbourRetrieval}); the other figures are left out because 15 extra
+ * query sets would multiply the evaluation time by k-means and ranking costs nobody reads here.
  */
 public final class CorruptionEvaluator {
     private final SimilarityMetric metric;
@@ -57,7 +56,7 @@ public final class CorruptionEvaluator {
     }
 
     private double precisionAt1(float[][] rows, int[] labels, LabeledEmbeddings references) {
-        boolean[] hits = NeighbourRetrieval.hitAt1(LabeledEmbeddings.of(rows, labels), references, metric, true);
+        boolean[] hits = NeighbourRetrieval.run(LabeledEmbeddings.of(rows, labels), references, metric, true).hitAt1();
         int n = 0;
         for (boolean h : hits) {
             n += h ? 1 : 0;

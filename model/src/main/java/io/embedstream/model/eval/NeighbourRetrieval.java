@@ -27,15 +27,27 @@ final class NeighbourRetrieval {
 
     static Results run(LabeledEmbeddings queries, LabeledEmbeddings references, SimilarityMetric metric,
                        boolean parallel) {
+        if (queries.d() != references.d()) {
+            throw new IllegalArgumentException("queries have dimension " + queries.d() + ", references "
+                    + references.d());
+        }
         int n = references.n();
         int m = queries.n();
         int[] refLabels = references.rawLabels();
         int[] perClass = classCounts(refLabels, Math.max(maxLabel(refLabels), maxLabel(queries.rawLabels())) + 1);
+        SimilarityKernel kernel = new SimilarityKernel(references.rawData(), n, references.d(), metric);
+        float[] prepared = kernel.prepareQueries(queries.rawData(), m);
         boolean[] hit = new boolean[m];
         double[] rp = new double[m];
         double[] ap = new double[m];
-        scoreInGroups(queries, references, metric, parallel, (from, to, scores) -> {
+        int groups = (m + QUERY_GROUP - 1) / QUERY_GROUP;
+        IntStream range = IntStream.range(0, groups);
+        (parallel ? range.parallel() : range).forEach(g -> {
+            int from = g * QUERY_GROUP;
+            int to = Math.min(m, from + QUERY_GROUP);
+            float[] scores = new float[(to - from) * n];
             long[] keys = new long[n];
+            kernel.score(prepared, from, to, scores);
             for (int i = from; i < to; i++) {
                 int label = queries.label(i);
                 int offset = (i - from) * n;
@@ -69,57 +81,6 @@ final class NeighbourRetrieval {
             }
         });
         return new Results(hit, rp, ap);
-    }
-
-    /**
-     * hit@1 alone, in query order: the same nearest reference as {@link #run} (ties to the lower index), without
-     * the selection and sort of the R nearest that R-precision and AP@R need. Those cost O(R log R) per query, which
-     * dominates against a large gallery (R = 6,000 per class for Fashion-MNIST's train split).
-     */
-    static boolean[] hitAt1(LabeledEmbeddings queries, LabeledEmbeddings references, SimilarityMetric metric,
-                            boolean parallel) {
-        int n = references.n();
-        int[] refLabels = references.rawLabels();
-        boolean[] hit = new boolean[queries.n()];
-        scoreInGroups(queries, references, metric, parallel, (from, to, scores) -> {
-            for (int i = from; i < to; i++) {
-                int offset = (i - from) * n;
-                long best = Long.MAX_VALUE;
-                for (int j = 0; j < n; j++) {
-                    best = Math.min(best, RankKeys.key(scores[offset + j], j));
-                }
-                hit[i] = n > 0 && refLabels[RankKeys.index(best)] == queries.label(i);
-            }
-        });
-        return hit;
-    }
-
-    /** What is done with the scores of queries {@code [from, to)}: row {@code i - from} at {@code (i - from) * n}. */
-    @FunctionalInterface
-    private interface GroupScores {
-        void accept(int from, int to, float[] scores);
-    }
-
-    /** Scores the queries in groups of {@value #QUERY_GROUP}, each group against every reference. */
-    private static void scoreInGroups(LabeledEmbeddings queries, LabeledEmbeddings references, SimilarityMetric metric,
-                                      boolean parallel, GroupScores consumer) {
-        if (queries.d() != references.d()) {
-            throw new IllegalArgumentException("queries have dimension " + queries.d() + ", references "
-                    + references.d());
-        }
-        int n = references.n();
-        int m = queries.n();
-        SimilarityKernel kernel = new SimilarityKernel(references.rawData(), n, references.d(), metric);
-        float[] prepared = kernel.prepareQueries(queries.rawData(), m);
-        int groups = (m + QUERY_GROUP - 1) / QUERY_GROUP;
-        IntStream range = IntStream.range(0, groups);
-        (parallel ? range.parallel() : range).forEach(g -> {
-            int from = g * QUERY_GROUP;
-            int to = Math.min(m, from + QUERY_GROUP);
-            float[] scores = new float[(to - from) * n];
-            kernel.score(prepared, from, to, scores);
-            consumer.accept(from, to, scores);
-        });
     }
 
     static int maxLabel(int[] labels) {
