@@ -25,9 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * One query set's P@1 in the corruption evaluation at Fashion-MNIST's size: 10,000 test queries against the 60,000
  * train images of dimension 128 in 10 classes (R = 6,000 per class). {@code eval --corruptions all} pays this 16
  * times per model (clean and 5 kinds × 3 levels). The embedding is precomputed, so only the neighbour search is timed.
- * Measured 2026-12-05: about 22.5 s per set on the 2-vCPU machine, nearly all of it the similarity kernel (about 7
- * GFLOP/s); computing P@1 without the R-nearest ranking that MAP@R needs saved nothing measurable, so that was not
- * kept (docs/results.md).
+ * Nearly all of the time is the similarity kernel, which is why a P@1 path without MAP@R's ranking was not kept
+ * (figures in docs/performance.md and docs/results.md).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
