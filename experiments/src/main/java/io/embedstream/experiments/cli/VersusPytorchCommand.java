@@ -113,6 +113,11 @@ public final class VersusPytorchCommand implements Callable<Integer> {
                     + " image budget (default: ${DEFAULT-VALUE}).")
     List<String> sides;
 
+    @Option(names = "--no-loop",
+            description = "Skip the reference loop: screen recipes of fit or the stream against each other (e.g. on"
+                    + " --validation) in a fraction of the time; the tables then have no differences from the loop.")
+    boolean noLoop;
+
     @Option(names = "--degraded-share", defaultValue = "0.2",
             description = "The stream side's share of degraded images, as demo's option (default: ${DEFAULT-VALUE}).")
     double degradedShare;
@@ -180,6 +185,9 @@ public final class VersusPytorchCommand implements Callable<Integer> {
                                     + " %.1f images/s, step %d%n", config.seed(), 100 * stream.report().clean(),
                             100 * stream.ownClean(), 100 * stream.report().mean(), stream.imagesPerSecond(), stream.steps());
                 }
+                if (loop == null) {
+                    continue;
+                }
                 Path log = outDir.resolve("loop-seed-" + config.seed() + ".log");
                 ReferenceLoop.Result r = loop.run(loopArgs(torch.datasetDir(), config.seed()), torch.setsDir(),
                         outDir.resolve("loop-seed-" + config.seed() + ".json"), log);
@@ -201,7 +209,9 @@ public final class VersusPytorchCommand implements Callable<Integer> {
             bySide.put(side.equals("fit") ? VersusSummary.FIT : side.equals("stream") ? VersusSummary.STREAM
                     : VersusSummary.LOOP, side.equals("fit") ? fitRuns : side.equals("stream") ? streamRuns : loopRuns);
         }
-        bySide.putIfAbsent(VersusSummary.LOOP, loopRuns);
+        if (loop != null) {
+            bySide.putIfAbsent(VersusSummary.LOOP, loopRuns);
+        }
         VersusSummary summary = new VersusSummary(bySide);
         List<SideRun> all = new ArrayList<>(fitRuns);
         all.addAll(streamRuns);
@@ -210,7 +220,11 @@ public final class VersusPytorchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Every option the run depends on, checked before the dataset is loaded or anything trains. */
+    /**
+     * Every option the run depends on, checked before the dataset is loaded or anything trains.
+     *
+     * @return the reference loop, null with {@code --no-loop}
+     */
     private ReferenceLoop checkedOptions() throws Exception {
         if (epochs < 1 || steps < 0 || batch < 2 || seeds < 1 || loopThreads < 0) {
             throw new IllegalArgumentException("need --epochs >= 1, --steps >= 0, --batch >= 2, --seeds >= 1 and"
@@ -228,16 +242,23 @@ public final class VersusPytorchCommand implements Callable<Integer> {
         if (sides.stream().noneMatch(x -> !x.equals("loop"))) {
             throw new IllegalArgumentException("--sides needs fit or stream besides the loop, got " + sides);
         }
+        if (noLoop && sides.contains("loop")) {
+            throw new IllegalArgumentException("--no-loop and --sides " + String.join(",", sides)
+                    + " contradict each other: leave loop out of --sides or drop --no-loop");
+        }
         StreamOrder.parse("--stream-order", streamOrder);
         if (!(degradedShare >= 0 && degradedShare <= 1)) {
             throw new IllegalArgumentException("--degraded-share must be in [0, 1], got " + degradedShare);
         }
-        if (training.plainSoftmax) {
+        if (training.plainSoftmax && !noLoop) {
             throw new IllegalArgumentException("--plain-softmax has no counterpart in the reference loop, which trains"
                     + " the combined objective only");
         }
         // Parsing the recipe here turns a bad --arch, --optimizer or --schedule into a sentence before training.
         training.trainerConfig(28, 28, 1, 10, 1);
+        if (noLoop) {
+            return null;
+        }
         Path dir = pythonDir != null ? pythonDir : ReferenceLoop.findPythonDir(Path.of(""));
         if (dir == null) {
             throw new IllegalArgumentException("no python/embedstream_torch in or above " + Path.of("").toAbsolutePath()
@@ -382,9 +403,12 @@ public final class VersusPytorchCommand implements Callable<Integer> {
                        VersusSummary summary, List<SideRun> allRuns,
                        List<Map<String, Object>> loopResults) throws java.io.IOException {
         String headline = Tables.aligned(VersusSummary.summaryHeadings(), summary.summaryRows());
-        String differences = Tables.aligned(VersusSummary.differenceHeadings(), summary.differenceRows());
+        String differences = summary.hasLoop()
+                ? Tables.aligned(VersusSummary.differenceHeadings(), summary.differenceRows()) : "";
         String cells = Tables.aligned(summary.cellHeadings(), summary.cellRows());
-        String speed = "images/s ratios are within each seed's run (same machine, one side after the other)";
+        String speed = summary.hasLoop()
+                ? "images/s ratios are within each seed's run (same machine, one side after the other)"
+                : "no reference loop in this run (--no-loop): the sides are compared with each other only";
         System.out.println("\n" + headline + "\n" + differences + "\n" + speed + "\n\n" + cells);
         settings.put("dataset_name", data.name());
         settings.put("train_images", data.train().size());
@@ -410,10 +434,11 @@ public final class VersusPytorchCommand implements Callable<Integer> {
         root.put("runs", runs);
         root.put("loop_runs", loopResults);
         JSON.writeValue(outDir.resolve("results.json").toFile(), root);
-        Files.writeString(outDir.resolve("results.md"), "# " + String.join(" and ", summary.compared())
-                + " against the PyTorch reference loop on " + data.name()
+        Files.writeString(outDir.resolve("results.md"), "# " + (summary.hasLoop()
+                ? String.join(" and ", summary.compared()) + " against the PyTorch reference loop on "
+                : String.join(" and ", summary.sides()) + ", without the reference loop, on ") + data.name()
                 + "\n\n" + total + " training steps of " + batch + " images per side and seed, " + seeds + " seed(s) from "
-                + training.seed + "; arguments " + settings.get("args") + ".\n\nBoth models scored by the same Java evaluator: P@1 of the "
+                + training.seed + "; arguments " + settings.get("args") + ".\n\nEvery model scored by the same Java evaluator: P@1 of the "
                 + data.test().size() + " test images, clean and under each unseen corruption, against the "
                 + data.train().size() + " clean train images (cosine)"
                 + (validation > 0 ? ", the test images being " + validation + " held-out train images" : "")
@@ -424,7 +449,8 @@ public final class VersusPytorchCommand implements Callable<Integer> {
                 + (sides.contains("stream") ? "; the stream: " + total * batch + " images, " + degradedShare
                         + " degraded, " + streamOrder + " order, job settings " + streamSettings : "") + ".\n\n"
                 + Tables.markdown(VersusSummary.summaryHeadings(), summary.summaryRows()) + "\n"
-                + Tables.markdown(VersusSummary.differenceHeadings(), summary.differenceRows()) + "\n" + speed + "\n\n"
+                + (summary.hasLoop() ? Tables.markdown(VersusSummary.differenceHeadings(), summary.differenceRows())
+                        + "\n" : "") + speed + "\n\n"
                 + Tables.markdown(summary.cellHeadings(), summary.cellRows()));
         System.out.println("wrote " + outDir.resolve("results.json") + " and results.md");
     }

@@ -13,7 +13,8 @@ import java.util.function.ToDoubleFunction;
  * The figures of every side (fit, the stream, the PyTorch loop) over the seeds: mean and sample standard deviation of
  * clean P@1, mean unseen P@1, the worst cell and images/s, and each side's same-run speed ratio against the loop. The
  * worst cell is the one with the lowest mean over the seeds, so that every seed contributes the same kind and level
- * to it. The loop is the reference: every other side is compared with it.
+ * to it. The loop is the reference: every other side is compared with it. Without the loop (screening recipes of
+ * fit or the stream against each other, {@code versus-pytorch --no-loop}) the sides are only summarised.
  */
 public final class VersusSummary {
     public static final String FIT = "fit";
@@ -28,19 +29,20 @@ public final class VersusSummary {
     }
 
     /**
-     * @param sides each side's runs in seed order, one per seed, in the order the tables show them; one of them is
-     *              {@link #LOOP}, the reference
+     * @param sides each side's runs in seed order, one per seed, in the order the tables show them; where one of them
+     *              is {@link #LOOP}, it is the reference the others are compared with
      */
     public VersusSummary(Map<String, List<SideRun>> sides) {
-        if (!sides.containsKey(LOOP) || sides.size() < 2) {
-            throw new IllegalArgumentException("need the pytorch loop and at least one side to compare, got " + sides.keySet());
+        if (sides.keySet().stream().noneMatch(s -> !s.equals(LOOP))) {
+            throw new IllegalArgumentException("need at least one side besides the pytorch loop, got " + sides.keySet());
         }
-        int seeds = sides.get(LOOP).size();
+        String reference = sides.containsKey(LOOP) ? LOOP : sides.keySet().iterator().next();
+        int seeds = sides.get(reference).size();
         Map<String, List<SideRun>> copy = new LinkedHashMap<>();
         sides.forEach((name, runs) -> {
             if (runs.isEmpty() || runs.size() != seeds) {
                 throw new IllegalArgumentException("need one run per seed on each side, got " + runs.size() + " for "
-                        + name + " and " + seeds + " for the loop");
+                        + name + " and " + seeds + " for " + reference);
             }
             copy.put(name, List.copyOf(runs));
         });
@@ -54,9 +56,19 @@ public final class VersusSummary {
         return m;
     }
 
-    /** The sides compared with the loop, in table order (the loop excluded). */
+    /** The sides compared with the loop, in table order (the loop excluded); none when the loop did not run. */
     public List<String> compared() {
-        return sides.keySet().stream().filter(s -> !s.equals(LOOP)).toList();
+        return hasLoop() ? sides.keySet().stream().filter(s -> !s.equals(LOOP)).toList() : List.of();
+    }
+
+    /** Whether the reference loop ran; without it there are no differences from it. */
+    public boolean hasLoop() {
+        return sides.containsKey(LOOP);
+    }
+
+    /** Every side in table order, the loop included where it ran. */
+    public List<String> sides() {
+        return List.copyOf(sides.keySet());
     }
 
     /** Mean and sample standard deviation (0 for one value). */
@@ -164,14 +176,14 @@ public final class VersusSummary {
     /** One row per kind and level: each side, the loop, and each side minus the loop. */
     public List<List<String>> cellRows() {
         List<List<String>> rows = new ArrayList<>();
-        for (CorruptionReport.Cell c : runs(LOOP).get(0).report().cells()) {
+        for (CorruptionReport.Cell c : runs(sides.keySet().iterator().next()).get(0).report().cells()) {
             List<String> row = new ArrayList<>(List.of(c.kind().cliName(), String.valueOf(c.level()),
                     c.kind().describe(c.level())));
             for (String side : sides.keySet()) {
                 row.add(pct(cell(side, c.kind(), c.level())));
             }
-            double loop = cell(LOOP, c.kind(), c.level()).mean();
             for (String side : compared()) {
+                double loop = cell(LOOP, c.kind(), c.level()).mean();
                 row.add(String.format(Locale.ROOT, "%+.2f", 100 * (cell(side, c.kind(), c.level()).mean() - loop)));
             }
             rows.add(row);
@@ -198,7 +210,7 @@ public final class VersusSummary {
             s.put("worst_cell", w == null ? null : w.kind().cliName() + " " + w.level());
             s.put("worst_cell_precision_at_1", worstStat(side).toMap());
             s.put("images_per_second", imagesPerSecond(side).toMap());
-            if (!side.equals(LOOP)) {
+            if (compared().contains(side)) {
                 s.put("clean_minus_loop", differenceFromLoop(side, r -> r.report().clean()).toMap());
                 s.put("mean_unseen_minus_loop", differenceFromLoop(side, r -> r.report().mean()).toMap());
                 s.put("images_per_second_over_loop", speedRatio(side).toMap());
@@ -210,7 +222,7 @@ public final class VersusSummary {
             s.put("cells", cells);
             m.put(key(side), s);
         }
-        if (sides.containsKey(FIT)) {
+        if (sides.containsKey(FIT) && hasLoop()) {
             m.put("fit_over_loop_images_per_second", speedRatio(FIT).toMap());
         }
         return m;

@@ -12,7 +12,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -130,9 +132,39 @@ class VersusPytorchCommandTest {
     }
 
     @Test
+    void withoutTheLoopFitIsScoredAloneAndNoInterpreterIsNeeded() throws Exception {
+        Path out = dir.resolve("no-loop");
+        // No --python: --no-loop must not look for an interpreter, so a machine without torch can screen recipes.
+        String[] args = {"experiment", "versus-pytorch", "--dataset", "synthetic:256:" + TEST_IMAGES, "--batch", "64",
+            "--epochs", "1", "--sides", "fit", "--no-loop", "--corruptions", "rotate",
+            "--python-dir", DebianPyTorch.pythonDir().toString(), "--out", out.toString()};
+        assertEquals(0, ExperimentsLauncher.run(args));
+        JsonNode root = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+        assertEveryOptionRecorded(root, args);
+        JsonNode summary = root.get("summary");
+        assertEquals(List.of("fit"), List.copyOf(iterable(summary.fieldNames())));
+        assertProbability(summary.get("fit").get("clean_precision_at_1").get("mean"), "fit clean");
+        assertEquals(3, summary.get("fit").get("cells").size(), "rotate x 3 levels");
+        assertTrue(summary.get("fit").get("clean_minus_loop") == null, "nothing to compare with");
+        assertEquals(1, root.get("runs").size());
+        assertEquals(4, root.get("runs").get(0).get("steps").asLong(), "256 / 64 steps");
+        String md = Files.readString(out.resolve("results.md"));
+        assertTrue(md.contains("without the reference loop") && md.contains("| fit |")
+                && !md.contains("pytorch loop |"), md);
+        assertTrue(Files.notExists(out.resolve("loop-seed-42.log")), "the loop did not run");
+    }
+
+    private static List<String> iterable(Iterator<String> names) {
+        List<String> list = new ArrayList<>();
+        names.forEachRemaining(list::add);
+        return list;
+    }
+
+    @Test
     void badOptionsFailBeforeTrainingWithASentence() {
         assertRefused("unknown side 'demo' in --sides", "--sides", "demo,loop");
         assertRefused("--sides needs fit or stream besides the loop", "--sides", "loop");
+        assertRefused("--no-loop and --sides fit,loop contradict each other", "--no-loop", "--sides", "fit,loop");
         assertRefused("--degraded-share must be in [0, 1]", "--degraded-share", "1.5");
         assertRefused("unknown initialisation 'xavier'; expected he or pytorch", "--init", "xavier");
         assertRefused("unknown --decay-on 'biases'; expected all or matrices", "--decay-on", "biases");

@@ -73,4 +73,23 @@ class VersusSummaryTest {
                 List.copyOf(json.keySet()));
         assertThrows(IllegalArgumentException.class, () -> s.clean("nothing"));
     }
+
+    @Test
+    void withoutTheLoopTheSidesAreSummarisedAndNothingIsComparedWithIt() {
+        Map<String, List<SideRun>> sides = new LinkedHashMap<>();
+        sides.put(VersusSummary.FIT, List.of(run("fit", 1, 0.90, 0.2, 0.6, 100)));
+        sides.put(VersusSummary.STREAM, List.of(run("stream", 1, 0.95, 0.4, 0.6, 50)));
+        VersusSummary s = new VersusSummary(sides);
+        assertEquals(false, s.hasLoop());
+        assertEquals(List.of(), s.compared());
+        assertEquals(List.of(), s.differenceRows());
+        assertEquals(List.of("stream", "95.00%", "50.00%", "rotate 3: 40.00%", "50.0"), s.summaryRows().get(1));
+        assertEquals(List.of("corruption", "level", "what", "fit", "stream"), s.cellHeadings());
+        assertEquals(List.of("rotate", "3", Corruption.ROTATE.describe(3), "20.00%", "40.00%"), s.cellRows().get(0));
+        Map<String, Object> json = s.toMap();
+        assertEquals(List.of("fit", "stream"), List.copyOf(json.keySet()));
+        assertEquals(false, ((Map<?, ?>) json.get("stream")).containsKey("clean_minus_loop"));
+        assertThrows(IllegalArgumentException.class, () -> new VersusSummary(Map.of(VersusSummary.LOOP,
+                List.of(run("loop", 1, 0.9, 0.4, 0.5, 200)))), "the loop alone has nothing to compare");
+    }
 }
