@@ -134,10 +134,12 @@ class VersusPytorchCommandTest {
     @Test
     void withoutTheLoopFitIsScoredAloneAndNoInterpreterIsNeeded() throws Exception {
         Path out = dir.resolve("no-loop");
-        // No --python: --no-loop must not look for an interpreter, so a machine without torch can screen recipes.
+        // An interpreter and a python folder that do not exist: with the loop they are refused before training
+        // (badOptionsFailBeforeTrainingWithASentence), so this passes only if --no-loop never looks for them.
         String[] args = {"experiment", "versus-pytorch", "--dataset", "synthetic:256:" + TEST_IMAGES, "--batch", "64",
             "--epochs", "1", "--sides", "fit", "--no-loop", "--corruptions", "rotate",
-            "--python-dir", DebianPyTorch.pythonDir().toString(), "--out", out.toString()};
+            "--python", dir.resolve("no-python").toString(), "--python-dir", dir.resolve("no-python-dir").toString(),
+            "--out", out.toString()};
         assertEquals(0, ExperimentsLauncher.run(args));
         JsonNode root = new ObjectMapper().readTree(out.resolve("results.json").toFile());
         assertEveryOptionRecorded(root, args);
