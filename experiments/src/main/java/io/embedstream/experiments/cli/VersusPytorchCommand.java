@@ -167,7 +167,8 @@ public final class VersusPytorchCommand implements Callable<Integer> {
         List<SideRun> streamRuns = new ArrayList<>();
         List<SideRun> loopRuns = new ArrayList<>();
         List<Map<String, Object>> loopResults = new ArrayList<>();
-        try (TorchSide torch = TorchSide.prepare(outDir.resolve("work"), data, kinds, corruptionSeed)) {
+        try (TorchSide torch = TorchSide.prepare(outDir.resolve("work"), data, kinds, corruptionSeed,
+                loop != null)) {
             for (int i = 0; i < seeds; i++) {
                 TrainerConfig config = base.toBuilder().seed(base.seed() + i).build();
                 if (sides.contains("fit")) {

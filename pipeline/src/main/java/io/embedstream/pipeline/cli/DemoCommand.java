@@ -135,7 +135,6 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         defaults.setProperty("runtime.checkpoint-interval-ms", "5000");
         defaults.setProperty("publish.model-dir", work.resolve("models").toString());
         defaults.setProperty("publish.every-seconds", "20");
-        defaults.setProperty("batcher.classes-per-batch", Integer.toString(Math.min(8, data.numClasses())));
         // The demo knows its budget, so a cosine schedule can end where the stream does, as fit's ends with its
         // last epoch (issue 19); the batch size comes from the job settings, --set included.
         int batch = job.pipelineConfig(training.trainerConfig(first.height(), first.width(), first.channels(),

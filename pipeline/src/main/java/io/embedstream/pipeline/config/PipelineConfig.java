@@ -111,14 +111,15 @@ public record PipelineConfig(KafkaSettings kafka, TrainerConfig trainer, Batcher
                 r.string("topics.models", k.modelsTopic()), r.string("topics.metrics", k.metricsTopic()),
                 r.string("kafka.group.id", k.groupId()), clientProps, r.string("topics.audit", k.auditTopic()),
                 r.string("topics.control", k.controlTopic()));
-        BatcherConfig b = BatcherConfig.defaults();
+        boolean classNames = r.bool("classes.names", BatcherConfig.defaults().classNames());
+        BatcherConfig b = BatcherConfig.defaultsFor(classNames ? 0 : trainer.classes());
         BatcherConfig batcher = new BatcherConfig(r.integer("batcher.classes-per-batch", b.classesPerBatch()),
                 r.integer("batcher.samples-per-class", b.samplesPerClass()),
                 r.integer("batcher.per-class-capacity", b.perClassCapacity()),
                 r.integer("batcher.replay-per-class", b.replayPerClass()),
                 r.longValue("batcher.timeout-ms", b.timeoutMillis()), r.integer("batcher.min-classes", b.minClasses()),
                 r.integer("batcher.max-buffered", b.maxBuffered()), r.integer("batcher.max-replay", b.maxReplay()),
-                r.bool("classes.names", b.classNames()));
+                classNames);
         PublishConfig pc = PublishConfig.defaults();
         PublishConfig publish = new PublishConfig(r.longValue("publish.every-steps", pc.everySteps()),
                 r.longValue("publish.every-seconds", pc.everySeconds()),
