@@ -6,8 +6,10 @@ import java.io.Serializable;
  * How the class-diverse batcher builds batches of P classes x K samples.
  *
  * <p>Buffer policy: each class keeps at most {@code perClassCapacity} fresh images; when a class's buffer is full
- * the oldest image is dropped and counted ({@code batcher.dropped}), so a dominant class cannot starve the others
- * of memory. Replay: each class also keeps a reservoir sample of {@code replayPerClass} images it has seen
+ * a batch is cut around it, with what the other classes hold and, in the places of classes short of K, the
+ * surplus of the others (at most K more each), so the batch keeps its P x K size; only when no other class can
+ * join it is the oldest image dropped and counted ({@code batcher.dropped}), so a dominant class cannot starve
+ * the others of memory. Replay: each class also keeps a reservoir sample of {@code replayPerClass} images it has seen
  * (Vitter's algorithm R); a batch that cannot find P classes with K fresh images each tops up with replayed ones,
  * so a non-stationary stream does not erase the classes it no longer shows. Timeout: when no full batch has been
  * built for {@code timeoutMillis}, whatever is buffered (at least {@code minClasses} classes) is cut into a

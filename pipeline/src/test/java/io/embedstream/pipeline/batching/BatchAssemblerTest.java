@@ -180,8 +180,48 @@ class BatchAssemblerTest {
         assertEquals(1, h.dropped.size());
         MiniBatch b = h.batches.get(h.batches.size() - 1);
         assertEquals(2, b.classes);
-        assertEquals(3, b.images.length);
+        // K = 2 of class 0, class 1's one image, and class 0's surplus fills the place class 1 left
+        assertEquals(List.of(0, 0, 1, 0), Arrays.stream(b.images).map(i -> i.label).toList());
+        assertEquals(0, b.replayed);
         assertEquals(h.sent, h.freshBatched() + h.index.buffered + h.dropped.size());
+    }
+
+    @Test
+    void aBatchCutByAnOverflowKeepsItsSizeFromTheOtherClassesSurplusAtMostKMoreEach() throws Exception {
+        // P = 3 x K = 2, capacity 4: class 2 lags, so no full batch; class 0 overflows first.
+        Harness h = new Harness(config(3, 2, 4, 0, 8192, 16384));
+        for (int label : new int[] {1, 1, 1, 0, 0, 0, 0, 2}) {
+            h.add(label);
+        }
+        assertEquals(0, h.batches.size());
+        h.add(0); // class 0 is full: a batch cut around it
+        MiniBatch b = h.batches.get(0);
+        // 2 of class 0, 2 of class 1 (ready), class 2's one; the missing place from class 0 (it overflowed)
+        assertEquals(List.of(0, 0, 1, 1, 2, 0), Arrays.stream(b.images).map(i -> i.label).toList());
+        assertEquals(3, b.classes);
+        assertEquals(h.sent, h.freshBatched() + h.index.buffered + h.dropped.size());
+        assertEquals(0, h.dropped.size());
+        // Not more than K extra from one class: with only class 0 holding a surplus, a place stays empty.
+        Harness few = new Harness(config(4, 2, 4, 0, 8192, 16384));
+        for (int label : new int[] {1, 0, 0, 0, 0, 0}) {
+            few.add(label);
+        }
+        MiniBatch cut = few.batches.get(0);
+        assertEquals(List.of(0, 0, 1, 0, 0), Arrays.stream(cut.images).map(i -> i.label).toList());
+        assertEquals(1, few.index.buffered, "the image that overflowed, buffered after the cut");
+    }
+
+    @Test
+    void aTimedOutBatchTakesOnlyWhatIsThere() throws Exception {
+        Harness h = new Harness(config(3, 2, 8, 0, 8192, 16384));
+        for (int label : new int[] {0, 0, 0, 0, 1}) {
+            h.add(label);
+        }
+        assertTrue(h.timeout());
+        MiniBatch b = h.batches.get(0);
+        assertEquals(List.of(0, 0, 1), Arrays.stream(b.images).map(i -> i.label).toList(),
+                "a slow stream is not padded: the timeout's batch is K at most per class");
+        assertEquals(2, h.index.buffered);
     }
 
     @Test
