@@ -87,8 +87,8 @@ class VersusPytorchCommandTest {
     void theStreamSideTrainsTheStreamingJobOnTheSameImagesAndIsScoredByTheSameEvaluator() throws Exception {
         Path python = DebianPyTorch.python();
         Path out = dir.resolve("stream");
-        // The stream gets the 384 images the loop trains on in 3 steps of 128, 20% degraded, in batches of
-        // P x K = 10 x 13 (every class): 2 full ones, and one more from the rest when the batcher times out.
+        // The stream gets the 384 images the loop trains on in 3 steps of 128, 20% degraded, in the stream's own
+        // batches of P x K = 10 x 13 (every class of the 10).
         String[] args = {"experiment", "versus-pytorch", "--dataset", "synthetic:384:" + TEST_IMAGES, "--batch", "128",
             "--epochs", "1", "--sides", "stream,loop", "--corruptions", "gamma", "--init", "he", "--loop-threads", "1",
             // demo stops once a metrics window has been published: a window of 256 fits in the 384 images.

@@ -197,7 +197,7 @@ public final class BatchAssembler {
         for (int c : chosen) {
             takeFresh(c, Math.min(k, lists.get(c).freshCount), images);
         }
-        if (!partial) {
+        if (!full && !partial) { // cut around an overflowing class
             fillFromSurplus(chosen, p * k - images.size() - fromReplay.size() * k, images);
         }
         int replayed = 0;

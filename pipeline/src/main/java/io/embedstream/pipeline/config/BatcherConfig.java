@@ -34,6 +34,8 @@ public record BatcherConfig(int classesPerBatch, int samplesPerClass, int perCla
         implements Serializable {
     public static final int DEFAULT_MAX_BUFFERED = 8192;
     public static final int DEFAULT_MAX_REPLAY = 16384;
+    /** Up to this many classes, every batch holds every class by default ({@link #defaultsFor}). */
+    public static final int EVERY_CLASS_UP_TO = 16;
 
     public BatcherConfig {
         if (minClasses < 2) {
@@ -88,10 +90,10 @@ public record BatcherConfig(int classesPerBatch, int samplesPerClass, int perCla
      */
     public static BatcherConfig defaultsFor(int classes) {
         BatcherConfig d = defaults();
-        if (classes < 2 || classes > 16) {
+        if (classes < 2 || classes > EVERY_CLASS_UP_TO) {
             return d;
         }
-        int k = classes > d.classesPerBatch ? Math.round(128f / classes) : d.samplesPerClass;
+        int k = classes > d.classesPerBatch ? Math.round((float) d.batchSize() / classes) : d.samplesPerClass;
         return new BatcherConfig(classes, k, d.perClassCapacity, d.replayPerClass, d.timeoutMillis, d.minClasses);
     }
 

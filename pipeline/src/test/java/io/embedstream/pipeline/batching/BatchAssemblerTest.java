@@ -201,14 +201,14 @@ class BatchAssemblerTest {
         assertEquals(3, b.classes);
         assertEquals(h.sent, h.freshBatched() + h.index.buffered + h.dropped.size());
         assertEquals(0, h.dropped.size());
-        // Not more than K extra from one class: with only class 0 holding a surplus, a place stays empty.
-        Harness few = new Harness(config(4, 2, 4, 0, 8192, 16384));
-        for (int label : new int[] {1, 0, 0, 0, 0, 0}) {
+        // Not more than K extra from one class: class 0 holds 8, yet gives K + K = 4 and 3 places stay empty.
+        Harness few = new Harness(config(4, 2, 8, 0, 8192, 16384));
+        for (int label : new int[] {1, 0, 0, 0, 0, 0, 0, 0, 0, 0}) {
             few.add(label);
         }
         MiniBatch cut = few.batches.get(0);
         assertEquals(List.of(0, 0, 1, 0, 0), Arrays.stream(cut.images).map(i -> i.label).toList());
-        assertEquals(1, few.index.buffered, "the image that overflowed, buffered after the cut");
+        assertEquals(5, few.index.buffered, "class 0's other 4, and the image that overflowed");
     }
 
     @Test
