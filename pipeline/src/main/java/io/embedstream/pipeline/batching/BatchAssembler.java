@@ -68,9 +68,10 @@ public final class BatchAssembler {
     }
 
     /**
-     * The timeout: cuts what is buffered into partial batches, topped up from the reservoir, until no fresh image
-     * is left or what is left cannot make a batch ({@link BatcherConfig#minClasses()}). The timeout bounds how long
-     * an image waits: cutting one batch per timeout left a stream's tail, the surplus of its commoner classes, for
+     * The timeout: cuts what is buffered into partial batches, K at most per class and topped up from the
+     * reservoir, until no fresh image is left or what is left cannot make a batch ({@link BatcherConfig#minClasses()}).
+     * These are the batches that one cut per timeout made, without the timeouts between them: the timeout bounds how
+     * long an image waits, and one cut per timeout left a stream's tail, the surplus of its commoner classes, for
      * several timeouts (issue 19: 385 images of a 10-class stream took 5 timeouts, 25 s, after the last full batch).
      */
     public boolean cutPartial() throws Exception {
@@ -207,7 +208,7 @@ public final class BatchAssembler {
         for (int c : chosen) {
             takeFresh(c, Math.min(k, lists.get(c).freshCount), images);
         }
-        if (!full) {
+        if (!full && !partial) { // cut around an overflowing class
             fillFromSurplus(chosen, p * k - images.size() - fromReplay.size() * k, images);
         }
         int replayed = 0;
@@ -233,12 +234,12 @@ public final class BatchAssembler {
     }
 
     /**
-     * A batch that is not full (cut because a class overflowed, or by the timeout) fills the places its short
-     * classes left with the surplus of the others, the overflowing class first, at most K more each: the batch
-     * keeps its P x K size, so a stream of N images runs about N / (P x K) steps, as a schedule planned over them
-     * expects (issue 19: with every class in the batch, a shuffled stream of 10 classes ran 338 steps where 305
-     * were planned, the last 33 at a learning rate of 0), an overflowing class is relieved by more than K, and a
-     * timeout trains its surplus in the fewest steps.
+     * A batch cut because a class overflowed fills the places its short classes left with the surplus of the
+     * others, the overflowing class first, at most K more each: the batch keeps its P x K size, so a stream of
+     * N images runs about N / (P x K) steps, as a schedule planned over them expects (issue 19: with every class
+     * in the batch, a shuffled stream of 10 classes ran 338 steps where 305 were planned, the last 33 at a
+     * learning rate of 0), and the overflowing class is relieved by more than K. A timeout's batches are not
+     * filled: K at most per class keeps them balanced, and the timeout cuts until the buffer is empty anyway.
      */
     private void fillFromSurplus(Set<Integer> chosen, int missing, List<ScoredImage> images) throws Exception {
         for (int c : chosen) {

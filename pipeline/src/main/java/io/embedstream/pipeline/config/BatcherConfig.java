@@ -13,8 +13,8 @@ import java.io.Serializable;
  * (Vitter's algorithm R); a batch that cannot find P classes with K fresh images each tops up with replayed ones,
  * so a non-stationary stream does not erase the classes it no longer shows. Timeout: when no full batch has been
  * built for {@code timeoutMillis}, whatever is buffered is cut into partial batches (each of at least
- * {@code minClasses} classes, K of each and then the surplus, topped up from the reservoir), so a slow stream still
- * trains and an image that can join a batch waits one timeout at most.
+ * {@code minClasses} classes, at most K of each, topped up from the reservoir), so a slow stream still trains and an
+ * image that can join a batch waits one timeout at most.
  *
  * <p>Bounds: with many classes and few images each, per-class limits alone do not bound the state, so the fresh
  * images of all classes together are at most {@code maxBuffered}, and the reservoirs together hold at most
