@@ -67,9 +67,20 @@ public final class BatchAssembler {
         }
     }
 
-    /** The timeout: cuts a partial batch from what is buffered, topped up from the reservoir. */
+    /**
+     * The timeout: cuts what is buffered into partial batches, K at most per class and topped up from the
+     * reservoir, until no fresh image is left or what is left cannot make a batch ({@link BatcherConfig#minClasses()}).
+     * These are the batches that one cut per timeout made, without the timeouts between them: the timeout bounds how
+     * long an image waits, and one cut per timeout left a stream's tail, the surplus of its commoner classes, for
+     * several timeouts (issue 19: 385 images of a 10-class stream took 5 timeouts, 25 s, after the last full batch).
+     */
     public boolean cutPartial() throws Exception {
-        return cut(true, ClassLists.NONE);
+        boolean cutAny = false;
+        // Each cut takes at least one fresh image, so this ends.
+        while (index.buffered > 0 && cut(true, ClassLists.NONE)) {
+            cutAny = true;
+        }
+        return cutAny;
     }
 
     /** Writes back the class entries this assembler touched. */
@@ -227,7 +238,8 @@ public final class BatchAssembler {
      * others, the overflowing class first, at most K more each: the batch keeps its P x K size, so a stream of
      * N images runs about N / (P x K) steps, as a schedule planned over them expects (issue 19: with every class
      * in the batch, a shuffled stream of 10 classes ran 338 steps where 305 were planned, the last 33 at a
-     * learning rate of 0), and the overflowing class is relieved by more than K.
+     * learning rate of 0), and the overflowing class is relieved by more than K. A timeout's batches are not
+     * filled: K at most per class keeps them balanced, and the timeout cuts until the buffer is empty anyway.
      */
     private void fillFromSurplus(Set<Integer> chosen, int missing, List<ScoredImage> images) throws Exception {
         for (int c : chosen) {

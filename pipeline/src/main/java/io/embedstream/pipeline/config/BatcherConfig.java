@@ -12,8 +12,9 @@ import java.io.Serializable;
  * the others of memory. Replay: each class also keeps a reservoir sample of {@code replayPerClass} images it has seen
  * (Vitter's algorithm R); a batch that cannot find P classes with K fresh images each tops up with replayed ones,
  * so a non-stationary stream does not erase the classes it no longer shows. Timeout: when no full batch has been
- * built for {@code timeoutMillis}, whatever is buffered (at least {@code minClasses} classes) is cut into a
- * partial batch, so a slow stream still trains.
+ * built for {@code timeoutMillis}, whatever is buffered is cut into partial batches (each of at least
+ * {@code minClasses} classes, at most K of each, topped up from the reservoir), so a slow stream still trains and an
+ * image that can join a batch waits one timeout at most.
  *
  * <p>Bounds: with many classes and few images each, per-class limits alone do not bound the state, so the fresh
  * images of all classes together are at most {@code maxBuffered}, and the reservoirs together hold at most

@@ -212,16 +212,46 @@ class BatchAssemblerTest {
     }
 
     @Test
-    void aTimedOutBatchTakesOnlyWhatIsThere() throws Exception {
+    void aTimeoutTrainsEverythingBufferedInBatchesOfKAtMostPerClass() throws Exception {
+        // P = 3 x K = 2, capacity 8, replay 2 per class: class 0 holds 5, class 1 holds 2, class 2 nothing.
+        Harness h = new Harness(config(3, 2, 8, 2, 8192, 16384));
+        for (int label : new int[] {0, 0, 0, 0, 0, 1, 1}) {
+            h.add(label);
+        }
+        assertEquals(0, h.batches.size());
+        assertTrue(h.timeout());
+        // K of each class there, class 2 has no reservoir: a partial batch, not filled from class 0's surplus.
+        MiniBatch first = h.batches.get(0);
+        assertTrue(first.partial);
+        assertEquals(List.of(0, 0, 1, 1), Arrays.stream(first.images).map(i -> i.label).toList());
+        assertEquals(0, first.replayed);
+        // Then, in the same timeout, class 0's rest, K at a time, each time with class 1 replayed.
+        assertEquals(3, h.batches.size(), "the tail does not wait for more timeouts");
+        for (MiniBatch b : h.batches.subList(1, 3)) {
+            assertEquals(2, b.classes);
+            assertEquals(2, b.replayed);
+        }
+        assertEquals(List.of(2L, 1L), h.batches.subList(1, 3).stream()
+                .map(b -> (long) (b.images.length - b.replayed)).toList());
+        assertEquals(0, h.index.buffered);
+        assertEquals(h.sent, h.freshBatched());
+        assertFalse(h.timeout(), "nothing fresh: no batch from the reservoir alone");
+    }
+
+    @Test
+    void aTimeoutLeavesWhatCannotMakeABatch() throws Exception {
+        // No reservoir, at least 2 classes a batch: once class 1 is used up, class 0's rest cannot be batched alone.
         Harness h = new Harness(config(3, 2, 8, 0, 8192, 16384));
         for (int label : new int[] {0, 0, 0, 0, 1}) {
             h.add(label);
         }
         assertTrue(h.timeout());
-        MiniBatch b = h.batches.get(0);
-        assertEquals(List.of(0, 0, 1), Arrays.stream(b.images).map(i -> i.label).toList(),
+        assertEquals(1, h.batches.size());
+        assertEquals(List.of(0, 0, 1), Arrays.stream(h.batches.get(0).images).map(i -> i.label).toList(),
                 "a slow stream is not padded: the timeout's batch is K at most per class");
         assertEquals(2, h.index.buffered);
+        assertFalse(h.timeout());
+        assertEquals(h.sent, h.freshBatched() + h.index.buffered);
     }
 
     @Test
