@@ -208,7 +208,7 @@ public final class BatchAssembler {
         for (int c : chosen) {
             takeFresh(c, Math.min(k, lists.get(c).freshCount), images);
         }
-        if (!full && !partial) { // cut around an overflowing class
+        if (overflowing != ClassLists.NONE && !full) {
             fillFromSurplus(chosen, p * k - images.size() - fromReplay.size() * k, images);
         }
         int replayed = 0;
@@ -239,7 +239,8 @@ public final class BatchAssembler {
      * N images runs about N / (P x K) steps, as a schedule planned over them expects (issue 19: with every class
      * in the batch, a shuffled stream of 10 classes ran 338 steps where 305 were planned, the last 33 at a
      * learning rate of 0), and the overflowing class is relieved by more than K. A timeout's batches are not
-     * filled: K at most per class keeps them balanced, and the timeout cuts until the buffer is empty anyway.
+     * filled: K at most per class keeps them balanced, and the timeout goes on cutting until what is left cannot
+     * make a batch.
      */
     private void fillFromSurplus(Set<Integer> chosen, int missing, List<ScoredImage> images) throws Exception {
         for (int c : chosen) {
