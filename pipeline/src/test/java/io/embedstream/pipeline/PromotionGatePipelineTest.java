@@ -121,8 +121,14 @@ class PromotionGatePipelineTest {
                         + decisions.described());
                 await("the shadow subscriber serving a rejected candidate", Duration.ofSeconds(30),
                         () -> shadow.currentVersion() >= lastRejected);
-                assertEquals(lastPromoted.version(), models.currentVersion(), "the subscriber keeps serving the last"
-                        + " promoted version while candidates are rejected: " + decisions.described());
+                // The subscriber serves the last promoted version, not the rejected candidates; or a version promoted
+                // since, when a model recovered from the bad spell before the clean images came (seen under load:
+                // promoted at P@1 0.413 against 0.395 while this test waited for the shadow subscriber).
+                long servedNow = models.currentVersion();
+                assertTrue(servedNow == lastPromoted.version() || (servedNow > lastRejected
+                                && decisions.versions(PromotionRecord.Kind.PROMOTE).contains(servedNow)),
+                        "the subscriber keeps serving the last promoted version " + lastPromoted.version() + " while"
+                                + " candidates are rejected, serving " + servedNow + ": " + decisions.described());
                 String reason = decisions.lastOf(PromotionRecord.Kind.REJECT).reason();
                 assertTrue(reason.contains("P@1") || reason.contains("collapse"), "the rejection says why: " + reason);
                 // The shuffled stretch's held-out images wait in quarantine: the last rejection was judged on trusted

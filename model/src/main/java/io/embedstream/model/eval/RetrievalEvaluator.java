@@ -49,6 +49,16 @@ public final class RetrievalEvaluator {
         return builder().build();
     }
 
+    /**
+     * Whether each query's nearest reference has the query's class, in query order: Precision@1 query by query,
+     * without the report's other figures (no clustering, no window metrics).
+     */
+    public boolean[] hitsAt1(LabeledEmbeddings queries, LabeledEmbeddings references) {
+        Objects.requireNonNull(queries, "queries");
+        Objects.requireNonNull(references, "references");
+        return NeighbourRetrieval.run(queries, references, metric, parallel).hitAt1();
+    }
+
     public EvaluationReport evaluate(LabeledEmbeddings queries, LabeledEmbeddings references) {
         Objects.requireNonNull(queries, "queries");
         Objects.requireNonNull(references, "references");

@@ -10,8 +10,9 @@ import java.io.Serializable;
  * when the held-out set has at least 40 images, every figure is finite, its P@1 is at most 0.005 below the serving
  * version's on the same set, and its held-out embeddings are not collapsed. {@link #off()} holds nothing out and
  * promotes every version (the behaviour before the gate). Images held out after the first promotion are quarantined
- * until the next promotion and dropped when a rejection came first (see {@code HeldOutSet}); after 10 rejections in a
- * row the gate may re-base on them ({@code rebaseAfter}).
+ * until the next promotion; those held out before a rejection are then dropped where a stretch of them disagrees with
+ * its labels far more than the trusted images do (see {@code PromotionGate}); after 10 rejections in a row the gate
+ * may re-base on them ({@code rebaseAfter}).
  *
  * @param share            share of labeled images kept out of training, chosen by a hash of the id; 0 = none (and
  *                         then every version is promoted: there is nothing to judge it on)

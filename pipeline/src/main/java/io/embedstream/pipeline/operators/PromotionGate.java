@@ -12,6 +12,7 @@ import io.embedstream.pipeline.config.PromotionConfig;
 import io.embedstream.pipeline.types.GateDecision;
 import io.embedstream.types.LabeledImage;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,9 +38,10 @@ import java.util.function.Function;
  * <p>Which images judge: the trusted ones of the {@link HeldOutSet}. Before the first promotion every held-out image
  * is trusted at once (there is no version to trust them by); after it, images go to quarantine ({@link #receive}),
  * a rejection marks what is in quarantine as suspect, and a promotion admits the images held out since the last
- * decision, and the suspect ones only when the promoted version does as well with them as without ({@link #release});
- * otherwise they are dropped. So a bad stretch never judges the versions trained on it: during shuffled labels the
- * trusted images stay those the serving version was promoted on, and the shuffled ones never join them. A lasting change (a new camera) is let
+ * decision, and the suspect ones too, but for the stretches of them that the promoted version finds far less
+ * consistent with their labels than the trusted images ({@link #release}), which are dropped. So a bad stretch never
+ * judges the versions trained on it: during shuffled labels the trusted images stay those the serving version was
+ * promoted on, and the shuffled ones never join them. A lasting change (a new camera) is let
  * through by {@code gate.rebase-after}: after that many rejections in a row, a candidate rejected on P@1 alone is
  * promoted when, on the quarantined images, it beats every kept promoted version by more than the margin and its
  * P@1 is well above chance ({@link #learnable}); every quarantined image then joins the trusted ones. Labels that are
@@ -254,7 +256,7 @@ final class PromotionGate {
                 rejections, p1Reason, recent.size(), candidateP1, p1(kept.get(best)),
                 state.promotedVersions.get(best), floor, config.rebaseAfter());
         fitCompatibility(d, serving, current.rows, candidate.rows);
-        admit(set, d, true, "");
+        admit(d, set.admitAll(), "");
         promote(state, version, parameters, d);
         return true;
     }
@@ -271,38 +273,36 @@ final class PromotionGate {
 
     /**
      * Releases the quarantine on a promotion. Images held out since the last decision are admitted. Those held out
-     * before a rejection (suspect) are admitted too when they are consistent with the trusted ones: the promoted
-     * version's P@1 on the set they would make, once admitted, is at most {@code gate.max-p1-drop} below its P@1 on
-     * the trusted images; otherwise they are dropped. A rejection alone is weak evidence (P@1 varies from version to
-     * version), so a stretch's images are dropped only when they themselves look wrong: shuffled labels pull every
-     * version's P@1 down, clean images that merely waited do not.
+     * before a rejection (suspect) are admitted unless they lie in a stretch, in arrival order, whose images disagree
+     * with their labels far more than the trusted ones do under the promoted version ({@link SuspectStretches}): a
+     * rejection alone is weak evidence (P@1 varies from version to version), so images are dropped only when they
+     * themselves look wrong. Shuffled labels pull every version's P@1 down, clean images that merely waited do not.
      */
     private void release(HeldOutSet set, GateDecision d, Judged promoted, byte[] parameters, Embedder embedder) {
-        String consistency = "";
-        boolean all = false;
-        List<HeldOutSet.Entry> suspect = set.suspectEntries();
-        if (!suspect.isEmpty()) {
-            // Do the suspect images agree with their labels, under the promoted version, as the trusted ones do?
-            // Searched among the trusted images, each suspect image is a query of its own; mixed into the set (the
-            // check before 2026-12-04) a stretch of shuffled labels once moved the set's P@1 by under the margin.
-            double trusted = p1(promoted);
-            double own = evaluator.precisionAt1(suspect, set.entries(), images -> embedder.embed(parameters, images));
-            // One standard error of the suspect images' P@1 (or the gate's margin, when larger): the errors are not
-            // worth the same. Dropping clean images costs the set a few fresh images; admitting mislabelled ones
-            // corrupts what every later candidate is judged on (shuffled labels scored 0.33 against 0.45 in
-            // PromotionGatePipelineTest: far below, but well above chance).
-            double tolerance = Math.max(config.maxP1Drop(), Math.sqrt(trusted * (1 - trusted) / suspect.size()));
-            all = Double.isFinite(own) && own >= trusted - tolerance;
-            consistency = Double.isNaN(own) ? "" : String.format(Locale.ROOT, " (P@1 %.3f of those images among the"
-                    + " trusted ones against %.3f of the trusted ones, tolerance %.3f)", own, trusted, tolerance);
+        List<HeldOutSet.Entry> suspect = set.suspectInArrivalOrder();
+        if (suspect.isEmpty()) {
+            admit(d, set.admit(), "");
+            return;
         }
-        admit(set, d, all, consistency);
+        Optional<boolean[]> hits = evaluator.hitsAt1(suspect, set.entries(),
+                images -> embedder.embed(parameters, images));
+        if (hits.isEmpty()) {
+            admit(d, set.admit(), " (their embeddings are not finite)");
+            return;
+        }
+        SuspectStretches judged = SuspectStretches.find(hits.get(), p1(promoted), set.size(),
+                1.0 / Math.max(1, set.classes()), config.maxP1Drop());
+        Map<Long, Integer> order = new HashMap<>();
+        for (int i = 0; i < suspect.size(); i++) {
+            order.put(suspect.get(i).sequence(), i);
+        }
+        admit(d, set.admit(e -> judged.admits(order.get(e.sequence()))), " (each searched among the trusted ones,"
+                + " in arrival order: " + judged.describe() + ")");
     }
 
-    /** Releases the quarantine, every image or all but the suspect ones, and says so in the reason. */
-    private static void admit(HeldOutSet set, GateDecision d, boolean all, String consistency) {
-        int suspect = set.suspect();
-        HeldOutSet.Admission admission = all ? set.admitAll() : set.admit();
+    /** Says in the reason what the release of the quarantine did. */
+    private static void admit(GateDecision d, HeldOutSet.Admission admission, String consistency) {
+        int suspect = d.suspectImages; // counted before the release
         d.admittedImages = admission.admitted();
         d.droppedImages = admission.dropped();
         if (admission.dropped() > 0) {

@@ -100,22 +100,24 @@ public final class HeldOutEvaluator {
     }
 
     /**
-     * P@1 of {@code queries} searched among {@code gallery} (each query's label against its nearest gallery image's):
-     * whether images agree with their labels as the gallery's do. NaN without queries or gallery, or with a row that
-     * is not finite.
+     * Whether each query's nearest gallery image has the query's label, in query order: whether images agree with
+     * their labels as the gallery's do. Every image is embedded in one call. Empty without queries or gallery, or when
+     * a row is not finite.
      */
-    public double precisionAt1(List<HeldOutSet.Entry> queries, List<HeldOutSet.Entry> gallery,
-                               Function<List<LabeledImage>, float[][]> embed) {
+    public Optional<boolean[]> hitsAt1(List<HeldOutSet.Entry> queries, List<HeldOutSet.Entry> gallery,
+                                      Function<List<LabeledImage>, float[][]> embed) {
         if (queries.isEmpty() || gallery.isEmpty()) {
-            return Double.NaN;
+            return Optional.empty();
         }
-        float[][] q = embedAll(embed, queries);
-        float[][] g = embedAll(embed, gallery);
-        if (nonFiniteRows(q) + nonFiniteRows(g) > 0) {
-            return Double.NaN;
+        List<HeldOutSet.Entry> all = new ArrayList<>(queries);
+        all.addAll(gallery);
+        float[][] rows = embedAll(embed, all);
+        if (nonFiniteRows(rows) > 0) {
+            return Optional.empty();
         }
-        return retrieval.evaluate(LabeledEmbeddings.of(q, labels(queries)), LabeledEmbeddings.of(g, labels(gallery)))
-                .overall().precisionAt1();
+        return Optional.of(retrieval.hitsAt1(
+                LabeledEmbeddings.of(Arrays.copyOfRange(rows, 0, queries.size()), labels(queries)),
+                LabeledEmbeddings.of(Arrays.copyOfRange(rows, queries.size(), rows.length), labels(gallery))));
     }
 
     private static float[][] embedAll(Function<List<LabeledImage>, float[][]> embed, List<HeldOutSet.Entry> entries) {

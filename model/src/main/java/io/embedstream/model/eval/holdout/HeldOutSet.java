@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The held-out images a candidate version is evaluated on: the most recent <em>trusted</em> ones of each class, at
@@ -26,9 +27,10 @@ import java.util.Map;
  * same stretch, or a bad stretch (shuffled labels, a broken camera) votes itself in: its images replace the trusted
  * ones, every version scores alike on them, and a bad candidate looks level with the serving one. So the promotion
  * gate {@link #quarantine quarantines} what arrives after the first promotion, {@link #markRejected marks} what is in
- * quarantine as suspect when it rejects a candidate, and releases the quarantine when it promotes one: {@link #admit}
- * drops the images held out before a rejection and lets those held out since the last decision join the trusted
- * images; {@link #admitAll} lets every one join (the gate decides which, see its {@code PromotionGate}). The
+ * quarantine as suspect when it rejects a candidate, and releases the quarantine when it promotes one: the images
+ * held out since the last decision join the trusted images, and of the suspect ones those the gate admits ({@link
+ * #admit(Predicate)}; the gate's {@code PromotionGate} judges them in the order they arrived, {@link
+ * #suspectInArrivalOrder}); {@link #admit()} drops every suspect one, {@link #admitAll} lets every one join. The
  * quarantine is a second shelf with the same bounds, so the set never holds more than twice {@code capacity} images.
  *
  * <p>Mutable and not thread-safe: it is one operator's state, and {@link #snapshot} and {@link #restore} carry it
@@ -114,19 +116,24 @@ public final class HeldOutSet {
      * they arrived (the trusted shelf's bounds apply as to any new image).
      */
     public Admission admit() {
-        return release(false);
+        return admit(suspect -> false);
     }
 
     /** Every quarantined image joins the trusted ones, suspect or not (the stream changed for good). */
     public Admission admitAll() {
-        return release(true);
+        return admit(suspect -> true);
     }
 
-    private Admission release(boolean all) {
+    /**
+     * A candidate was promoted: the quarantined images held out since the last rejection join the trusted ones, and
+     * of the suspect ones those that {@code admitSuspect} accepts; the other suspect ones are dropped. Every image
+     * joins in the order it arrived (the trusted shelf's bounds apply as to any new image).
+     */
+    public Admission admit(Predicate<Entry> admitSuspect) {
         int in = 0;
         int out = 0;
         for (Entry e : quarantine.inArrivalOrder()) {
-            if (all || e.sequence() >= suspectBefore) {
+            if (e.sequence() >= suspectBefore || admitSuspect.test(e)) {
                 trusted.add(e);
                 in++;
             } else {
@@ -203,9 +210,9 @@ public final class HeldOutSet {
         return quarantine.entries();
     }
 
-    /** The quarantined entries held out before a rejection ({@link #suspect}), by label, oldest first within a class. */
-    public List<Entry> suspectEntries() {
-        return quarantine.entries().stream().filter(e -> e.sequence() < suspectBefore).toList();
+    /** The suspect entries ({@link #suspect}) in the order they arrived. */
+    public List<Entry> suspectInArrivalOrder() {
+        return quarantine.inArrivalOrder().stream().filter(e -> e.sequence() < suspectBefore).toList();
     }
 
     /** The quarantined images as a set of their own (as trusted images), to evaluate versions on them. */

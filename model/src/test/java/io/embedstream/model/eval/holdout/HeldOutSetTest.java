@@ -159,6 +159,30 @@ class HeldOutSetTest {
     }
 
     @Test
+    void suspectImagesComeInArrivalOrderAndOnlyThoseTheGateAcceptsAreAdmitted() {
+        HeldOutSet set = HeldOutSet.create(20, 100);
+        set.add(image("t0", 0), 1f);
+        // Arrival order crosses the classes: not the label order of entries().
+        for (int i = 0; i < 11; i++) {
+            set.quarantine(image("q" + i, (2 * i + 1) % 3), 1f);
+        }
+        set.markRejected();
+        set.quarantine(image("fresh", 1), 1f);
+        List<HeldOutSet.Entry> suspect = set.suspectInArrivalOrder();
+        assertEquals(List.of("q0", "q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8", "q9", "q10"),
+                suspect.stream().map(e -> e.image().id()).toList());
+        assertEquals(List.of(1, 0, 2), suspect.subList(0, 3).stream().map(e -> e.image().label()).toList());
+
+        List<HeldOutSet.Entry> kept = suspect.subList(4, 11);
+        HeldOutSet.Admission admission = set.admit(kept::contains);
+        assertEquals(new HeldOutSet.Admission(8, 4), admission, "7 suspect images and the one held out since");
+        assertEquals(java.util.Set.of("t0", "q4", "q5", "q6", "q7", "q8", "q9", "q10", "fresh"),
+                java.util.Set.copyOf(set.entries().stream().map(e -> e.image().id()).toList()));
+        assertEquals(4, set.dropped());
+        assertEquals(List.of(), set.suspectInArrivalOrder(), "nothing suspect after an admission");
+    }
+
+    @Test
     void theQuarantineStaysWithinTheSameBoundsAndEveryImageIsAccountedFor() {
         Random random = new Random(5);
         HeldOutSet set = HeldOutSet.create(4, 20);
