@@ -287,7 +287,8 @@ final class PromotionGate {
         Optional<boolean[]> hits = evaluator.hitsAt1(suspect, set.entries(),
                 images -> embedder.embed(parameters, images));
         if (hits.isEmpty()) {
-            admit(d, set.admit(), " (their embeddings are not finite)");
+            // Nothing to judge them by: no trusted image to search among, or embeddings that are not finite.
+            admit(d, set.admit(), " (they could not be judged: no trusted images, or embeddings that are not finite)");
             return;
         }
         SuspectStretches judged = SuspectStretches.find(hits.get(), p1(promoted), set.size(),

@@ -14,25 +14,26 @@ import java.util.Locale;
  * <p>Each suspect image is a query searched among the trusted images under the promoted version, and hits when its
  * nearest trusted image has its label. The stretch that falls furthest below a reference halfway between the trusted
  * images' P@1 p and chance (the P@1 of images whose labels are noise), in total (the least sum of hit − reference
- * over a run of consecutive images: Kadane's algorithm, or a CUSUM with Page's reference value), is dropped when its
- * P@1 is more than the gate's margin and more than {@value #STANDARD_ERRORS} standard errors below p, and it has at least
- * {@value #MIN_IMAGES} images; then the same is
- * done again on the images before it and after it, until no stretch is dropped (binary segmentation, as circular
- * binary segmentation finds copy-number changes: Olshen et al., Biostatistics 2004). Every other suspect image is
- * admitted. Halfway, not p itself: clean images at p would neither lengthen nor shorten the stretch on average, and
- * its ends would wander into the clean images around it by tens of images; halfway, each clean image pulls the sum
- * back as much as a bad one pushes it, so the stretch ends where the spell does, give or take a few images. What it
- * finds is a stretch where more than about half the labels are wrong; a milder noise passes, as it did before.
+ * over a run of consecutive images: Kadane's algorithm, or a CUSUM with Page's reference value), is dropped when it
+ * has at least {@value #MIN_IMAGES} images and its P@1 is more than the gate's margin and more than
+ * {@value #STANDARD_ERRORS} standard errors below p; then the same is done again on the images before it and after
+ * it, until no stretch is dropped (binary segmentation, as circular binary segmentation finds copy-number changes:
+ * Olshen et al., Biostatistics 2004). Every other suspect image is admitted. Halfway, not p itself: clean images at
+ * p would neither lengthen nor shorten the stretch on average, and its ends would wander into the clean images
+ * around it by tens of images; halfway, each clean image pulls the sum back as much as a bad one pushes it, so the
+ * stretch ends where the spell does, give or take a few images. What it finds is a stretch where more than about
+ * half the labels are wrong; milder noise is admitted (judged as one block before, a long enough stretch of it could
+ * be dropped).
  *
- * <p>Why stretches, and why found this way: the gate may go on rejecting long after a bad spell (the versions trained on
- * it need clean data to recover), and the clean images held out meanwhile vouched for the bad ones when the whole
+ * <p>Why stretches, and why found this way: the gate may go on rejecting long after a bad spell (the versions trained
+ * on it need clean data to recover), and the clean images held out meanwhile vouched for the bad ones when the whole
  * stretch under suspicion was judged as one (PromotionGatePipelineTest on a loaded machine: 423 suspect images,
  * about 90 of them shuffled, at P@1 0.518 together against 0.480). Fixed blocks or windows blur the spell's ends (a
  * block that straddles an end is judged mostly on its clean part). Four standard errors and twenty images, because
- * the stretch is the worst of all the stretches there are: among 400 clean images at the trusted images' P@1, some run
- * of ten misses or a stretch of twenty at three standard errors low turns up by chance alone
- * ({@code SuspectStretchesTest} counts how often). A spell of shuffled labels at chance (0.1 against 0.5) is dropped
- * from about 30 images on; a shorter one weighs little in the set.
+ * the stretch is the worst of all the stretches there are: among 400 clean images at the trusted images' P@1, a
+ * stretch of twenty or more at three standard errors low turns up by chance alone in about one case in nine
+ * ({@code SuspectStretchesTest}: 23 of 200; none at four). By the formula below, a spell of shuffled labels at chance
+ * (0.1 against 0.5 on 400 trusted images) is dropped from 27 images on; a shorter one weighs little in the set.
  *
  * <p>The standard error is that of a difference of two P@1 figures, the stretch's (n images) and the trusted images'
  * (m): sqrt(p'(1 − p')(1/n + 1/m)), with p' = (p·m + 1)/(m + 2) so that a promoted version that finds every trusted
