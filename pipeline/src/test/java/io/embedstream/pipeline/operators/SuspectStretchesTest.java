@@ -98,6 +98,24 @@ class SuspectStretchesTest {
         assertThrows(IllegalArgumentException.class, () -> SuspectStretches.find(hits, 0.5, 10, -1, 0.0));
     }
 
+    @Test
+    void manySpellsAreEachFoundAndTheReasonListsTheFirstSixAndCountsTheRest() {
+        // 8 spells of 30 misses, 60 hits around each: a reason in a record stays short however many there are.
+        boolean[] hits = new boolean[8 * 90 + 60];
+        java.util.Arrays.fill(hits, true);
+        for (int s = 0; s < 8; s++) {
+            java.util.Arrays.fill(hits, 60 + 90 * s, 90 + 90 * s, false);
+        }
+        SuspectStretches judged = SuspectStretches.find(hits, 0.9, 500, 0.1, 0.005);
+        assertEquals(IntStream.range(0, 8).mapToObj(s -> List.of(60 + 90 * s, 90 + 90 * s)).toList(),
+                judged.stretches().stream().map(st -> List.of(st.from(), st.to())).toList());
+        String described = judged.describe();
+        assertTrue(described.startsWith("images 61-90 dropped at P@1 0.000 ("), described);
+        assertEquals(6, described.split(" dropped at P@1 ").length - 1, described);
+        assertTrue(described.endsWith(", ... (8 stretches dropped in all); the 540 others at 1.000; against 0.900 of"
+                + " the trusted ones"), described);
+    }
+
     private static SuspectStretches judged(boolean[] hits) {
         return SuspectStretches.find(hits, 1.0, 300, 0.1, 0.005);
     }
