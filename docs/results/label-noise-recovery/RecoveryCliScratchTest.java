@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** RecoveryScratchTest with the command line's training defaults (and any options in -Dsc.args). */
+/** A burst of wrong labels at the model level, with a trainer made by the command line's options (-Dsc.args). */
 class RecoveryCliScratchTest {
     @Test
     void recovery() {
